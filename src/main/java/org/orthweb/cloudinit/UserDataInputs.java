@@ -1,0 +1,46 @@
+package org.orthweb.cloudinit;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the host's cloud-init needs, as plain values: the infrastructure components resolve
+ * their Pulumi outputs into this record before rendering. Holds names and ARNs only, never a
+ * secret value: secrets are fetched on the host at boot with the instance role.
+ *
+ * @param stack             Pulumi stack name (for file headers and log lines)
+ * @param environment       environment code (prd, dev, tst, stg)
+ * @param region            AWS region of the stack
+ * @param siteName          configured DNS name of the site, or null to use the instance's public DNS
+ * @param dbHost            RDS endpoint host name
+ * @param dbPort            RDS port
+ * @param dbSecretArn       Secrets Manager ARN of the master credential JSON {username, password}
+ * @param appSecretArn      Secrets Manager ARN of the generated application secrets JSON
+ * @param bucketName        data bucket for the Orthanc S3 storage plugin
+ * @param containerLogGroup CloudWatch log group for Docker's awslogs driver, or null when disabled
+ * @param imageOverrides    image name to tag overrides from stack config (may be empty)
+ */
+public record UserDataInputs(
+        String stack,
+        String environment,
+        String region,
+        String siteName,
+        String dbHost,
+        int dbPort,
+        String dbSecretArn,
+        String appSecretArn,
+        String bucketName,
+        String containerLogGroup,
+        Map<String, String> imageOverrides) {
+
+    public UserDataInputs {
+        Objects.requireNonNull(stack, "stack");
+        Objects.requireNonNull(environment, "environment");
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(dbHost, "dbHost");
+        Objects.requireNonNull(dbSecretArn, "dbSecretArn");
+        Objects.requireNonNull(appSecretArn, "appSecretArn");
+        Objects.requireNonNull(bucketName, "bucketName");
+        imageOverrides = imageOverrides == null ? Map.of() : Map.copyOf(imageOverrides);
+    }
+}
