@@ -1,0 +1,32 @@
+package org.orthweb.cli;
+
+import org.orthweb.config.StackConfig;
+import org.orthweb.plan.OfflinePlan;
+import org.orthweb.plan.Plan;
+import org.orthweb.plan.PlanPrinter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "plan", mixinStandardHelpOptions = true,
+        description = {"Show what the stack creates, offline: runs the program under Pulumi's mock engine "
+                + "with the stack file; needs no AWS account and no Pulumi CLI.",
+                "Provider-computed values (ARNs, endpoints, ids) are realistic placeholders; secrets show as [secret]."})
+final class PlanCommand implements Callable<Integer> {
+
+    @Mixin
+    StackOptions stack;
+
+    @Option(names = "--json", description = "Print exactly one JSON document: {stack, resources, outputs}.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        StackConfig config = stack.load();
+        Plan plan = OfflinePlan.run(config);
+        System.out.println(json ? PlanPrinter.json(plan) : PlanPrinter.text(plan));
+        return Cli.OK;
+    }
+}

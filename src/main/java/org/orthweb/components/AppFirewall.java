@@ -1,0 +1,65 @@
+package org.orthweb.components;
+
+import com.pulumi.aws.ec2.SecurityGroup;
+import com.pulumi.aws.ec2.SecurityGroupArgs;
+import com.pulumi.aws.vpc.SecurityGroupEgressRule;
+import com.pulumi.aws.vpc.SecurityGroupEgressRuleArgs;
+import com.pulumi.aws.vpc.SecurityGroupIngressRule;
+import com.pulumi.aws.vpc.SecurityGroupIngressRuleArgs;
+import com.pulumi.core.Output;
+import com.pulumi.resources.ComponentResource;
+import com.pulumi.resources.ComponentResourceOptions;
+import com.pulumi.resources.CustomResourceOptions;
+
+import java.util.Map;
+
+/**
+ * The hosts' security group: in, only HTTPS (443) and DICOM TLS (11112) from the configured
+ * client networks, no SSH (SSM replaces it); out, only HTTPS (AWS APIs, package and image
+ * registries). The database component adds the one rule to PostgreSQL, because that rule must
+ * name the database's own group. Created before the hosts so the database can admit it.
+ */
+public final class AppFirewall extends ComponentResource {
+
+    public static final String TYPE = "orthweb:index:AppFirewall";
+    public static final int HTTPS_PORT = 443;
+    public static final int DICOM_TLS_PORT = 11112;
+
+    public final Output<String> securityGroupId;
+
+    public AppFirewall(String name, AppFirewallArgs args, ComponentResourceOptions options) {
+        super(TYPE, name, options);
+        var sg = new SecurityGroup(name + "-sg", SecurityGroupArgs.builder()
+                .vpcId(args.vpcId())
+                .description("Orthanc hosts: HTTPS and DICOM TLS in, HTTPS and PostgreSQL out")
+                .tags(args.naming().tags("app-sg"))
+                .build(), CustomResourceOptions.builder().parent(this).build());
+        var under = CustomResourceOptions.builder().parent(sg).build();
+        int i = 0;
+        for (String cidr : args.webClientCidrs()) {
+            new SecurityGroupIngressRule(name + "-https-" + (++i), SecurityGroupIngressRuleArgs.builder()
+                    .securityGroupId(sg.id())
+                    .description("HTTPS (web viewer, REST, DICOMweb) from " + cidr)
+                    .ipProtocol("tcp").fromPort(HTTPS_PORT).toPort(HTTPS_PORT)
+                    .cidrIpv4(cidr)
+                    .build(), under);
+        }
+        i = 0;
+        for (String cidr : args.dicomClientCidrs()) {
+            new SecurityGroupIngressRule(name + "-dicom-" + (++i), SecurityGroupIngressRuleArgs.builder()
+                    .securityGroupId(sg.id())
+                    .description("DICOM over TLS from " + cidr)
+                    .ipProtocol("tcp").fromPort(DICOM_TLS_PORT).toPort(DICOM_TLS_PORT)
+                    .cidrIpv4(cidr)
+                    .build(), under);
+        }
+        new SecurityGroupEgressRule(name + "-https-out", SecurityGroupEgressRuleArgs.builder()
+                .securityGroupId(sg.id())
+                .description("HTTPS out: AWS APIs, OS packages, container images")
+                .ipProtocol("tcp").fromPort(HTTPS_PORT).toPort(HTTPS_PORT)
+                .cidrIpv4("0.0.0.0/0")
+                .build(), under);
+        this.securityGroupId = sg.id();
+        registerOutputs(Map.of("securityGroupId", securityGroupId));
+    }
+}

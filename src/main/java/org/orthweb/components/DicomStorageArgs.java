@@ -1,0 +1,15 @@
+package org.orthweb.components;
+
+import com.pulumi.core.Output;
+import org.orthweb.naming.Naming;
+
+/**
+ * @param naming             physical names and Name tags
+ * @param aws                account, partition and region
+ * @param kmsKeyArn          the stack's key, for SSE-KMS on both buckets
+ * @param logRetentionDays   how long access and flow logs are kept in the log bucket
+ * @param hardened           production safety: no force-destroy, Pulumi protect on both buckets
+ */
+public record DicomStorageArgs(Naming naming, AwsContext aws, Output<String> kmsKeyArn, int logRetentionDays,
+                               boolean hardened) {
+}

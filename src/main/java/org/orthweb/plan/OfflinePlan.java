@@ -1,0 +1,112 @@
+package org.orthweb.plan;
+
+import com.pulumi.core.Output;
+import com.pulumi.core.internal.Internal;
+import com.pulumi.resources.Resource;
+import com.pulumi.test.PulumiTest;
+import com.pulumi.test.TestOptions;
+import com.pulumi.test.TestResult;
+import org.orthweb.OrthwebProgram;
+import org.orthweb.config.StackConfig;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real program under Pulumi's mock engine, with no AWS account and no Pulumi CLI: the
+ * same {@link OrthwebProgram#define} that {@code pulumi up} runs, with {@link PlanMocks} standing
+ * in for the providers.
+ */
+public final class OfflinePlan {
+
+    /**
+     * The mock engine logs program failures with stack traces; the plan reports them itself in
+     * one line. Held in a field: java.util.logging keeps loggers only weakly.
+     */
+    private static final java.util.logging.Logger PULUMI_LOGGER = java.util.logging.Logger.getLogger("com.pulumi");
+
+    private OfflinePlan() {
+    }
+
+    /**
+     * @throws PlanFailedException when the program itself fails under the mock engine
+     */
+    public static Plan run(StackConfig config) {
+        PULUMI_LOGGER.setLevel(java.util.logging.Level.OFF);
+        PlanMocks mocks = new PlanMocks(config.region(), config.stack());
+        TestResult result;
+        try {
+            result = PulumiTest.withMocks(mocks)
+                    .withOptions(TestOptions.builder()
+                            .projectName(OrthwebProgram.PROJECT)
+                            .stackName(config.stack())
+                            .preview(false)
+                            .build())
+                    .runTest(ctx -> OrthwebProgram.define(ctx, config));
+            if (!result.exceptions().isEmpty() || !result.errors().isEmpty()) {
+                throw new PlanFailedException(describe(result));
+            }
+            Map<String, String> parents = parentsByName(result.resources());
+            List<Plan.PlannedResource> resources = new ArrayList<>();
+            for (PlanMocks.Registration r : mocks.registrations()) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> inputs = (Map<String, Object>) Masking.mask(Masking.normalise(r.inputs()));
+                resources.add(new Plan.PlannedResource(r.type(), r.name(),
+                        parents.get(r.type() + "::" + r.name()), inputs));
+            }
+            Map<String, Object> outputs = new LinkedHashMap<>();
+            for (var entry : new java.util.TreeMap<>(result.outputs()).entrySet()) {
+                outputs.put(entry.getKey(), outputValue(entry.getValue()));
+            }
+            return new Plan(config.stack(), List.copyOf(resources), outputs);
+        } finally {
+            PulumiTest.cleanup();
+        }
+    }
+
+    private static Object outputValue(Output<?> output) {
+        try {
+            var internal = Internal.of(output);
+            boolean secret = internal.isSecret().get(30, TimeUnit.SECONDS);
+            Object value = internal.getDataAsync().get(30, TimeUnit.SECONDS).getValueNullable();
+            return secret ? Plan.SECRET : Masking.mask(Masking.normalise(value));
+        } catch (Exception e) {
+            throw new PlanFailedException("could not resolve a stack output: " + e.getMessage());
+        }
+    }
+
+    /** Parent of each resource, by "type::name", from the components' child sets. */
+    private static Map<String, String> parentsByName(List<Resource> resources) {
+        Map<String, String> parents = new LinkedHashMap<>();
+        for (Resource resource : resources) {
+            for (Resource child : resource.pulumiChildResources()) {
+                parents.put(child.pulumiResourceType() + "::" + child.pulumiResourceName(), resource.pulumiResourceName());
+            }
+        }
+        return parents;
+    }
+
+    private static String describe(TestResult result) {
+        List<String> lines = new ArrayList<>();
+        result.errors().forEach(e -> lines.add(e.lines().findFirst().orElse(e)));
+        for (Exception e : result.exceptions()) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
+            String message = root.getMessage() == null ? "" : root.getMessage().lines().findFirst().orElse("");
+            lines.add(root.getClass().getSimpleName() + ": " + message);
+        }
+        return "the program failed under the mock engine: " + String.join("; ", lines);
+    }
+
+    /** The program failed (a bug, not bad input): reported without a stack trace. */
+    public static final class PlanFailedException extends RuntimeException {
+        public PlanFailedException(String message) {
+            super(message);
+        }
+    }
+}
