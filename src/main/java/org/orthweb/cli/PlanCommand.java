@@ -4,6 +4,7 @@ import org.orthweb.config.StackConfig;
 import org.orthweb.plan.OfflinePlan;
 import org.orthweb.plan.Plan;
 import org.orthweb.plan.PlanPrinter;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,6 +20,9 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     StackOptions stack;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--json", description = "Print exactly one JSON document: {stack, resources, outputs}.")
     boolean json;
 
@@ -26,7 +30,8 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         StackConfig config = stack.load();
         Plan plan = OfflinePlan.run(config);
-        System.out.println(json ? PlanPrinter.json(plan) : PlanPrinter.text(plan));
+        spec.commandLine().getOut().println(json ? PlanPrinter.json(plan) : PlanPrinter.text(plan));
+        spec.commandLine().getOut().flush();
         return Cli.OK;
     }
 }

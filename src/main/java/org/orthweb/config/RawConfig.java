@@ -40,11 +40,23 @@ public record RawConfig(Map<String, JsonNode> values, Set<String> secretKeys) {
 
     /** Reads the {@code config:} block of a Pulumi stack file. */
     public static RawConfig fromStackFile(Path file) {
-        JsonNode root;
+        String text;
         try {
-            root = YAML.readTree(Files.readString(file));
+            text = Files.readString(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException("stack file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new ConfigException("stack file " + file + " cannot be read: " + firstLine(e.getMessage()));
+        }
+        return fromStackYaml(text, file.toString());
+    }
+
+    /** Reads the {@code config:} block of stack file text; {@code origin} names it in messages. */
+    public static RawConfig fromStackYaml(String text, String origin) {
+        String file = origin;
+        JsonNode root;
+        try {
+            root = YAML.readTree(text);
         } catch (IOException e) {
             throw new ConfigException("stack file " + file + " is not valid YAML: " + firstLine(e.getMessage()));
         }

@@ -54,14 +54,16 @@ public final class OfflinePlan {
             for (PlanMocks.Registration r : mocks.registrations()) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> inputs = (Map<String, Object>) Masking.mask(Masking.normalise(r.inputs()));
+                @SuppressWarnings("unchecked")
+                Map<String, Object> computed = (Map<String, Object>) Masking.mask(Masking.normalise(r.computed()));
                 resources.add(new Plan.PlannedResource(r.type(), r.name(),
-                        parents.get(r.type() + "::" + r.name()), inputs));
+                        parents.get(r.type() + "::" + r.name()), inputs, r.id(), computed));
             }
             Map<String, Object> outputs = new LinkedHashMap<>();
             for (var entry : new java.util.TreeMap<>(result.outputs()).entrySet()) {
                 outputs.put(entry.getKey(), outputValue(entry.getValue()));
             }
-            return new Plan(config.stack(), List.copyOf(resources), outputs);
+            return new Plan(config.stack(), treeOrder(resources), outputs);
         } finally {
             PulumiTest.cleanup();
         }
@@ -76,6 +78,29 @@ public final class OfflinePlan {
         } catch (Exception e) {
             throw new PlanFailedException("could not resolve a stack output: " + e.getMessage());
         }
+    }
+
+    /**
+     * The engine sees registrations in whatever order their inputs resolve; the plan lists them
+     * depth-first by parent, siblings by name, so that two plans of one stack are identical.
+     */
+    private static List<Plan.PlannedResource> treeOrder(List<Plan.PlannedResource> resources) {
+        List<Plan.PlannedResource> ordered = new ArrayList<>();
+        addChildren(resources, null, ordered);
+        if (ordered.size() != resources.size()) {
+            throw new PlanFailedException("the resource tree is inconsistent: " + resources.size() + " registered, "
+                    + ordered.size() + " reachable from the stack");
+        }
+        return List.copyOf(ordered);
+    }
+
+    private static void addChildren(List<Plan.PlannedResource> all, String parent, List<Plan.PlannedResource> out) {
+        all.stream().filter(r -> java.util.Objects.equals(r.parent(), parent))
+                .sorted(java.util.Comparator.comparing(Plan.PlannedResource::name))
+                .forEach(r -> {
+                    out.add(r);
+                    addChildren(all, r.name(), out);
+                });
     }
 
     /** Parent of each resource, by "type::name", from the components' child sets. */

@@ -21,8 +21,16 @@ public record Plan(String stack, List<PlannedResource> resources, Map<String, Ob
      * @param name    logical name
      * @param parent  logical name of the parent resource, or null at the top of the stack
      * @param inputs  inputs with secrets masked
+     * @param id       the placeholder id the mock provider assigned
+     * @param computed attributes the provider computes (ARN, endpoint...), as placeholders
      */
-    public record PlannedResource(String type, String name, String parent, Map<String, Object> inputs) {
+    public record PlannedResource(String type, String name, String parent, Map<String, Object> inputs, String id,
+                                  Map<String, Object> computed) {
+
+        /** An input or computed attribute (inputs win), or null. */
+        public Object get(String key) {
+            return inputs.containsKey(key) ? inputs.get(key) : computed.get(key);
+        }
     }
 
     /** Direct children of the named resource (null: the top level), in registration order. */

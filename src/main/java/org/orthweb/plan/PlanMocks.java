@@ -27,7 +27,8 @@ public final class PlanMocks implements Mocks {
     public static final String SECRET_MARKER = org.orthweb.config.RawConfig.SECRET_PLACEHOLDER;
 
     /** One registration as the engine received it. */
-    public record Registration(String type, String name, Map<String, Object> inputs) {
+    public record Registration(String type, String name, Map<String, Object> inputs, String id,
+                               Map<String, Object> computed) {
     }
 
     private final String region;
@@ -47,9 +48,11 @@ public final class PlanMocks implements Mocks {
 
     @Override
     public CompletableFuture<ResourceResult> newResourceAsync(ResourceArgs args) {
-        registrations.add(new Registration(args.type, args.name, args.inputs));
         Map<String, Object> state = new LinkedHashMap<>(args.inputs);
         String id = computed(args.type, args.name, args.inputs, state);
+        Map<String, Object> added = new LinkedHashMap<>(state);
+        added.keySet().removeAll(args.inputs.keySet());
+        registrations.add(new Registration(args.type, args.name, args.inputs, id, added));
         return CompletableFuture.completedFuture(ResourceResult.of(Optional.of(id), state));
     }
 

@@ -27,7 +27,9 @@ public final class PlanPrinter {
             m.put("type", r.type());
             m.put("name", r.name());
             m.put("parent", r.parent());
+            m.put("id", r.id());
             m.put("inputs", new TreeMap<>(r.inputs()));
+            m.put("computed", new TreeMap<>(r.computed()));
             return m;
         }).toList());
         doc.put("outputs", plan.outputs());

@@ -1,0 +1,90 @@
+package org.orthweb.components;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.orthweb.plan.Plan;
+import org.orthweb.support.TestStacks;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.orthweb.support.TestStacks.map;
+
+class OrthancDatabaseTest {
+
+    private final Plan dev = TestStacks.shipped("dev");
+    private final Plan prod = TestStacks.shipped("prod");
+
+    @Test
+    void databaseAdmitsOnlyTheHostSecurityGroupOn5432() {
+        String dbSg = dev.named("database-sg").id();
+        var ingress = dev.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").stream()
+                .filter(r -> dbSg.equals(r.inputs().get("securityGroupId"))).toList();
+        assertThat(ingress).hasSize(1);
+        assertThat(ingress.get(0).inputs()).containsEntry("referencedSecurityGroupId", dev.named("firewall-sg").id())
+                .containsEntry("fromPort", 5432L).containsEntry("toPort", 5432L).doesNotContainKey("cidrIpv4");
+        assertThat(dev.named("database-instance").inputs().get("vpcSecurityGroupIds")).isEqualTo(List.of(dbSg));
+    }
+
+    @Test
+    void instanceSettingsFollowTheEnvironment() {
+        var d = dev.named("database-instance").inputs();
+        var p = prod.named("database-instance").inputs();
+        assertThat(d).containsEntry("multiAz", false).containsEntry("deletionProtection", false)
+                .containsEntry("skipFinalSnapshot", true).doesNotContainKey("finalSnapshotIdentifier");
+        assertThat(p).containsEntry("multiAz", true).containsEntry("deletionProtection", true)
+                .containsEntry("skipFinalSnapshot", false).containsEntry("deleteAutomatedBackups", false)
+                .containsEntry("performanceInsightsEnabled", true);
+        assertThat(String.valueOf(p.get("finalSnapshotIdentifier"))).endsWith("-orthancdb-final");
+        for (var in : List.of(d, p)) {
+            assertThat(in).containsEntry("engine", "postgres").containsEntry("storageEncrypted", true)
+                    .containsEntry("storageType", "gp3").containsEntry("publiclyAccessible", false)
+                    .containsEntry("iamDatabaseAuthenticationEnabled", true).containsEntry("monitoringInterval", 60L)
+                    .containsEntry("enabledCloudwatchLogsExports", List.of("postgresql", "upgrade"))
+                    .containsEntry("password", Plan.SECRET)
+                    .containsEntry("username", "orthweb_admin");
+        }
+        assertThat(d.get("kmsKeyId")).isEqualTo(dev.named("encryption-key").get("arn"));
+        assertThat(d.get("monitoringRoleArn")).isEqualTo(dev.named("database-monitoring-role").get("arn"));
+    }
+
+    @Test
+    void parameterGroupForcesTlsAndLogsConnections() {
+        var params = prod.named("database-params");
+        assertThat(params.inputs()).containsEntry("family", "postgres17");
+        var byName = ((List<?>) params.inputs().get("parameters")).stream().map(TestStacks::map)
+                .collect(java.util.stream.Collectors.toMap(m -> m.get("name"), m -> m.get("value")));
+        assertThat(byName).containsEntry("rds.force_ssl", "1").containsEntry("log_connections", "1")
+                .containsEntry("log_disconnections", "1").containsEntry("ssl_min_protocol_version", "TLSv1.2");
+        assertThat(prod.named("database-instance").inputs()).containsEntry("parameterGroupName", params.inputs().get("name"));
+    }
+
+    @Test
+    void logGroupsArePreCreatedForTheInstanceIdentifierEncryptedWithRetention() {
+        Object identifier = prod.named("database-instance").inputs().get("identifier");
+        for (String log : List.of("postgresql", "upgrade")) {
+            var group = prod.named("database-log-" + log).inputs();
+            assertThat(group).containsEntry("name", "/aws/rds/instance/" + identifier + "/" + log)
+                    .containsEntry("retentionInDays", 365L)
+                    .containsEntry("kmsKeyId", prod.named("encryption-key").get("arn"));
+        }
+    }
+
+    @Test
+    void masterCredentialIsGeneratedAndStoredEncrypted() {
+        var secret = dev.named("database-master-secret");
+        assertThat(secret.inputs()).containsEntry("kmsKeyId", dev.named("encryption-key").get("arn"));
+        assertThat(dev.named("database-master-secret-value").inputs()).containsEntry("secretString", Plan.SECRET)
+                .containsEntry("secretId", secret.id());
+        assertThat(dev.named("database-master-password").inputs()).containsEntry("length", 32L);
+    }
+
+    @Test
+    void monitoringRoleTrustsOnlyRdsMonitoring() {
+        JsonNode trust = TestStacks.json(dev.named("database-monitoring-role").inputs().get("assumeRolePolicy"));
+        assertThat(trust.get("Statement")).hasSize(1);
+        assertThat(trust.at("/Statement/0/Principal/Service").asText()).isEqualTo("monitoring.rds.amazonaws.com");
+        assertThat(map(dev.named("database-monitoring-policy").inputs()).get("policyArn"))
+                .isEqualTo("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
+    }
+}

@@ -1,0 +1,100 @@
+package org.orthweb.components;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.orthweb.plan.Plan;
+import org.orthweb.plan.PlanMocks;
+import org.orthweb.support.TestStacks;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.orthweb.support.TestStacks.map;
+
+class OrthancHostTest {
+
+    private final Plan dev = TestStacks.shipped("dev");
+    private final Plan prod = TestStacks.shipped("prod");
+
+    @Test
+    void userDataCarriesTheDatabaseEndpointBucketAndSecretArnsButNoSecret() {
+        var template = dev.named("host-template");
+        String userData = TestStacks.decodeUserData(template.inputs().get("userData"));
+        assertThat(userData).startsWith("#cloud-config")
+                .contains(String.valueOf(dev.named("database-instance").get("address")))
+                .contains(String.valueOf(dev.named("storage-data").inputs().get("bucket")))
+                .contains(String.valueOf(dev.named("database-master-secret").get("arn")))
+                .contains(String.valueOf(dev.named("app-secrets-secret").get("arn")))
+                .doesNotContain(PlanMocks.SECRET_MARKER)
+                .doesNotContain(Plan.SECRET);
+    }
+
+    @Test
+    void launchTemplateRequiresImdsV2AndEncryptsTheRootVolumeWithTheStackKey() {
+        var lt = dev.named("host-template").inputs();
+        assertThat(map(lt.get("metadataOptions"))).containsEntry("httpTokens", "required")
+                .containsEntry("httpEndpoint", "enabled").containsEntry("httpPutResponseHopLimit", 2L);
+        var ebs = map(map(((List<?>) lt.get("blockDeviceMappings")).get(0)).get("ebs"));
+        assertThat(ebs).containsEntry("encrypted", "true").containsEntry("volumeSize", 20L)
+                .containsEntry("kmsKeyId", dev.named("encryption-key").get("arn"));
+        assertThat(lt).containsEntry("ebsOptimized", "true").containsEntry("instanceType", "t3.medium")
+                .containsEntry("vpcSecurityGroupIds", List.of(dev.named("firewall-sg").id()));
+        assertThat(map(lt.get("iamInstanceProfile"))).containsEntry("arn", dev.named("host-profile").get("arn"));
+        assertThat(lt).doesNotContainKey("keyName");
+    }
+
+    @Test
+    void oneInstancePerPublicSubnetFromTheTemplate() {
+        var instances = prod.ofType("aws:ec2/instance:Instance");
+        assertThat(instances).hasSize(2);
+        List<Object> subnets = new ArrayList<>();
+        for (var instance : instances) {
+            assertThat(map(instance.inputs().get("launchTemplate"))).containsEntry("id", prod.named("host-template").id());
+            assertThat(instance.inputs()).containsEntry("monitoring", true).containsEntry("ebsOptimized", true);
+            subnets.add(instance.inputs().get("subnetId"));
+        }
+        assertThat(subnets).containsExactly(prod.named("network-public-1").id(), prod.named("network-public-2").id());
+    }
+
+    @Test
+    void roleIsScopedToTheStacksResources() {
+        JsonNode policy = TestStacks.json(dev.named("host-access").inputs().get("policy"));
+        String text = policy.toString();
+        assertThat(text).doesNotContain("\"s3:*\"").doesNotContain("\"Resource\":\"*\"")
+                .contains(String.valueOf(dev.named("storage-data").get("arn")) + "/*")
+                .contains(String.valueOf(dev.named("database-master-secret").get("arn")))
+                .contains(String.valueOf(dev.named("encryption-key").get("arn")))
+                .contains(":dbuser:" + dev.named("database-instance").get("resourceId") + "/")
+                .contains(String.valueOf(dev.named("host-container-logs").get("arn")));
+        JsonNode trust = TestStacks.json(dev.named("host-role").inputs().get("assumeRolePolicy"));
+        assertThat(trust.at("/Statement/0/Principal/Service").asText()).isEqualTo("ec2.amazonaws.com");
+    }
+
+    @Test
+    void containerLogGroupAndSshKeyOnlyWhenConfigured() {
+        String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGxqHDn8UTPMJk3xaO4JCcXGPq9Zb0o8J1yvW7Z2Zq5x ops";
+        Plan plan = TestStacks.plan("t", TestStacks.yaml("dev", """
+                  orthweb:logging:
+                    containerLogs: false
+                  orthweb:host:
+                    publicKey: %s
+                """.formatted(key)));
+        assertThat(plan.resources()).noneMatch(r -> r.name().equals("host-container-logs"));
+        assertThat(TestStacks.json(plan.named("host-access").inputs().get("policy")).toString()).doesNotContain("logs:PutLogEvents");
+        assertThat(plan.named("host-ssh-key").inputs()).containsEntry("publicKey", key);
+        assertThat(plan.named("host-template").inputs()).containsEntry("keyName", plan.named("host-ssh-key").inputs().get("keyName"));
+    }
+
+    @Test
+    void firewallAdmitsOnlyHttpsAndDicomFromTheConfiguredNetworks() {
+        var ingress = prod.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").stream()
+                .filter(r -> prod.named("firewall-sg").id().equals(r.inputs().get("securityGroupId"))).toList();
+        assertThat(ingress).extracting(r -> r.inputs().get("fromPort") + " " + r.inputs().get("cidrIpv4"))
+                .containsExactlyInAnyOrder("443 198.51.100.0/24", "11112 203.0.113.0/24");
+        var egress = prod.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
+        assertThat(egress).extracting(r -> r.inputs().get("fromPort") + " " + r.inputs().getOrDefault("cidrIpv4",
+                        r.inputs().get("referencedSecurityGroupId")))
+                .containsExactlyInAnyOrder("443 0.0.0.0/0", "5432 " + prod.named("database-sg").id());
+    }
+}

@@ -1,0 +1,103 @@
+package org.orthweb.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.orthweb.support.TestStacks;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OfflinePlanTest {
+
+    /** Every resource kind of the reference's parity list (except the later Client VPN). */
+    static final Set<String> PARITY_KINDS = Set.of(
+            "random:index/randomPet:RandomPet", "random:index/randomPassword:RandomPassword",
+            "aws:kms/key:Key", "aws:kms/alias:Alias",
+            "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet", "aws:ec2/internetGateway:InternetGateway",
+            "aws:ec2/routeTable:RouteTable", "aws:ec2/route:Route", "aws:ec2/vpcEndpoint:VpcEndpoint",
+            "aws:ec2/flowLog:FlowLog", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+            "aws:s3/bucketV2:BucketV2", "aws:s3/bucketVersioningV2:BucketVersioningV2",
+            "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketPolicy:BucketPolicy",
+            "aws:s3/bucketLoggingV2:BucketLoggingV2",
+            "aws:rds/instance:Instance", "aws:rds/subnetGroup:SubnetGroup", "aws:rds/parameterGroup:ParameterGroup",
+            "aws:ec2/securityGroup:SecurityGroup", "aws:cloudwatch/logGroup:LogGroup", "aws:iam/role:Role",
+            "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+            "aws:iam/instanceProfile:InstanceProfile", "aws:secretsmanager/secret:Secret",
+            "aws:secretsmanager/secretVersion:SecretVersion", "aws:ec2/launchTemplate:LaunchTemplate",
+            "aws:ec2/instance:Instance");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void shippedStacksPlanCleanlyWithEveryParityKind(String stack) {
+        Plan plan = TestStacks.shipped(stack);
+        Set<String> kinds = new TreeSet<>();
+        plan.resources().forEach(r -> kinds.add(r.type()));
+        assertThat(kinds).containsAll(PARITY_KINDS);
+        assertThat(plan.outputs()).containsKeys("siteUrls", "dicomEndpoints", "hostIds", "hostPublicDnsNames",
+                "dbEndpoint", "dataBucketName", "dbSecretArn", "kmsKeyArn", "ssmSessionCommands");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyChildHasAParentAndEveryComponentIsOurs(String stack) {
+        Plan plan = TestStacks.shipped(stack);
+        for (var r : plan.resources()) {
+            if (r.type().startsWith("orthweb:") || r.type().startsWith("pulumi:providers") || r.name().equals("name-prefix")) {
+                assertThat(r.parent()).as(r.name()).isNull();
+            } else {
+                assertThat(r.parent()).as("parent of %s", r.name()).isNotNull();
+            }
+        }
+        assertThat(plan.resources()).filteredOn(r -> r.type().startsWith("orthweb:index:"))
+                .extracting(Plan.PlannedResource::type)
+                .contains("orthweb:index:SecureVpc", "orthweb:index:OrthancDatabase", "orthweb:index:DicomStorage",
+                        "orthweb:index:OrthancHost", "orthweb:index:EncryptionKey");
+    }
+
+    @Test
+    void outputsAreConsistentWithTheResources() {
+        Plan plan = TestStacks.shipped("prod");
+        var ids = plan.ofType("aws:ec2/instance:Instance").stream().map(Plan.PlannedResource::id).toList();
+        assertThat(plan.outputs().get("hostIds")).isEqualTo(ids);
+        var dns = plan.ofType("aws:ec2/instance:Instance").stream().map(r -> r.get("publicDns")).toList();
+        assertThat(plan.outputs().get("dicomEndpoints")).isEqualTo(dns.stream().map(d -> d + ":11112").toList());
+        assertThat(plan.outputs().get("siteUrls")).isEqualTo(dns.stream().map(d -> "https://" + d + "/").toList());
+        var db = plan.named("database-instance");
+        assertThat(plan.outputs().get("dbEndpoint")).isEqualTo(db.get("address") + ":5432");
+        assertThat((List<?>) plan.outputs().get("ssmSessionCommands")).allSatisfy(c ->
+                assertThat(String.valueOf(c)).startsWith("aws ssm start-session --region us-east-1 --target i-"));
+    }
+
+    @Test
+    void siteNameReplacesPublicDnsInUrls() {
+        Plan plan = TestStacks.plan("t", TestStacks.yaml("dev", "  orthweb:site:\n    name: pacs.example.org\n"));
+        assertThat(plan.outputs().get("siteUrls")).isEqualTo(List.of("https://pacs.example.org/"));
+        assertThat(plan.outputs().get("dicomEndpoints")).isEqualTo(List.of("pacs.example.org:11112"));
+    }
+
+    @Test
+    void jsonIsOneDocumentWithSecretsMasked() throws Exception {
+        String json = PlanPrinter.json(TestStacks.shipped("dev"));
+        JsonNode doc = new ObjectMapper().readTree(json);
+        assertThat(doc.get("stack").asText()).isEqualTo("dev");
+        assertThat(doc.get("resources").size()).isEqualTo(TestStacks.shipped("dev").resources().size());
+        assertThat(json).doesNotContain(PlanMocks.SECRET_MARKER).contains("\"password\" : \"[secret]\"");
+        for (JsonNode r : doc.get("resources")) {
+            assertThat(r.has("type") && r.has("name") && r.has("inputs")).isTrue();
+        }
+    }
+
+    @Test
+    void secureConfigValuesAreMaskedEverywhere() {
+        Plan plan = TestStacks.plan("t", TestStacks.yaml("dev", "  orthweb:site:\n    name:\n      secure: AAABAGVuY3J5cHRlZA==\n"));
+        assertThat(plan.outputs().get("siteUrls")).isEqualTo(Plan.SECRET);
+        assertThat(PlanPrinter.json(plan)).doesNotContain(PlanMocks.SECRET_MARKER);
+    }
+}

@@ -1,0 +1,80 @@
+package org.orthweb.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.orthweb.config.ConfigParser;
+import org.orthweb.config.RawConfig;
+import org.orthweb.config.StackConfig;
+import org.orthweb.plan.OfflinePlan;
+import org.orthweb.plan.Plan;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.GZIPInputStream;
+
+/** Runs the program under the mock engine for tests; plans of the shipped stack files are cached. */
+public final class TestStacks {
+
+    private static final Map<String, Plan> CACHE = new ConcurrentHashMap<>();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TestStacks() {
+    }
+
+    /** Plan of a shipped stack file, e.g. "dev" for Pulumi.dev.yaml. */
+    public static Plan shipped(String stack) {
+        return CACHE.computeIfAbsent(stack, s -> OfflinePlan.run(config(s)));
+    }
+
+    public static StackConfig config(String stack) {
+        return ConfigParser.parse(stack, RawConfig.fromStackFile(Path.of("Pulumi." + stack + ".yaml")));
+    }
+
+    /** Config from stack-file YAML text. */
+    public static StackConfig config(String stack, String yaml) {
+        return ConfigParser.parse(stack, RawConfig.fromStackYaml(yaml, "Pulumi." + stack + ".yaml"));
+    }
+
+    public static Plan plan(String stack, String yaml) {
+        return OfflinePlan.run(config(stack, yaml));
+    }
+
+    /** A minimal stack file of the given environment plus extra config lines. */
+    public static String yaml(String environment, String extra) {
+        return """
+                config:
+                  aws:region: eu-central-1
+                  orthweb:environment: %s
+                  orthweb:owner: test-team
+                """.formatted(environment) + extra;
+    }
+
+    public static JsonNode json(Object policyText) {
+        try {
+            return JSON.readTree(String.valueOf(policyText));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Launch-template user data as cloud-init reads it: base64, then gzip. */
+    public static String decodeUserData(Object userData) {
+        byte[] gz = Base64.getDecoder().decode(String.valueOf(userData));
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> map(Object value) {
+        return (Map<String, Object>) value;
+    }
+}
