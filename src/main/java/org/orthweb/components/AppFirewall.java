@@ -35,24 +35,8 @@ public final class AppFirewall extends ComponentResource {
                 .tags(args.naming().tags("app-sg"))
                 .build(), CustomResourceOptions.builder().parent(this).build());
         var under = CustomResourceOptions.builder().parent(sg).build();
-        int i = 0;
-        for (String cidr : args.webClientCidrs()) {
-            new SecurityGroupIngressRule(name + "-https-" + (++i), SecurityGroupIngressRuleArgs.builder()
-                    .securityGroupId(sg.id())
-                    .description("HTTPS (web viewer, REST, DICOMweb) from " + cidr)
-                    .ipProtocol("tcp").fromPort(HTTPS_PORT).toPort(HTTPS_PORT)
-                    .cidrIpv4(cidr)
-                    .build(), under);
-        }
-        i = 0;
-        for (String cidr : args.dicomClientCidrs()) {
-            new SecurityGroupIngressRule(name + "-dicom-" + (++i), SecurityGroupIngressRuleArgs.builder()
-                    .securityGroupId(sg.id())
-                    .description("DICOM over TLS from " + cidr)
-                    .ipProtocol("tcp").fromPort(DICOM_TLS_PORT).toPort(DICOM_TLS_PORT)
-                    .cidrIpv4(cidr)
-                    .build(), under);
-        }
+        ingress(name + "-https-", sg, HTTPS_PORT, args.webClientCidrs(), "HTTPS (web viewer, REST, DICOMweb) from ", under);
+        ingress(name + "-dicom-", sg, DICOM_TLS_PORT, args.dicomClientCidrs(), "DICOM over TLS from ", under);
         new SecurityGroupEgressRule(name + "-https-out", SecurityGroupEgressRuleArgs.builder()
                 .securityGroupId(sg.id())
                 .description("HTTPS out: AWS APIs, OS packages, container images")
@@ -61,5 +45,19 @@ public final class AppFirewall extends ComponentResource {
                 .build(), under);
         this.securityGroupId = sg.id();
         registerOutputs(Map.of("securityGroupId", securityGroupId));
+    }
+
+    /** One rule per client network (numbered), so each shows its CIDR in its description. */
+    private static void ingress(String prefix, SecurityGroup sg, int port, java.util.List<String> cidrs, String description,
+                                CustomResourceOptions options) {
+        int i = 0;
+        for (String cidr : cidrs) {
+            new SecurityGroupIngressRule(prefix + (++i), SecurityGroupIngressRuleArgs.builder()
+                    .securityGroupId(sg.id())
+                    .description(description + cidr)
+                    .ipProtocol("tcp").fromPort(port).toPort(port)
+                    .cidrIpv4(cidr)
+                    .build(), options);
+        }
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Makes mock-engine values presentable and safe: the engine hands inputs with every number as a
@@ -17,36 +18,26 @@ final class Masking {
     }
 
     static Object normalise(Object value) {
-        if (value instanceof Double d && d == Math.rint(d) && !d.isInfinite() && Math.abs(d) < 1e15) {
-            return d.longValue();
-        }
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(String.valueOf(k), normalise(v)));
-            return out;
-        }
-        if (value instanceof List<?> list) {
-            List<Object> out = new ArrayList<>();
-            list.forEach(v -> out.add(normalise(v)));
-            return out;
-        }
-        return value;
+        return walk(value, v -> v instanceof Double d && d == Math.rint(d) && !d.isInfinite() && Math.abs(d) < 1e15
+                ? (Object) d.longValue() : v);
     }
 
     static Object mask(Object value) {
-        if (value instanceof String s && s.contains(PlanMocks.SECRET_MARKER)) {
-            return Plan.SECRET;
-        }
+        return walk(value, v -> v instanceof String s && s.contains(PlanMocks.SECRET_MARKER) ? Plan.SECRET : v);
+    }
+
+    /** Copies maps and lists, applying {@code leaf} to every other value. */
+    private static Object walk(Object value, UnaryOperator<Object> leaf) {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(String.valueOf(k), mask(v)));
+            map.forEach((k, v) -> out.put(String.valueOf(k), walk(v, leaf)));
             return out;
         }
         if (value instanceof List<?> list) {
             List<Object> out = new ArrayList<>();
-            list.forEach(v -> out.add(mask(v)));
+            list.forEach(v -> out.add(walk(v, leaf)));
             return out;
         }
-        return value;
+        return leaf.apply(value);
     }
 }
