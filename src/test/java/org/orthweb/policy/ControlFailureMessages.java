@@ -13,7 +13,7 @@ final class ControlFailureMessages implements TestExecutionExceptionHandler {
     public void handleTestExecutionException(ExtensionContext context, Throwable failure) throws Throwable {
         String control = context.getParent().map(ExtensionContext::getDisplayName).orElse("?");
         String prefix = "[" + control + " | " + context.getDisplayName() + "] ";
-        if (failure instanceof AssertionError && !String.valueOf(failure.getMessage()).startsWith("[")) {
+        if (failure instanceof AssertionError && !String.valueOf(failure.getMessage()).startsWith(prefix)) {
             AssertionError wrapped = new AssertionError(prefix + failure.getMessage(), failure);
             wrapped.setStackTrace(failure.getStackTrace());
             throw wrapped;
