@@ -116,9 +116,10 @@ final class PolicyExceptions {
                     }),
             new PolicyException("EX-06", List.of("CKV_AWS_353", "CKV_AWS_354"),
                     "RDS instance in non-hardened stacks (dev, tst)",
-                    "Performance Insights is on (with the CMK) only in hardened stacks (prd, stg): dev's default "
-                            + "class db.t4g.small is not offered Performance Insights, and dev is disposable. The "
-                            + "table marks the row optional (the reference skips it).",
+                    "Performance Insights is on (with the CMK) only in hardened stacks (prd, stg). Dev is "
+                            + "disposable and runs the small class db.t4g.small, for which AWS lists Performance/"
+                            + "Database Insights as unsupported on several engines (not verified offline for "
+                            + "PostgreSQL). The table marks the row optional (the reference skips it).",
                     "non-hardened stacks", NOT_HARDENED,
                     s -> s.ofType(Types.DB_INSTANCE).stream()
                             .filter(db -> !Boolean.TRUE.equals(db.inputs().get("performanceInsightsEnabled")))
