@@ -153,6 +153,11 @@ class IamControlsTest {
         int documents = 0;
         for (PlannedResource r : s.plan().resources()) {
             for (var input : r.inputs().entrySet()) {
+                if (input.getKey().equals("policy") || input.getKey().equals("assumeRolePolicy")) {
+                    // a masked or non-JSON policy would escape this check
+                    assertThat(input.getValue()).as("%s.%s is a readable JSON document", r.name(), input.getKey())
+                            .isInstanceOf(String.class).asString().startsWith("{");
+                }
                 if (!(input.getValue() instanceof String text) || !text.trim().startsWith("{") || !text.contains("\"Statement\"")) {
                     continue;
                 }

@@ -28,6 +28,8 @@ class KmsControlsTest {
         assertThat(window).as("deletionWindowInDays").isBetween(7L, 30L);
         if (s.hardened()) {
             assertThat(window).as("deletionWindowInDays in a hardened stack").isEqualTo(30L);
+            // losing the key loses every bucket object, DB snapshot and secret it encrypts
+            assertThat(s.protect(s.key().name())).as("Pulumi protect on the key").isTrue();
         }
         // the one key is the key: no AWS-managed default keys hidden behind "aws/..." aliases
         assertThat(key.get("customerMasterKeySpec")).isIn(null, "SYMMETRIC_DEFAULT");
