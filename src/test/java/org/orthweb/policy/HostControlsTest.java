@@ -27,6 +27,11 @@ import static org.orthweb.policy.PolicyStack.str;
 @DisplayName("EC2 hosts")
 class HostControlsTest {
 
+    /** A credential-named key assigned a bare literal (not a lookup, expansion or template). */
+    static final Pattern LITERAL_CREDENTIAL = Pattern.compile(
+            "(?im)^\\s*[\"']?[a-z0-9_]*(password|passwd|secret|token|api_key|apikey)[\"']?\\s*[=:]\\s*[\"']?"
+                    + "[A-Za-z0-9+/=_.-]{8,}[\"']?,?\\s*$");
+
     static PlannedResource template(PolicyStack s) {
         return s.single(Types.LAUNCH_TEMPLATE);
     }
@@ -115,12 +120,25 @@ class HostControlsTest {
         assertThat(text).doesNotContainPattern(Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----"));
         assertThat(text).doesNotContainPattern(Pattern.compile("\\b(AKIA|ASIA)[0-9A-Z]{16}\\b"));
         assertThat(text).doesNotContainPattern(Pattern.compile("(?i)aws_secret_access_key"));
-        assertThat(text).as("literal credential assignments").doesNotContainPattern(Pattern.compile(
-                "(?m)^\\s*[A-Za-z0-9_]*(PASSWORD|PASSWD|SECRET|TOKEN|API_KEY|APIKEY|password|secret|token)\\s*[=:]\\s*[\"']?[^\\s\"'${}]{6,}"));
+        assertThat(text).as("literal credential assignments").doesNotContainPattern(LITERAL_CREDENTIAL);
         // the hosts fetch secrets at boot by ARN
         assertThat(text).contains(String.valueOf(s.plan().outputs().get("dbSecretArn")));
         for (PlannedResource i : s.ofType(Types.INSTANCE)) {
             assertThat(i.inputs()).doesNotContainKeys("userData", "userDataBase64");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    @DisplayName("CKV_AWS_46: the literal-credential detector flags literals and passes lookups")
+    void CKV_AWS_46_detector() {
+        for (String bad : List.of("DB_PASSWORD=hunter2hunter2", "  \"password\": \"S3cr3tValue99\",", "client_secret: abcdefgh1234",
+                "KEYCLOAK_ADMIN_PASSWORD='correcthorse'")) {
+            assertThat(LITERAL_CREDENTIAL.matcher(bad).find()).as(bad).isTrue();
+        }
+        for (String ok : List.of("password=$(jq -r .password \"$master\")", "token=$(curl -fsS -X PUT http://x/latest/api/token \\",
+                "password = open(path, \"rb\").read()", "DB_SECRET_ARN=arn:aws:secretsmanager:us-east-1:1:secret:x",
+                "password: ${DB_PASSWORD}", "\"password\": \"{{dbPassword}}\"", "APP_SECRET_ARN=arn:aws:x")) {
+            assertThat(LITERAL_CREDENTIAL.matcher(ok).find()).as(ok).isFalse();
         }
     }
 
