@@ -160,6 +160,7 @@ class NetworkControlsTest {
         // the endpoint group exists only when endpoints do
         if (endpoints.isEmpty()) {
             assertThat(s.ofType(Types.SG).stream().map(g -> s.id(g.name())))
+                    .as("with no interface endpoints, the only security groups are the hosts' and the DB's")
                     .containsExactlyInAnyOrder(s.id(Topology.appSecurityGroup(s).name()), s.id(Topology.dbSecurityGroup(s).name()));
         }
     }
