@@ -2,9 +2,7 @@ package org.orthweb.policy;
 
 import org.orthweb.plan.Plan.PlannedResource;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -173,16 +171,5 @@ final class PolicyExceptions {
     static boolean covers(String control, PolicyStack s, String resourceName) {
         return ALL.stream().anyMatch(e -> e.controls().contains(control) && e.appliesTo(s)
                 && e.occurrencesIn(s).contains(resourceName));
-    }
-
-    /** The exceptions that allow deviations from {@code control} in this stack. */
-    static List<String> idsFor(String control) {
-        List<String> out = new ArrayList<>();
-        ALL.stream().filter(e -> e.controls().contains(control)).forEach(e -> out.add(e.id()));
-        return out;
-    }
-
-    static boolean isKnown(String id) {
-        return ALL.stream().anyMatch(e -> Objects.equals(e.id(), id));
     }
 }
