@@ -1,0 +1,59 @@
+package org.orthweb.policy;
+
+import org.junit.jupiter.api.DisplayName;
+import org.orthweb.plan.Plan;
+import org.orthweb.plan.Plan.PlannedResource;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.orthweb.policy.PolicyStack.num;
+import static org.orthweb.policy.PolicyStack.str;
+
+/** Secrets Manager secrets: the DB master credential and the application secrets. */
+@DisplayName("Secrets Manager")
+class SecretsControlsTest {
+
+    @ForEachStack
+    @DisplayName("CKV_AWS_149: secrets encrypted with the CMK, recovery window >= 7 days (30 when hardened), value generated")
+    void CKV_AWS_149_secrets(String stack) {
+        var s = PolicyStack.of(stack);
+        List<PlannedResource> secrets = s.ofType(Types.SECRET);
+        assertThat(secrets).as("DB master and application secrets").hasSize(2);
+        for (PlannedResource secret : secrets) {
+            assertThat(secret.inputs().get("kmsKeyId")).as("%s key", secret.name()).isEqualTo(s.keyArn());
+            long window = num(secret.inputs().get("recoveryWindowInDays"));
+            assertThat(window).as("%s recovery window", secret.name()).isBetween(7L, 30L);
+            if (s.hardened()) {
+                assertThat(window).isEqualTo(30L);
+                assertThat(s.protect(secret.name())).as("%s protected", secret.name()).isTrue();
+            }
+            // exactly one value, generated in the program (masked as a secret in the plan)
+            List<PlannedResource> versions = s.where(Types.SECRET_VERSION, "secretId", s.id(secret.name()));
+            assertThat(versions).as("versions of %s", secret.name()).hasSize(1);
+            assertThat(versions.get(0).inputs().get("secretString")).isEqualTo(Plan.SECRET);
+            assertThat(versions.get(0).inputs()).doesNotContainKey("secretBinary");
+            // generated: random passwords live under the same component
+            assertThat(s.ofType(Types.RANDOM_PASSWORD)).as("generators beside %s", secret.name())
+                    .anyMatch(p -> p.parent() != null && p.parent().equals(secret.parent()));
+        }
+        // the generated values are long enough
+        s.ofType(Types.RANDOM_PASSWORD).forEach(p -> assertThat(num(p.inputs().get("length"))).isGreaterThanOrEqualTo(16L));
+        // secret ARNs (not values) reach the hosts
+        assertThat(s.plan().outputs().get("dbSecretArn")).isEqualTo(s.arn(
+                secrets.stream().filter(x -> str(x, "name").endsWith("/db-master")).findFirst().orElseThrow().name()));
+    }
+
+    @ForEachStack
+    @DisplayName("CKV2_AWS_57, SecretsManager.1: rotation (not yet: EX-05)")
+    void CKV2_AWS_57_SecretsManager_1_rotation(String stack) {
+        var s = PolicyStack.of(stack);
+        for (PlannedResource secret : s.ofType(Types.SECRET)) {
+            boolean rotated = !s.where(Types.SECRET_ROTATION, "secretId", s.id(secret.name())).isEmpty();
+            if (!rotated) {
+                assertThat(PolicyExceptions.covers("CKV2_AWS_57", s, secret.name()))
+                        .as("%s is not rotated and no exception covers it", secret.name()).isTrue();
+            }
+        }
+    }
+}
