@@ -62,14 +62,18 @@ public record ProgressEvent(Kind kind, OperationType operation, String type, Str
         return operation != null && operation != OperationType.SAME && operation != OperationType.READ;
     }
 
+    private String about() {
+        return name == null ? "" : name + ": ";
+    }
+
     /** One line for a person: "[12] create aws:ec2/vpc:Vpc network-vpc" or the message. */
     public String describe() {
         return switch (kind) {
             case STARTED -> "[" + done + "] " + verb(operation) + " " + type + " " + name + " ...";
             case FINISHED -> "[" + done + "] " + verb(operation) + " " + type + " " + name + " done";
             case FAILED -> "[" + done + "] " + verb(operation) + " " + type + " " + name + " FAILED";
-            case WARNING -> "warning: " + message;
-            case ERROR -> "error: " + message;
+            case WARNING -> "warning: " + about() + message;
+            case ERROR -> "error: " + about() + message;
             case INFO -> message;
             case SUMMARY -> "summary: " + OperationResult.describe(changes);
         };

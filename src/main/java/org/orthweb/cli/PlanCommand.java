@@ -6,7 +6,9 @@ import org.orthweb.plan.Plan;
 import org.orthweb.plan.PlanPrinter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
@@ -15,6 +17,9 @@ import java.util.concurrent.Callable;
                 + "with the stack file; needs no AWS account and no Pulumi CLI.",
                 "Provider-computed values (ARNs, endpoints, ids) are realistic placeholders; secrets show as [secret]."})
 final class PlanCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     StackOptions stack;
@@ -26,7 +31,8 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         StackConfig config = stack.load();
         Plan plan = OfflinePlan.run(config);
-        System.out.println(json ? PlanPrinter.json(plan) : PlanPrinter.text(plan));
+        spec.commandLine().getOut().println(json ? PlanPrinter.json(plan) : PlanPrinter.text(plan));
+        spec.commandLine().getOut().flush();
         return Cli.OK;
     }
 }
