@@ -30,7 +30,8 @@ final class Failures {
      */
     static DeploymentException of(Operation op, String stack, Throwable error, List<String> engineErrors) {
         String text = textOf(error);
-        String lower = text.toLowerCase(Locale.ROOT);
+        // the engine's error events often say more than the CLI's exit text (provider errors)
+        String lower = (text + "\n" + String.join("\n", engineErrors)).toLowerCase(Locale.ROOT);
         List<String> details = details(text, engineErrors);
 
         if (lower.contains("cannot run program \"pulumi\"")) {
@@ -61,7 +62,8 @@ final class Failures {
                             + "PULUMI_CONFIG_PASSPHRASE_FILE to it (or create the stack with another secrets "
                             + "provider, e.g. --secrets-provider awskms://alias/orthweb-state).", error);
         }
-        if (lower.contains("pulumi login") || lower.contains("access token") || lower.contains("not logged in")
+        if (lower.contains("pulumi login") || lower.contains("pulumi_access_token") || lower.contains("access token")
+                || lower.contains("not logged in")
                 || lower.contains("401 unauthorized") || lower.contains("[401]")) {
             return new DeploymentException(DeploymentException.Reason.BACKEND, op, stack, details,
                     "log in to a backend first: `pulumi login` (Pulumi Cloud), or pass --backend with a "

@@ -33,7 +33,7 @@ public record OperationResult(Operation operation, Map<OperationType, Integer> c
         return n;
     }
 
-    /** "create 3, update 1, unchanged 40", in Pulumi's order of operations. */
+    /** "create 3, update 1, unchanged 40": changes in Pulumi's order of operations, unchanged last. */
     public String describeChanges() {
         return describe(changes);
     }
@@ -43,7 +43,14 @@ public record OperationResult(Operation operation, Map<OperationType, Integer> c
             return "no changes";
         }
         StringJoiner text = new StringJoiner(", ");
-        new EnumMap<>(changes).forEach((op, n) -> text.add(ProgressEvent.verb(op) + " " + n));
+        new EnumMap<>(changes).forEach((op, n) -> {
+            if (op != OperationType.SAME) {
+                text.add(ProgressEvent.verb(op) + " " + n);
+            }
+        });
+        if (changes.containsKey(OperationType.SAME)) {
+            text.add(ProgressEvent.verb(OperationType.SAME) + " " + changes.get(OperationType.SAME));
+        }
         return text.toString();
     }
 }
