@@ -66,10 +66,10 @@ public record ProgressEvent(Kind kind, OperationType operation, String type, Str
         return name == null ? "" : name + ": ";
     }
 
-    /** One line for a person: "[12] create aws:ec2/vpc:Vpc network-vpc" or the message. */
+    /** One line for a person: "[12] create aws:ec2/vpc:Vpc network-vpc done" (12 resources done), or the message. */
     public String describe() {
         return switch (kind) {
-            case STARTED -> "[" + done + "] " + verb(operation) + " " + type + " " + name + " ...";
+            case STARTED -> "... " + verb(operation) + " " + type + " " + name;
             case FINISHED -> "[" + done + "] " + verb(operation) + " " + type + " " + name + " done";
             case FAILED -> "[" + done + "] " + verb(operation) + " " + type + " " + name + " FAILED";
             case WARNING -> "warning: " + about() + message;
