@@ -11,6 +11,7 @@ import com.pulumi.automation.OutputValue;
 import com.pulumi.automation.PluginInstallOptions;
 import com.pulumi.automation.PluginKind;
 import com.pulumi.automation.PreviewOptions;
+import com.pulumi.automation.PulumiCommand;
 import com.pulumi.automation.RefreshOptions;
 import com.pulumi.automation.UpOptions;
 import com.pulumi.automation.UpdateResult;
@@ -25,8 +26,13 @@ import java.util.function.Consumer;
 
 /**
  * {@link StackOperations} on Pulumi's {@link LocalWorkspace} with an inline program: the
- * program runs in this JVM, driven by the Pulumi CLI. Exercised only against a real CLI and
- * backend (this project's CI has neither); everything it decides is decided elsewhere.
+ * program runs in this JVM, driven by the Pulumi CLI. Tests run it under a scripted
+ * {@link PulumiCommand} (the command lines it produces, the answers it reads back); the engine
+ * itself only runs with a real CLI and backend, which this project's CI does not have.
+ *
+ * <p>pulumi-java 1.36.1 selects the stack once ({@code stack select}) and runs the operation on
+ * the selected stack, without {@code --stack}: give each stack its own workspace directory (a
+ * temporary one by default) rather than running two stacks from one directory at once.
  */
 public final class LocalStackOperations implements StackOperations {
 
@@ -38,8 +44,22 @@ public final class LocalStackOperations implements StackOperations {
         this.program = program;
     }
 
-    /** Creates or selects the stack in a {@link LocalWorkspace} for the settings. */
+    /** Creates or selects the stack in a {@link LocalWorkspace} for the settings, with the CLI on PATH. */
     public static StackOperations open(DeploymentSettings settings, boolean create) throws AutomationException {
+        return open(settings, create, null);
+    }
+
+    /**
+     * Opens stacks through the given {@link PulumiCommand} instead of the {@code pulumi} on PATH:
+     * the same workspace and stack classes, another way of running the CLI (tests use a scripted one).
+     */
+    public static StackOpener using(PulumiCommand command) {
+        java.util.Objects.requireNonNull(command, "command");
+        return (settings, create) -> open(settings, create, command);
+    }
+
+    private static StackOperations open(DeploymentSettings settings, boolean create, PulumiCommand command)
+            throws AutomationException {
         // The workspace wants its inline program up front, but with a project directory the
         // config (and so the program) is known only after the workspace has read it: delegate.
         AtomicReference<Consumer<Context>> program = new AtomicReference<>(ctx -> {
@@ -50,6 +70,9 @@ public final class LocalStackOperations implements StackOperations {
         var options = LocalWorkspaceOptions.builder().environmentVariables(settings.cliEnvironment());
         settings.workspaceDirectory().ifPresent(options::workDir);
         settings.secretsProvider().ifPresent(options::secretsProvider);
+        if (command != null) {
+            options.pulumiCommand(command);
+        }
 
         WorkspaceStack stack = create
                 ? LocalWorkspace.createOrSelectStack(settings.project(), settings.stack(), inline, options.build())
