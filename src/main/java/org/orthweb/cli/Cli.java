@@ -1,7 +1,11 @@
 package org.orthweb.cli;
 
+import org.orthweb.automation.DeploymentException;
+import org.orthweb.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+
+import java.util.Objects;
 
 /**
  * The command line: {@code java -jar target/orthweb.jar <command>}. Exit codes: 0 success,
@@ -10,14 +14,18 @@ import picocli.CommandLine.Command;
 @Command(name = "orthweb",
         mixinStandardHelpOptions = true,
         versionProvider = Cli.Version.class,
-        description = "Orthanc DICOM server on AWS: plan offline, render cloud-init, deploy with Pulumi.",
-        subcommands = {PlanCommand.class, CommandLine.HelpCommand.class},
+        description = {"Orthanc DICOM server on AWS: plan offline, render cloud-init, deploy with Pulumi.",
+                "plan (and render) work offline; preview, up, refresh, destroy and outputs drive the Pulumi CLI "
+                        + "through the Automation API, with the program running inside this process."},
+        subcommands = {PlanCommand.class, PreviewCommand.class, UpCommand.class, RefreshCommand.class,
+                DestroyCommand.class, OutputsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
-                "1:the operation failed",
+                "1:the operation failed (or a destroy was not confirmed)",
                 "2:invalid configuration or usage",
-                "3:the Pulumi CLI was not found (only commands that deploy need it)"})
+                "3:the Pulumi CLI was not found on PATH, or is older than 3.95 (only preview, up, refresh, destroy "
+                        + "and outputs need it)"})
 public final class Cli implements Runnable {
 
     public static final int OK = 0;
@@ -28,6 +36,20 @@ public final class Cli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final CliContext context;
+
+    public Cli() {
+        this(CliContext.system());
+    }
+
+    public Cli(CliContext context) {
+        this.context = Objects.requireNonNull(context);
+    }
+
+    CliContext context() {
+        return context;
+    }
+
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
@@ -35,24 +57,44 @@ public final class Cli implements Runnable {
 
     /** Runs the command line and returns the exit code (no System.exit, for tests). */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(CliContext.system()).execute(args);
     }
 
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Cli());
-        cli.setExitCodeExceptionMapper(e -> e instanceof org.orthweb.config.ConfigException ? INVALID : FAILED);
+        return commandLine(CliContext.system());
+    }
+
+    public static CommandLine commandLine(CliContext context) {
+        CommandLine cli = new CommandLine(new Cli(context));
+        // every command's --help lists the exit codes, from the one list above
+        var codes = cli.getCommandSpec().usageMessage().exitCodeList();
+        cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().usageMessage()
+                .exitCodeListHeading("%nExit codes:%n").exitCodeList(codes));
+        cli.setExitCodeExceptionMapper(Cli::exitCode);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            // Users get one clear line, never a stack trace.
-            commandLine.getErr().println(e instanceof org.orthweb.config.ConfigException
+            // Users get a clear message, never a stack trace.
+            commandLine.getErr().println(e instanceof ConfigException || e instanceof DeploymentException
                     ? e.getMessage() : "error: " + e.getMessage());
-            return commandLine.getExitCodeExceptionMapper().getExitCode(e);
+            commandLine.getErr().flush();
+            return exitCode(e);
         });
         cli.setParameterExceptionHandler((e, args) -> {
             e.getCommandLine().getErr().println(e.getMessage());
             e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            e.getCommandLine().getErr().flush();
             return INVALID;
         });
         return cli;
+    }
+
+    static int exitCode(Throwable e) {
+        if (e instanceof ConfigException) {
+            return INVALID;
+        }
+        if (e instanceof DeploymentException d && d.reason() == DeploymentException.Reason.PULUMI_CLI_MISSING) {
+            return NO_PULUMI;
+        }
+        return FAILED;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -7,7 +7,9 @@ import org.orthweb.plan.PlanPrinter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
@@ -16,6 +18,9 @@ import java.util.concurrent.Callable;
                 + "with the stack file; needs no AWS account and no Pulumi CLI.",
                 "Provider-computed values (ARNs, endpoints, ids) are realistic placeholders; secrets show as [secret]."})
 final class PlanCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Mixin
     StackOptions stack;

@@ -1,0 +1,54 @@
+package org.orthweb.examples;
+
+import org.junit.jupiter.api.Test;
+import org.orthweb.config.StackConfig;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The embedding example is compiled with the tests (in a package of its own, so it can use only
+ * the public API); these check that its config part works and that the documentation shows it
+ * as it is. Its up() needs a real Pulumi CLI, backend and AWS account, which CI does not have.
+ */
+class EmbeddingExampleTest {
+
+    private static final Path PROJECT = Path.of("").toAbsolutePath();
+
+    @Test
+    void theExampleMakesAValidConfigPerClinic() {
+        StackConfig config = EmbeddingExample.clinicConfig("north", PROJECT.resolve("Pulumi.dev.yaml"));
+
+        assertThat(config.stack()).isEqualTo("clinic-north");
+        assertThat(config.owner()).isEqualTo("north-imaging");
+        assertThat(config.site().name()).contains("pacs.north.example.org");
+    }
+
+    @Test
+    void theDocumentationShowsTheExampleAsCompiled() throws Exception {
+        String source = Files.readString(PROJECT.resolve("src/test/java/org/orthweb/examples/EmbeddingExample.java"));
+        String example = source.substring(source.indexOf("// example:start\n") + "// example:start\n".length(),
+                source.indexOf("// example:end"));
+
+        List<Path> docs = List.of(PROJECT.resolve("README.md"), PROJECT.resolve("docs/embedding-and-cli.md")).stream()
+                .filter(Files::isRegularFile)
+                .filter(p -> read(p).contains("OrthwebDeployer.builder()"))
+                .toList();
+
+        assertThat(docs).as("a document with the embedding example").isNotEmpty();
+        for (Path doc : docs) {
+            assertThat(read(doc)).as(doc.toString()).contains(example);
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
