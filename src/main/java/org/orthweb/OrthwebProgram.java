@@ -40,9 +40,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Pulumi program. {@link #stack(Context)} is what the engine runs (CLI and Automation API):
- * it parses the engine's config, then {@link #define} builds the stack. Tests and the offline
- * plan call {@link #define} with a config they parsed from a stack file.
+ * The Pulumi program. {@link #define} builds the stack from a validated config: {@code main}
+ * calls it under {@code pulumi up} after parsing the engine's config, the Automation API deployer
+ * as its inline program, tests and the offline plan under the mock engine.
  */
 public final class OrthwebProgram {
 
@@ -51,7 +51,11 @@ public final class OrthwebProgram {
     private OrthwebProgram() {
     }
 
-    /** Entry point for the engine: config comes from the environment the engine sets. */
+    /**
+     * For a program the CLI starts: config comes from the environment variables the engine sets.
+     * Not for inline programs (the Automation API hands them config another way): those call
+     * {@link #define} with a parsed config.
+     */
     public static void stack(Context ctx) {
         StackConfig config = ConfigParser.parse(ctx.stackName(), RawConfig.fromEngineEnvironment(System.getenv()));
         define(ctx, config);

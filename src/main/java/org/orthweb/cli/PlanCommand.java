@@ -4,7 +4,6 @@ import org.orthweb.config.StackConfig;
 import org.orthweb.plan.OfflinePlan;
 import org.orthweb.plan.Plan;
 import org.orthweb.plan.PlanPrinter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,9 +23,6 @@ final class PlanCommand implements Callable<Integer> {
 
     @Mixin
     StackOptions stack;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--json", description = "Print exactly one JSON document: {stack, resources, outputs}.")
     boolean json;
