@@ -5,7 +5,6 @@ import org.orthweb.config.StackConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,15 +32,8 @@ class EmbeddingExampleTest {
         String example = source.substring(source.indexOf("// example:start\n") + "// example:start\n".length(),
                 source.indexOf("// example:end"));
 
-        List<Path> docs = List.of(PROJECT.resolve("README.md"), PROJECT.resolve("docs/embedding-and-cli.md")).stream()
-                .filter(Files::isRegularFile)
-                .filter(p -> read(p).contains("OrthwebDeployer.builder()"))
-                .toList();
-
-        assertThat(docs).as("a document with the embedding example").isNotEmpty();
-        for (Path doc : docs) {
-            assertThat(read(doc)).as(doc.toString()).contains(example);
-        }
+        assertThat(read(PROJECT.resolve("README.md"))).as("README.md shows the embedding example as compiled")
+                .contains(example);
     }
 
     private static String read(Path p) {
