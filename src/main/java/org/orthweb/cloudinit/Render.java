@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Renders the application layer: every file the host receives (templates under
@@ -99,7 +100,45 @@ public final class Render {
         return result;
     }
 
+    /** Host names (also the public DNS names EC2 gives) and IPv4 addresses. */
+    private static final Pattern HOST = Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+    private static final Pattern ARN = Pattern.compile("arn:[a-z0-9-]+:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]");
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern LOG_GROUP = Pattern.compile("[A-Za-z0-9_/.#-]{1,512}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    /**
+     * Every value lands in YAML, JSON, SQL-free shell-sourced text and nginx/compose files: refuse
+     * anything outside its expected shape rather than quote it for five syntaxes.
+     */
+    static void validate(UserDataInputs in) {
+        check("stack", in.stack(), NAME);
+        check("environment", in.environment(), NAME);
+        check("region", in.region(), REGION);
+        if (in.siteName() != null) {
+            check("siteName", in.siteName(), HOST);
+        }
+        check("dbHost", in.dbHost(), HOST);
+        if (in.dbPort() < 1 || in.dbPort() > 65535) {
+            throw new IllegalArgumentException("dbPort out of range: " + in.dbPort());
+        }
+        check("dbSecretArn", in.dbSecretArn(), ARN);
+        check("appSecretArn", in.appSecretArn(), ARN);
+        check("bucketName", in.bucketName(), BUCKET);
+        if (in.containerLogGroup() != null) {
+            check("containerLogGroup", in.containerLogGroup(), LOG_GROUP);
+        }
+    }
+
+    private static void check(String name, String value, Pattern shape) {
+        if (!shape.matcher(value).matches()) {
+            throw new IllegalArgumentException(name + " has an unexpected form: '" + value + "'");
+        }
+    }
+
     static Map<String, Object> scope(UserDataInputs in, Layout layout) {
+        validate(in);
         Map<String, Object> scope = new LinkedHashMap<>();
         scope.put("stack", in.stack());
         scope.put("environment", in.environment());

@@ -10,7 +10,9 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
@@ -100,19 +102,49 @@ class UserDataTest {
         assertThatThrownBy(() -> AppImages.resolve(Map.of("nginx", "1.30 ; rm"))).hasMessageContaining("invalid tag");
     }
 
+    /** Secret-looking content in a text: private keys, AWS keys, literal password/secret values. */
+    static List<String> secretFindings(String text) {
+        List<String> found = new java.util.ArrayList<>();
+        for (Pattern p : List.of(Pattern.compile("BEGIN [A-Z ]*PRIVATE KEY"), Pattern.compile("AKIA[0-9A-Z]{16}"),
+                Pattern.compile("(?i)\"?[a-z_]*(password|secret)[a-z_]*\"?\\s*[:=]\\s*\"?[A-Za-z0-9+/=]{8,}"))) {
+            Matcher m = p.matcher(text);
+            while (m.find()) {
+                found.add(m.group());
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void secretDetectorFindsPlantedSecrets() {
+        assertThat(secretFindings("  \"WebServicePassword\": \"q8Zr2LkP0wXy7TuV\",")).hasSize(1);
+        assertThat(secretFindings("KC_DB_PASSWORD: s3cr3tValue99")).hasSize(1);
+        assertThat(secretFindings("-----BEGIN PRIVATE KEY-----")).hasSize(1);
+        assertThat(secretFindings("aws_access_key_id=AKIAABCDEFGHIJKLMNOP")).hasSize(1);
+    }
+
     @Test
     void userDataHoldsNoSecretMaterial() {
         Map<String, String> files = Render.files(Fixtures.withSite("pacs.example-clinic.org"));
-        String userData = files.get(Render.USER_DATA);
-        assertThat(userData).doesNotContainPattern(Pattern.compile("BEGIN [A-Z ]*PRIVATE KEY"))
-                .doesNotContainPattern(Pattern.compile("AKIA[0-9A-Z]{16}"))
-                // a literal value after a password- or secret-like key would be a leaked secret
-                .doesNotContainPattern(Pattern.compile(
-                        "(?i)\"?[a-z_]*(password|secret)[a-z_]*\"?\\s*[:=]\\s*\"[A-Za-z0-9+/=]{8,}\""));
-        // the secret-bearing sections exist only in the boot-time program, fed from files
+        assertThat(secretFindings(files.get(Render.USER_DATA))).isEmpty();
+        // the secret-bearing sections exist only in the boot-time programs, fed from files
         assertThat(files.get(Layout.CONFIG_DIR + "/orthanc.json")).doesNotContain("PostgreSQL", "Authorization", "Password");
         String compose = files.get(Layout.CONFIG_DIR + "/docker-compose.yml");
         assertThat(compose).doesNotContainPattern(Pattern.compile("(?m)^\\s+[A-Z_]*(PASSWORD|SECRET)[A-Z_]*:"));
+    }
+
+    @Test
+    void valuesOfUnexpectedShapeAreRefused() {
+        UserDataInputs ok = Fixtures.inputs();
+        assertThatThrownBy(() -> Render.files(Fixtures.withSite("pacs.example.org\nruncmd: [reboot]")))
+                .hasMessageContaining("siteName");
+        assertThatThrownBy(() -> Render.files(Fixtures.withSite("$(curl evil)")))
+                .hasMessageContaining("siteName");
+        assertThatThrownBy(() -> Render.files(new UserDataInputs(ok.stack(), ok.environment(), ok.region(), null,
+                ok.dbHost(), ok.dbPort(), "not-an-arn", ok.appSecretArn(), ok.bucketName(), null, Map.of())))
+                .hasMessageContaining("dbSecretArn");
+        assertThat(Render.files(Fixtures.withSite("10.1.2.3")).get(Layout.CONFIG_DIR + "/stack.env"))
+                .contains("SITE_NAME=10.1.2.3\n");
     }
 
     @Test
