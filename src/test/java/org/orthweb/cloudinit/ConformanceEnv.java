@@ -90,6 +90,9 @@ final class ConformanceEnv implements AutoCloseable {
         bootstrapEnv.put("ORTHWEB_TLS_DIR", tlsDir.toString());
         bootstrapEnv.put("ORTHWEB_RDS_CA_FILE", rdsCa.toString());
         bootstrapEnv.put("ORTHWEB_LOG_FILE", root.resolve("bootstrap.log").toString());
+        // the bootstrap's temporary files stay inside the test's directory
+        Files.createDirectories(root.resolve("tmp"));
+        bootstrapEnv.put("TMPDIR", root.resolve("tmp").toString());
     }
 
     Path bootstrapScript() {
@@ -106,19 +109,42 @@ final class ConformanceEnv implements AutoCloseable {
         return b.toString();
     }
 
-    /** What Secrets Manager would hold, as the bootstrap's secrets step leaves it on disk. */
+    /**
+     * What Secrets Manager holds for the stack, served to the bootstrap's secrets step by a
+     * stand-in for the AWS CLI (first on PATH), which answers get-secret-value from files.
+     */
     Map<String, String> writeSecrets() throws IOException {
-        Files.createDirectories(secretsDir);
         Map<String, String> values = new LinkedHashMap<>();
+        ObjectNode app = new ObjectMapper().createObjectNode();
         for (String key : AppSecrets.KEYS) {
             values.put(key, randomAlnum(32));
-            Files.writeString(secretsDir.resolve(key), values.get(key));
+            app.put(key, values.get(key));
         }
         ObjectNode master = new ObjectMapper().createObjectNode();
         master.put("username", "postgres");
         master.put("password", pgPassword);
-        Files.writeString(secretsDir.resolve("db-master.json"), master.toString());
+        serveSecrets(app.toString(), master.toString());
         return values;
+    }
+
+    void serveSecrets(String appJson, String masterJson) throws IOException {
+        Path fake = root.resolve("fake-aws");
+        Files.createDirectories(fake);
+        Files.writeString(fake.resolve("app.json"), appJson);
+        Files.writeString(fake.resolve("db.json"), masterJson);
+        Path aws = fake.resolve("aws");
+        Files.writeString(aws, String.join("\n",
+                "#!/bin/bash",
+                "# test stand-in for: aws secretsmanager get-secret-value --secret-id ARN --query SecretString --output text",
+                "[[ $1 == secretsmanager && $2 == get-secret-value && $* == *'--query SecretString --output text'* ]] || exit 252",
+                "while [[ $# -gt 0 ]]; do [[ $1 == --secret-id ]] && id=$2; shift; done",
+                "case $id in",
+                "  " + inputs.appSecretArn() + ") cat '" + fake.resolve("app.json") + "' ;;",
+                "  " + inputs.dbSecretArn() + ") cat '" + fake.resolve("db.json") + "' ;;",
+                "  *) echo \"ResourceNotFoundException: $id\" >&2; exit 254 ;;",
+                "esac", ""));
+        Files.setPosixFilePermissions(aws, PosixFilePermissions.fromString("rwxr-xr-x"));
+        bootstrapEnv.put("PATH", fake + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     }
 
     Tools.Result bootstrap(String... steps) {

@@ -44,7 +44,7 @@ class IngestBenchmark {
         try (ConformanceEnv env = new ConformanceEnv()) {
             env.startPostgres();
             env.writeSecrets();
-            env.bootstrap("certs", "db", "configure").expectSuccess("bootstrap");
+            env.bootstrap("secrets", "certs", "db", "configure").expectSuccess("bootstrap");
             String nodelay = new YAMLMapper().readTree(env.files.get(Layout.CONFIG_DIR + "/docker-compose.yml"))
                     .at("/services/orthanc/environment/TCP_NODELAY").asText();
 

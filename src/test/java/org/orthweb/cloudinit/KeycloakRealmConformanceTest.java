@@ -54,7 +54,7 @@ class KeycloakRealmConformanceTest {
             Path stackEnv = env.configDir.resolve("stack.env");
             Files.writeString(stackEnv, Files.readString(stackEnv).replace("SITE_NAME=" + ConformanceEnv.SITE + "\n",
                     "SITE_NAME=" + SITE + "\n"));
-            env.bootstrap("configure").expectSuccess("bootstrap configure");
+            env.bootstrap("secrets", "configure").expectSuccess("bootstrap secrets configure");
             Path realmFile = env.secretsDir.resolve("keycloak-realm.json");
             realm = new ObjectMapper().readTree(realmFile.toFile());
 

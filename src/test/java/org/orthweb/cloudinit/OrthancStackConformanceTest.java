@@ -50,10 +50,10 @@ class OrthancStackConformanceTest {
         try {
             env.startPostgres();
             secrets = env.writeSecrets();
-            Tools.Result first = env.bootstrap("certs", "db", "configure").expectSuccess("bootstrap certs db configure");
+            Tools.Result first = env.bootstrap("secrets", "certs", "db", "configure").expectSuccess("bootstrap secrets certs db configure");
             firstRunOutput = first.out();
             afterFirstRun = snapshot();
-            secondRunOutput = env.bootstrap("certs", "db", "configure").expectSuccess("bootstrap, second run").out();
+            secondRunOutput = env.bootstrap("secrets", "certs", "db", "configure").expectSuccess("bootstrap, second run").out();
 
             Path config = env.orthancConfig("orthanc", true);
             env.adaptations().forEach(a -> System.out.println("conformance adaptation: " + a));
