@@ -100,11 +100,16 @@ public final class Render {
         return result;
     }
 
-    /** Host names (also the public DNS names EC2 gives) and IPv4 addresses. */
+    /*
+     * Shapes that are safe in every syntax the values land in (YAML, JSON, shell-sourced text,
+     * nginx, Compose), without claiming AWS validity: under Pulumi mocks ARNs and names are fake.
+     */
+    /** Host names (also the public DNS names EC2 gives) and IPv4 addresses: the site name. */
     private static final Pattern HOST = Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
-    private static final Pattern ARN = Pattern.compile("arn:[a-z0-9-]+:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+");
+    private static final Pattern ENDPOINT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
+    private static final Pattern ARN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9:/_+=.@-]{0,2047}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]");
-    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern BUCKET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
     private static final Pattern LOG_GROUP = Pattern.compile("[A-Za-z0-9_/.#-]{1,512}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
@@ -119,7 +124,7 @@ public final class Render {
         if (in.siteName() != null) {
             check("siteName", in.siteName(), HOST);
         }
-        check("dbHost", in.dbHost(), HOST);
+        check("dbHost", in.dbHost(), ENDPOINT);
         if (in.dbPort() < 1 || in.dbPort() > 65535) {
             throw new IllegalArgumentException("dbPort out of range: " + in.dbPort());
         }

