@@ -23,23 +23,41 @@ public final class AppImages {
     private AppImages() {
     }
 
+    /** A tag alone (replaces the default's tag). */
+    private static final java.util.regex.Pattern TAG =
+            java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    /** A whole reference, pinned by tag or digest (replaces the default). */
+    private static final java.util.regex.Pattern REFERENCE = java.util.regex.Pattern.compile(
+            "[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[0-9a-f]{64})?");
+
     /**
-     * The image references to deploy: the defaults, with the tag of each overridden name replaced.
+     * The image references to deploy: the defaults, with each overridden name replaced. An
+     * override is either a tag ({@code 26.9.0}) or a whole reference pinned by tag or digest
+     * ({@code orthancteam/orthanc:26.9.0}, {@code nginx@sha256:...}); {@code latest} is refused.
      *
-     * @throws IllegalArgumentException for a name that is not in {@link #DEFAULTS} or a blank tag
+     * @throws IllegalArgumentException for a name that is not in {@link #DEFAULTS} or a bad value
      */
-    public static Map<String, String> resolve(Map<String, String> tagOverrides) {
+    public static Map<String, String> resolve(Map<String, String> overrides) {
         Map<String, String> images = new java.util.TreeMap<>(DEFAULTS);
-        tagOverrides.forEach((name, tag) -> {
+        overrides.forEach((name, value) -> {
             String current = images.get(name);
             if (current == null) {
                 throw new IllegalArgumentException("unknown image name '" + name + "', expected one of "
                         + new java.util.TreeSet<>(DEFAULTS.keySet()));
             }
-            if (tag == null || !tag.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")) {
-                throw new IllegalArgumentException("invalid tag for image '" + name + "': " + tag);
+            String image;
+            if (value != null && TAG.matcher(value).matches()) {
+                image = current.substring(0, current.lastIndexOf(':') + 1) + value;
+            } else if (value != null && REFERENCE.matcher(value).matches()
+                    && (value.contains("@sha256:") || value.lastIndexOf(':') > value.lastIndexOf('/'))) {
+                image = value;
+            } else {
+                throw new IllegalArgumentException("invalid tag or image reference for '" + name + "': " + value);
             }
-            images.put(name, current.substring(0, current.lastIndexOf(':') + 1) + tag);
+            if (image.endsWith(":latest")) {
+                throw new IllegalArgumentException("image '" + name + "' must be pinned, not 'latest'");
+            }
+            images.put(name, image);
         });
         return images;
     }

@@ -100,6 +100,16 @@ class UserDataTest {
                 .doesNotContain(AppImages.DEFAULTS.get("orthanc") + "\n");
         assertThatThrownBy(() -> AppImages.resolve(Map.of("postgres", "17"))).hasMessageContaining("unknown image");
         assertThatThrownBy(() -> AppImages.resolve(Map.of("nginx", "1.30 ; rm"))).hasMessageContaining("invalid tag");
+        assertThatThrownBy(() -> AppImages.resolve(Map.of("nginx", "latest"))).hasMessageContaining("pinned");
+        assertThatThrownBy(() -> AppImages.resolve(Map.of("nginx", "library/nginx"))).as("unpinned reference")
+                .isInstanceOf(IllegalArgumentException.class);
+        // whole references, as stack config gives them, pass through
+        String digest = "nginx@sha256:" + "0123456789abcdef".repeat(4);
+        assertThat(AppImages.resolve(Map.of("nginx", digest, "orthanc", "orthancteam/orthanc:26.9.0", "keycloak", "26.5.0")))
+                .containsEntry("nginx", digest)
+                .containsEntry("orthanc", "orthancteam/orthanc:26.9.0")
+                .containsEntry("keycloak", "orthancteam/orthanc-keycloak:26.5.0")
+                .containsEntry("authService", AppImages.DEFAULTS.get("authService"));
     }
 
     /** Secret-looking content in a text: private keys, AWS keys, literal password/secret values. */
