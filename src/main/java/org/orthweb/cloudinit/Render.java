@@ -104,9 +104,7 @@ public final class Render {
      * Shapes that are safe in every syntax the values land in (YAML, JSON, shell-sourced text,
      * nginx, Compose), without claiming AWS validity: under Pulumi mocks ARNs and names are fake.
      */
-    /** Host names (also the public DNS names EC2 gives) and IPv4 addresses: the site name. */
-    private static final Pattern HOST = Pattern.compile("(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
-    private static final Pattern ENDPOINT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
+    private static final Pattern ENDPOINT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,252}");
     private static final Pattern ARN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9:/_+=.@-]{0,2047}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]");
     private static final Pattern BUCKET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
@@ -122,7 +120,9 @@ public final class Render {
         check("environment", in.environment(), NAME);
         check("region", in.region(), REGION);
         if (in.siteName() != null) {
-            check("siteName", in.siteName(), HOST);
+            // the config parser checks that it is a DNS name; here only that it is safe text
+            // (the offline plan passes a placeholder for a secure site name)
+            check("siteName", in.siteName(), ENDPOINT);
         }
         check("dbHost", in.dbHost(), ENDPOINT);
         if (in.dbPort() < 1 || in.dbPort() > 65535) {
