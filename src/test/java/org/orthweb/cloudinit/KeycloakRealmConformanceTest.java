@@ -7,7 +7,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.HashMap;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -33,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("conformance")
 class KeycloakRealmConformanceTest {
 
-    static final String SITE = "pacs.example-clinic.org";
+    /** the site name the bootstrap used for the realm's redirect URIs and the server certificate */
+    static final String SITE = ConformanceEnv.SITE;
     static final String REDIRECT = "https://" + SITE + "/orthanc/ui/app/";
 
     static ConformanceEnv env;
@@ -41,20 +49,17 @@ class KeycloakRealmConformanceTest {
     static JsonNode realm;
     static Process keycloak;
     static String base;
-    static final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    static HttpClient http;
 
     @BeforeAll
     static void generateRealmAndStartKeycloak() throws Exception {
-        Tools.require("jq", "unzip", "python3");
+        Tools.require("jq", "unzip", "python3", ConformanceEnv.PG_BIN + "/initdb", "psql", "nginx",
+                ConformanceEnv.NGINX_STREAM_MODULE, "openssl");
         env = new ConformanceEnv();
         try {
+            env.startPostgres();
             secrets = env.writeSecrets();
-            // the configure step reads the site name from stack.env: use a real-looking one
-            Path stackEnv = env.configDir.resolve("stack.env");
-            Files.writeString(stackEnv, Files.readString(stackEnv).replace("SITE_NAME=" + ConformanceEnv.SITE + "\n",
-                    "SITE_NAME=" + SITE + "\n"));
-            env.bootstrap("secrets", "configure").expectSuccess("bootstrap secrets configure");
+            env.bootstrap("secrets", "certs", "db", "configure").expectSuccess("bootstrap secrets certs db configure");
             Path realmFile = env.secretsDir.resolve("keycloak-realm.json");
             realm = new ObjectMapper().readTree(realmFile.toFile());
 
@@ -68,22 +73,59 @@ class KeycloakRealmConformanceTest {
             }
             Files.createDirectories(home.resolve("data/import"));
             Files.copy(realmFile, home.resolve("data/import/orthanc-realm.json"));
-            int port = Tools.freePort();
+
+            // behind the rendered nginx, as on the host: the public URL is https://localhost:<port>/keycloak
+            int https = ConformanceEnv.port(env.layout.httpsListen());
+            String publicHost = ConformanceEnv.SITE + ":" + https;
+            base = "https://" + publicHost + "/keycloak";
+            Map<String, String> kc = new HashMap<>(keycloakEnvironment(publicHost));
+            kc.put("JAVA_HOME", java.toString());
+            // what the container's start command exports from its secret files
+            kc.put("KC_DB_PASSWORD", Files.readString(env.secretsDir.resolve(AppSecrets.KEYCLOAK_DB_PASSWORD)));
+            kc.put("KC_BOOTSTRAP_ADMIN_PASSWORD", Files.readString(env.secretsDir.resolve(AppSecrets.KEYCLOAK_ADMIN_PASSWORD)));
             int management = Tools.freePort();
-            base = "http://127.0.0.1:" + port;
-            keycloak = env.start("keycloak", Map.of(
-                            "JAVA_HOME", java.toString(),
-                            "KC_BOOTSTRAP_ADMIN_USERNAME", "admin",
-                            "KC_BOOTSTRAP_ADMIN_PASSWORD", secrets.get(AppSecrets.KEYCLOAK_ADMIN_PASSWORD)),
-                    home.resolve("bin/kc.sh").toString(), "start-dev", "--import-realm",
-                    "--http-host=127.0.0.1", "--http-port=" + port,
-                    "--http-management-port=" + management, "--health-enabled=true",
-                    "--hostname-strict=false");
+            keycloak = env.start("keycloak", kc, home.resolve("bin/kc.sh").toString(), "start", "--import-realm",
+                    "--http-host=127.0.0.1", "--http-port=" + env.layout.keycloakPort(),
+                    "--http-management-port=" + management, "--health-enabled=true");
             awaitReady("http://127.0.0.1:" + management + "/health/ready");
+            Process nginx = env.startNginx("nginx", env.files.get(Layout.CONFIG_DIR + "/nginx.conf"));
+            env.awaitPort(https, nginx, "nginx");
+            http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                    .connectTimeout(Duration.ofSeconds(5)).sslContext(trusting(env.tlsDir.resolve("ca.crt"))).build();
         } catch (Throwable t) {
             env.close();
             throw t;
         }
+    }
+
+    /**
+     * The Keycloak service's environment from the rendered compose file, with Compose's SITE_NAME
+     * variable set to the test's public host and the RDS CA path pointing at the test CA.
+     */
+    static Map<String, String> keycloakEnvironment(String publicHost) throws Exception {
+        JsonNode environment = new YAMLMapper().readTree(env.files.get(Layout.CONFIG_DIR + "/docker-compose.yml"))
+                .at("/services/keycloak/environment");
+        Map<String, String> kc = new HashMap<>();
+        environment.fields().forEachRemaining(e -> kc.put(e.getKey(), e.getValue().asText()
+                .replaceAll("\\$\\{SITE_NAME[^}]*}", publicHost)
+                .replace(Layout.RDS_CA_FILE, env.rdsCa.toString())));
+        assertThat(kc.get("KC_DB_URL")).contains("sslmode=verify-full");
+        System.out.println("conformance adaptation: Keycloak environment from the compose file with SITE_NAME="
+                + publicHost + " and the test CA as RDS CA: " + kc.keySet());
+        return kc;
+    }
+
+    static SSLContext trusting(Path caPem) throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (var in = Files.newInputStream(caPem)) {
+            trust.setCertificateEntry("site-ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     /** The server zip, fetched by Maven as a test dependency (path passed by surefire). */
@@ -131,7 +173,7 @@ class KeycloakRealmConformanceTest {
                 throw new AssertionError("keycloak exited:\n" + env.log("keycloak"));
             }
             try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200 && r.body().contains("UP")) {
                     return;
@@ -188,6 +230,20 @@ class KeycloakRealmConformanceTest {
         assertThat(client("orthanc").at("/attributes/pkce.code.challenge.method").asText()).isEqualTo("S256");
         // no demo users with passwords, unlike the image's own realm
         assertThat(realm.toString()).doesNotContain("\"credentials\"");
+    }
+
+    @Test
+    void keycloakServesItsPublicUrlsThroughTheProxyAndUsesItsOwnDatabaseRole() throws Exception {
+        HttpResponse<String> discovery = get("/realms/orthanc/.well-known/openid-configuration", null);
+        assertThat(discovery.statusCode()).isEqualTo(200);
+        JsonNode d = new ObjectMapper().readTree(discovery.body());
+        assertThat(d.get("issuer").asText()).isEqualTo(base + "/realms/orthanc");
+        assertThat(d.get("authorization_endpoint").asText()).startsWith(base + "/realms/orthanc/");
+        // Keycloak created its schema as the least-privilege role, over TLS
+        assertThat(env.sql("keycloak", "select count(*) from pg_tables where tableowner = 'keycloak'")
+                .expectSuccess("tables").out().trim()).isNotEqualTo("0");
+        assertThat(env.sql("postgres", "select bool_and(s.ssl) from pg_stat_ssl s join pg_stat_activity a using (pid) "
+                + "where a.usename = 'keycloak'").expectSuccess("ssl").out().trim()).isEqualTo("t");
     }
 
     @Test
