@@ -58,10 +58,48 @@ class RenderedFilesValidationTest {
             }
         }
         scripts.addAll(shellScriptsUnder(Path.of("bench")));
+        scripts.addAll(composeShellSnippets());
         assertThat(scripts).anyMatch(s -> s.endsWith("orthweb-bootstrap"));
         List<String> cmd = new ArrayList<>(List.of("shellcheck", "--severity=style"));
         cmd.addAll(scripts);
         Tools.run(out, Map.of(), 120, cmd.toArray(String[]::new)).expectSuccess("shellcheck " + scripts);
+    }
+
+    /**
+     * The shell commands inside the compose file (start commands that read secret files,
+     * healthchecks), as the container's shell will see them after Compose's $$ unescaping.
+     */
+    static List<String> composeShellSnippets() throws Exception {
+        JsonNode services = new YAMLMapper().readTree(
+                Files.readString(out.resolve("files/etc/orthweb/docker-compose.yml"))).get("services");
+        List<String> found = new ArrayList<>();
+        Iterator<Map.Entry<String, JsonNode>> it = services.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> service = it.next();
+            for (String field : List.of("command", "entrypoint", "healthcheck/test")) {
+                JsonNode cmd = service.getValue().at("/" + field);
+                String shell = null;
+                String script = null;
+                if (cmd.isArray() && cmd.size() == 3 && cmd.get(1).asText().equals("-c")) {
+                    shell = cmd.get(0).asText();
+                    script = cmd.get(2).asText();
+                } else if (cmd.isArray() && cmd.size() == 4 && cmd.get(0).asText().equals("CMD")
+                        && cmd.get(2).asText().equals("-c")) {
+                    shell = cmd.get(1).asText();
+                    script = cmd.get(3).asText();
+                } else if (cmd.isArray() && cmd.size() == 2 && cmd.get(0).asText().equals("CMD-SHELL")) {
+                    shell = "/bin/sh";
+                    script = cmd.get(1).asText();
+                }
+                if (script != null) {
+                    Path f = out.resolve("compose-" + service.getKey() + "-" + field.replace('/', '-') + ".sh");
+                    Files.writeString(f, "#!" + shell + "\n" + script.replace("$$", "$") + "\n");
+                    found.add(f.toString());
+                }
+            }
+        }
+        assertThat(found).as("compose shell snippets").hasSizeGreaterThanOrEqualTo(3);
+        return found;
     }
 
     static List<String> shellScriptsUnder(Path dir) throws Exception {
