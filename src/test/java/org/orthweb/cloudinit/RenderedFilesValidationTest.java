@@ -128,6 +128,11 @@ class RenderedFilesValidationTest {
             assertThat(s.getValue().has("ports")).as(s.getKey() + " publishes ports").isEqualTo(s.getKey().equals("nginx"));
         }
         assertThat(r.out()).contains("https://pacs.example-clinic.org/keycloak");
+        // every service restarts on its own and reports its health
+        resolved.get("services").fields().forEachRemaining(s -> {
+            assertThat(s.getValue().path("restart").asText()).as(s.getKey()).isEqualTo("unless-stopped");
+            assertThat(s.getValue().has("healthcheck")).as(s.getKey() + " healthcheck").isTrue();
+        });
         // without the site name, Compose refuses to start rather than run with an empty URL
         Tools.Result noSite = Tools.run(compose.getParent(), Map.of(), 120,
                 "docker-compose", "--file", compose.toString(), "config");
