@@ -386,8 +386,15 @@ final class ConformanceEnv implements AutoCloseable {
         }
     }
 
+    private boolean closed;
+
+    /** Stops everything started here and removes the directory; safe to call more than once. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         while (!processes.isEmpty()) {
             Process p = processes.pop();
             p.destroy();

@@ -80,6 +80,8 @@ class KeycloakRealmConformanceTest {
             base = "https://" + publicHost + "/keycloak";
             Map<String, String> kc = new HashMap<>(keycloakEnvironment(publicHost));
             kc.put("JAVA_HOME", java.toString());
+            // the JDK found here may be newer than Keycloak 26.4 expects (Java 24+ closes java.lang)
+            kc.put("JAVA_OPTS_APPEND", "--add-opens=java.base/java.lang=ALL-UNNAMED");
             // what the container's start command exports from its secret files
             kc.put("KC_DB_PASSWORD", Files.readString(env.secretsDir.resolve(AppSecrets.KEYCLOAK_DB_PASSWORD)));
             kc.put("KC_BOOTSTRAP_ADMIN_PASSWORD", Files.readString(env.secretsDir.resolve(AppSecrets.KEYCLOAK_ADMIN_PASSWORD)));

@@ -94,13 +94,36 @@ final class Tools {
         return run(null, Map.of(), 120, command);
     }
 
-    /** A TCP port free on 127.0.0.1 at the time of asking. */
+    private static final java.util.Random PORTS = new java.security.SecureRandom();
+
+    /**
+     * A TCP port free on 127.0.0.1 at the time of asking, below the kernel's ephemeral range: a
+     * port from that range can be taken as the source port of any outgoing connection (Keycloak's
+     * own database connections did) between this check and the server's bind.
+     */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        int low = 32768;
+        try {
+            // a stream, not Files.readString: /proc files report size 0 and came back truncated
+            try (var in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+                low = Integer.parseInt(new String(in.readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+")[0]);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // keep Linux's default
         }
+        if (low < 22000) {
+            low = 32768;
+        }
+        int from = 20000;
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = from + PORTS.nextInt(low - from);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IllegalStateException("no free port between " + from + " and " + low);
     }
 
     static boolean isRoot() {
