@@ -7,16 +7,33 @@ import java.util.List;
  * name (deploy time, stored in Pulumi state as a secret) and stores them together as one JSON
  * object in a Secrets Manager secret encrypted with the stack's KMS key; the host reads that JSON
  * at boot. The master DB credential lives in its own secret and is not listed here.
+ *
+ * <p>Each value is 32 random alphanumeric characters, so it can be placed in a JSON string, a SQL
+ * literal or a PostgreSQL URI without escaping; the bootstrap refuses anything else.
  */
 public final class AppSecrets {
 
+    /** Keycloak's bootstrap administrator ("admin" of the master realm). */
+    public static final String KEYCLOAK_ADMIN_PASSWORD = "keycloakAdminPassword";
+    /** Secret of the confidential {@code admin-cli} client of the orthanc realm (used by the auth service). */
+    public static final String KEYCLOAK_CLIENT_SECRET = "keycloakClientSecret";
+    /** Password of the least-privilege {@code keycloak} database role. */
+    public static final String KEYCLOAK_DB_PASSWORD = "keycloakDbPassword";
+    /** Password of the least-privilege {@code orthanc} database role. */
+    public static final String ORTHANC_DB_PASSWORD = "orthancDbPassword";
+    /** Key with which the auth service signs its share tokens. */
+    public static final String AUTH_SERVICE_SECRET_KEY = "authServiceSecretKey";
+    /** Password with which Orthanc's authorization plugin calls the auth service. */
+    public static final String AUTH_SERVICE_PASSWORD = "authServicePassword";
+
     /** JSON keys of the application secret; each gets its own generated value. */
     public static final List<String> KEYS = List.of(
-            "keycloakAdminPassword",
-            "keycloakClientSecret",
-            "keycloakDbPassword",
-            "orthancDbPassword",
-            "authServiceApiKey");
+            KEYCLOAK_ADMIN_PASSWORD,
+            KEYCLOAK_CLIENT_SECRET,
+            KEYCLOAK_DB_PASSWORD,
+            ORTHANC_DB_PASSWORD,
+            AUTH_SERVICE_SECRET_KEY,
+            AUTH_SERVICE_PASSWORD);
 
     private AppSecrets() {
     }

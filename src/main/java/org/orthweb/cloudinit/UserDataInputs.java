@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param appSecretArn      Secrets Manager ARN of the generated application secrets JSON
  * @param bucketName        data bucket for the Orthanc S3 storage plugin
  * @param containerLogGroup CloudWatch log group for Docker's awslogs driver, or null when disabled
- * @param imageOverrides    image name to tag overrides from stack config (may be empty)
+ * @param imageOverrides    image name to tag, or to whole pinned image reference, from stack config
+ *                          (may be empty; see {@link AppImages#resolve})
  */
 public record UserDataInputs(
         String stack,

@@ -1,0 +1,223 @@
+package org.orthweb.cloudinit;
+
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Renders the application layer: every file the host receives (templates under
+ * {@code cloud-init/files/}) and the cloud-config that carries them.
+ */
+public final class Render {
+
+    /** Name under which {@link #files} returns the cloud-config itself. */
+    public static final String USER_DATA = "user-data.yaml";
+
+    /** One file written by cloud-init: template, absolute path on the host, mode. */
+    record HostFile(String template, String path, String permissions) {
+    }
+
+    /**
+     * The files the user data carries, in the order cloud-init writes them. Scripts and the unit
+     * are files (not inline runcmd text) so that shellcheck and the tests see exactly what runs.
+     */
+    static final List<HostFile> HOST_FILES = List.of(
+            new HostFile("stack.env", Layout.CONFIG_DIR + "/stack.env", "0644"),
+            new HostFile("orthanc.json", Layout.CONFIG_DIR + "/orthanc.json", "0644"),
+            new HostFile("orthanc-secrets.jq", Layout.CONFIG_DIR + "/orthanc-secrets.jq", "0644"),
+            new HostFile("keycloak-realm.jq", Layout.CONFIG_DIR + "/keycloak-realm.jq", "0644"),
+            new HostFile("permissions.json", Layout.CONFIG_DIR + "/permissions.json", "0644"),
+            new HostFile("nginx.conf", Layout.CONFIG_DIR + "/nginx.conf", "0644"),
+            new HostFile("docker-compose.yml", Layout.CONFIG_DIR + "/docker-compose.yml", "0644"),
+            new HostFile("db-setup.sql", Layout.CONFIG_DIR + "/db-setup.sql", "0644"),
+            new HostFile("orthweb-bootstrap.sh", "/usr/local/sbin/orthweb-bootstrap", "0700"),
+            new HostFile("orthweb.service", "/etc/systemd/system/orthweb.service", "0644"));
+
+    private Render() {
+    }
+
+    /**
+     * The cloud-config ({@link #USER_DATA}) followed by every file it carries (absolute host path
+     * to content), as the host receives them.
+     */
+    public static Map<String, String> files(UserDataInputs in) {
+        return files(in, Layout.HOST);
+    }
+
+    /**
+     * Writes what {@code render} shows for review: {@code user-data.yaml} (the user data as EC2
+     * hands it to cloud-init, decoded), {@code user-data.b64} (gzip+base64, as the launch template
+     * carries it) and each carried file under {@code files/} at its host path.
+     */
+    public static void writeTo(UserDataInputs in, Path outDir) throws IOException {
+        Map<String, String> files = files(in);
+        Files.createDirectories(outDir);
+        String userData = files.get(USER_DATA);
+        Files.writeString(outDir.resolve(USER_DATA), userData, StandardCharsets.UTF_8);
+        Files.writeString(outDir.resolve("user-data.b64"), CloudInit.encode(userData) + "\n",
+                StandardCharsets.US_ASCII);
+        for (Map.Entry<String, String> e : files.entrySet()) {
+            if (e.getKey().equals(USER_DATA)) {
+                continue;
+            }
+            Path target = outDir.resolve("files").resolve(e.getKey().substring(1));
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, e.getValue(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Same as {@link #files(UserDataInputs)} with another layout (tests on loopback). */
+    static Map<String, String> files(UserDataInputs in, Layout layout) {
+        Map<String, Object> scope = scope(in, layout);
+        Map<String, String> rendered = new LinkedHashMap<>();
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (HostFile f : HOST_FILES) {
+            String content = render("cloud-init/files/" + f.template() + ".mustache", scope);
+            rendered.put(f.path(), content);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("path", f.path());
+            entry.put("permissions", f.permissions());
+            entry.put("content", indent(content, "      "));
+            entries.add(entry);
+        }
+        Map<String, Object> userDataScope = new LinkedHashMap<>(scope);
+        userDataScope.put("files", entries);
+        Map<String, String> result = new LinkedHashMap<>();
+        result.put(USER_DATA, render("cloud-init/user-data.yaml.mustache", userDataScope));
+        result.putAll(rendered);
+        return result;
+    }
+
+    /*
+     * Shapes that are safe in every syntax the values land in (YAML, JSON, shell-sourced text,
+     * nginx, Compose), without claiming AWS validity: under Pulumi mocks ARNs and names are fake.
+     */
+    private static final Pattern ENDPOINT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,252}");
+    private static final Pattern ARN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9:/_+=.@-]{0,2047}");
+    private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]");
+    private static final Pattern BUCKET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
+    private static final Pattern LOG_GROUP = Pattern.compile("[A-Za-z0-9_/.#-]{1,512}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    /**
+     * Every value lands in YAML, JSON, SQL-free shell-sourced text and nginx/compose files: refuse
+     * anything outside its expected shape rather than quote it for five syntaxes.
+     */
+    static void validate(UserDataInputs in) {
+        check("stack", in.stack(), NAME);
+        check("environment", in.environment(), NAME);
+        check("region", in.region(), REGION);
+        if (in.siteName() != null) {
+            // the config parser checks that it is a DNS name; here only that it is safe text
+            // (the offline plan passes a placeholder for a secure site name)
+            check("siteName", in.siteName(), ENDPOINT);
+        }
+        check("dbHost", in.dbHost(), ENDPOINT);
+        if (in.dbPort() < 1 || in.dbPort() > 65535) {
+            throw new IllegalArgumentException("dbPort out of range: " + in.dbPort());
+        }
+        check("dbSecretArn", in.dbSecretArn(), ARN);
+        check("appSecretArn", in.appSecretArn(), ARN);
+        check("bucketName", in.bucketName(), BUCKET);
+        if (in.containerLogGroup() != null) {
+            check("containerLogGroup", in.containerLogGroup(), LOG_GROUP);
+        }
+    }
+
+    private static void check(String name, String value, Pattern shape) {
+        if (!shape.matcher(value).matches()) {
+            throw new IllegalArgumentException(name + " has an unexpected form: '" + value + "'");
+        }
+    }
+
+    static Map<String, Object> scope(UserDataInputs in, Layout layout) {
+        validate(in);
+        Map<String, Object> scope = new LinkedHashMap<>();
+        scope.put("stack", in.stack());
+        scope.put("environment", in.environment());
+        scope.put("region", in.region());
+        scope.put("siteName", in.siteName() == null ? "" : in.siteName());
+        scope.put("dbHost", in.dbHost());
+        scope.put("dbPort", in.dbPort());
+        scope.put("dbSecretArn", in.dbSecretArn());
+        scope.put("appSecretArn", in.appSecretArn());
+        scope.put("bucketName", in.bucketName());
+        scope.put("containerLogGroup", in.containerLogGroup() == null ? "" : in.containerLogGroup());
+        scope.put("images", AppImages.resolve(in.imageOverrides()));
+
+        Map<String, Object> l = new LinkedHashMap<>();
+        l.put("httpsListen", layout.httpsListen());
+        l.put("dicomListen", layout.dicomListen());
+        l.put("orthancHost", layout.orthancHost());
+        l.put("orthancHttpPort", layout.orthancHttpPort());
+        l.put("orthancDicomPort", layout.orthancDicomPort());
+        l.put("keycloakHost", layout.keycloakHost());
+        l.put("keycloakPort", layout.keycloakPort());
+        l.put("authHost", layout.authHost());
+        l.put("authPort", layout.authPort());
+        l.put("nginxTlsDir", layout.nginxTlsDir());
+        l.put("httpsPort", Layout.HTTPS_PORT);
+        l.put("dicomTlsPort", Layout.DICOM_TLS_PORT);
+        l.put("configDir", Layout.CONFIG_DIR);
+        l.put("secretsDir", Layout.SECRETS_DIR);
+        l.put("tlsDir", Layout.TLS_DIR);
+        l.put("rdsCaFile", Layout.RDS_CA_FILE);
+        l.put("bootstrapLog", Layout.BOOTSTRAP_LOG);
+        l.put("orthancDb", Layout.ORTHANC_DB);
+        l.put("keycloakDb", Layout.KEYCLOAK_DB);
+        l.put("composeVersion", Layout.COMPOSE_VERSION);
+        l.put("composeSha256", Layout.COMPOSE_SHA256);
+        scope.put("layout", l);
+
+        Map<String, Object> keys = new LinkedHashMap<>();
+        for (String k : AppSecrets.KEYS) {
+            keys.put(k, k);
+        }
+        scope.put("secretKeys", keys);
+        scope.put("secretKeyList", String.join(" ", AppSecrets.KEYS));
+        return scope;
+    }
+
+    static String indent(String text, String prefix) {
+        StringBuilder out = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            if (!line.isEmpty()) {
+                out.append(prefix).append(line);
+            }
+            out.append('\n');
+        }
+        // split keeps a trailing empty element after the last newline: drop the extra newline
+        out.setLength(out.length() - 1);
+        return out.toString();
+    }
+
+    static String render(String template, Map<String, Object> scope) {
+        // Not HTML: Mustache's default HTML escaping would corrupt YAML, JSON and shell text.
+        DefaultMustacheFactory factory = new DefaultMustacheFactory() {
+            @Override
+            public void encode(String value, Writer writer) {
+                try {
+                    writer.write(value);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        Mustache mustache = factory.compile(template);
+        StringWriter out = new StringWriter();
+        mustache.execute(out, scope);
+        return out.toString();
+    }
+}
