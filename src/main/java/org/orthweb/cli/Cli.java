@@ -17,7 +17,7 @@ import java.util.Objects;
         description = {"Orthanc DICOM server on AWS: plan offline, render cloud-init, deploy with Pulumi.",
                 "plan (and render) work offline; preview, up, refresh, destroy and outputs drive the Pulumi CLI "
                         + "through the Automation API, with the program running inside this process."},
-        subcommands = {PlanCommand.class, PreviewCommand.class, UpCommand.class, RefreshCommand.class,
+        subcommands = {PlanCommand.class, RenderCommand.class, PreviewCommand.class, UpCommand.class, RefreshCommand.class,
                 DestroyCommand.class, OutputsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -22,8 +22,9 @@ import java.util.Map;
 public final class AppFirewall extends ComponentResource {
 
     public static final String TYPE = "orthweb:index:AppFirewall";
-    public static final int HTTPS_PORT = 443;
-    public static final int DICOM_TLS_PORT = 11112;
+    /** The ports nginx listens on (one place: the application layout). */
+    public static final int HTTPS_PORT = org.orthweb.cloudinit.Layout.HTTPS_PORT;
+    public static final int DICOM_TLS_PORT = org.orthweb.cloudinit.Layout.DICOM_TLS_PORT;
 
     public final Output<String> securityGroupId;
 

@@ -43,7 +43,6 @@ public final class ConfigParser {
     private static final Pattern TAG_VALUE = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,256}");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern SSH_KEY = Pattern.compile("(ssh-rsa|ssh-ed25519) ([A-Za-z0-9+/]+={0,3})( [^\\n]*)?");
-    private static final Pattern IMAGE_REF = Pattern.compile("[a-z0-9][a-z0-9._/:@-]*");
 
     private final RawConfig raw;
     private final List<String> problems = new ArrayList<>();
@@ -277,17 +276,21 @@ public final class ConfigParser {
         return new StackConfig.Site(Optional.ofNullable(name));
     }
 
+    /**
+     * Image overrides: a tag or a whole pinned reference per name; the rule itself is the
+     * application layer's ({@link AppImages#resolve}), so it is stated once.
+     */
     private Map<String, String> images() {
         JsonNode node = value("images");
-        Map<String, String> images = new LinkedHashMap<>(AppImages.DEFAULTS);
         if (node == null) {
-            return images;
+            return AppImages.DEFAULTS;
         }
         if (!node.isObject()) {
-            problems.add(NS + "images must be a mapping of image name to image reference; names: "
+            problems.add(NS + "images must be a mapping of image name to tag or pinned image reference; names: "
                     + String.join(", ", new TreeSet<>(AppImages.DEFAULTS.keySet())));
-            return images;
+            return AppImages.DEFAULTS;
         }
+        Map<String, String> overrides = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
         while (fields.hasNext()) {
             var field = fields.next();
@@ -297,17 +300,20 @@ public final class ConfigParser {
                         + String.join(", ", new TreeSet<>(AppImages.DEFAULTS.keySet())));
                 continue;
             }
-            String ref = text(field.getValue(), key, null);
-            if (ref == null || !IMAGE_REF.matcher(ref).matches() || !ref.contains(":")) {
-                problems.add(key + " must be an image reference with a pinned tag or digest, such as "
-                        + AppImages.DEFAULTS.get(field.getKey()));
-            } else if (ref.endsWith(":latest")) {
-                problems.add(key + " may not use the 'latest' tag: pin a version");
-            } else {
-                images.put(field.getKey(), ref);
+            String value = text(field.getValue(), key, null);
+            try {
+                AppImages.resolve(Map.of(field.getKey(), String.valueOf(value)));
+                overrides.put(field.getKey(), value);
+            } catch (IllegalArgumentException e) {
+                problems.add(key + " must be a tag (such as " + tagOf(AppImages.DEFAULTS.get(field.getKey()))
+                        + ") or an image reference pinned by tag or digest, not 'latest' (got '" + value + "')");
             }
         }
-        return images;
+        return AppImages.resolve(overrides);
+    }
+
+    private static String tagOf(String reference) {
+        return reference.substring(reference.lastIndexOf(':') + 1);
     }
 
     // ---- typed readers ----------------------------------------------------------------------

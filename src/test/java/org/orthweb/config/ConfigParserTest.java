@@ -247,9 +247,15 @@ class ConfigParserTest {
     @Test
     void imagesMustBeKnownAndPinned() {
         refused(dev("  orthweb:images:\n    postgres: postgres:17\n"), "unknown setting 'orthweb:images.postgres'");
-        refused(dev("  orthweb:images:\n    nginx: nginx:latest\n"), "orthweb:images.nginx may not use the 'latest' tag");
-        refused(dev("  orthweb:images:\n    nginx: nginx\n"), "orthweb:images.nginx must be an image reference with a pinned tag");
+        refused(dev("  orthweb:images:\n    nginx: nginx:latest\n"), "orthweb:images.nginx must be a tag", "not 'latest'");
+        refused(dev("  orthweb:images:\n    nginx: mirror.example.org/nginx\n"), "orthweb:images.nginx must be a tag",
+                "(got 'mirror.example.org/nginx')");
+        refused(dev("  orthweb:images:\n    nginx: \"1.2 3\"\n"), "orthweb:images.nginx must be a tag");
         assertThat(parse(dev("  orthweb:images:\n    nginx: nginx:1.29.3-alpine\n")).images()).containsEntry("nginx", "nginx:1.29.3-alpine");
+        String defaultOrthanc = org.orthweb.cloudinit.AppImages.DEFAULTS.get("orthanc");
+        assertThat(parse(dev("  orthweb:images:\n    orthanc: 99.1.0\n")).images())
+                .containsEntry("orthanc", defaultOrthanc.substring(0, defaultOrthanc.lastIndexOf(':') + 1) + "99.1.0")
+                .containsEntry("nginx", org.orthweb.cloudinit.AppImages.DEFAULTS.get("nginx"));
     }
 
     @Test
