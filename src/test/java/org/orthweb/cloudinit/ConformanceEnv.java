@@ -60,39 +60,45 @@ final class ConformanceEnv implements AutoCloseable {
 
     ConformanceEnv() throws IOException {
         root = Files.createTempDirectory("orthweb-conformance");
-        // the postgres user must reach its data directory below this one
-        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-        pgPort = Tools.freePort();
-        layout = new Layout("127.0.0.1:" + Tools.freePort(), "127.0.0.1:" + Tools.freePort(),
-                "127.0.0.1", Tools.freePort(), Tools.freePort(),
-                "127.0.0.1", Tools.freePort(), "127.0.0.1", Tools.freePort(),
-                root.resolve("tls").toString());
-        inputs = new UserDataInputs("conformance", "tst", "us-east-1", SITE, "127.0.0.1", pgPort,
-                "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
-                "arn:aws:secretsmanager:us-east-1:123456789012:secret:app",
-                "conformance-bucket", null, Map.of());
-        files = Render.files(inputs, layout);
-        configDir = root.resolve("etc-orthweb");
-        secretsDir = configDir.resolve("secrets");
-        tlsDir = root.resolve("tls");
-        rdsCa = root.resolve("rds-ca.pem");
-        pgData = root.resolve("pgdata");
-        pgSocket = root.resolve("pgsocket");
-        for (Map.Entry<String, String> f : files.entrySet()) {
-            if (f.getKey().startsWith(Layout.CONFIG_DIR + "/")) {
-                Path target = configDir.resolve(f.getKey().substring(Layout.CONFIG_DIR.length() + 1));
-                Files.createDirectories(target.getParent());
-                Files.writeString(target, f.getValue());
+        try {
+            // the postgres user must reach its data directory below this one
+            Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
+            pgPort = Tools.freePort();
+            layout = new Layout("127.0.0.1:" + Tools.freePort(), "127.0.0.1:" + Tools.freePort(),
+                    "127.0.0.1", Tools.freePort(), Tools.freePort(),
+                    "127.0.0.1", Tools.freePort(), "127.0.0.1", Tools.freePort(),
+                    root.resolve("tls").toString());
+            inputs = new UserDataInputs("conformance", "tst", "us-east-1", SITE, "127.0.0.1", pgPort,
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:app",
+                    "conformance-bucket", null, Map.of());
+            files = Render.files(inputs, layout);
+            configDir = root.resolve("etc-orthweb");
+            secretsDir = configDir.resolve("secrets");
+            tlsDir = root.resolve("tls");
+            rdsCa = root.resolve("rds-ca.pem");
+            pgData = root.resolve("pgdata");
+            pgSocket = root.resolve("pgsocket");
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                if (f.getKey().startsWith(Layout.CONFIG_DIR + "/")) {
+                    Path target = configDir.resolve(f.getKey().substring(Layout.CONFIG_DIR.length() + 1));
+                    Files.createDirectories(target.getParent());
+                    Files.writeString(target, f.getValue());
+                }
             }
+            Files.writeString(bootstrapScript(), files.get("/usr/local/sbin/orthweb-bootstrap"));
+            bootstrapEnv.put("ORTHWEB_CONFIG_DIR", configDir.toString());
+            bootstrapEnv.put("ORTHWEB_TLS_DIR", tlsDir.toString());
+            bootstrapEnv.put("ORTHWEB_RDS_CA_FILE", rdsCa.toString());
+            bootstrapEnv.put("ORTHWEB_LOG_FILE", root.resolve("bootstrap.log").toString());
+            // the bootstrap's temporary files stay inside the test's directory
+            Files.createDirectories(root.resolve("tmp"));
+            bootstrapEnv.put("TMPDIR", root.resolve("tmp").toString());
+        } catch (IOException | RuntimeException e) {
+            // nothing was started yet: just do not leave the directory behind
+            Tools.run("rm", "-rf", root.toString());
+            throw e;
         }
-        Files.writeString(bootstrapScript(), files.get("/usr/local/sbin/orthweb-bootstrap"));
-        bootstrapEnv.put("ORTHWEB_CONFIG_DIR", configDir.toString());
-        bootstrapEnv.put("ORTHWEB_TLS_DIR", tlsDir.toString());
-        bootstrapEnv.put("ORTHWEB_RDS_CA_FILE", rdsCa.toString());
-        bootstrapEnv.put("ORTHWEB_LOG_FILE", root.resolve("bootstrap.log").toString());
-        // the bootstrap's temporary files stay inside the test's directory
-        Files.createDirectories(root.resolve("tmp"));
-        bootstrapEnv.put("TMPDIR", root.resolve("tmp").toString());
     }
 
     Path bootstrapScript() {

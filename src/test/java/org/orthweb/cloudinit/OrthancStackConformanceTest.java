@@ -228,6 +228,8 @@ class OrthancStackConformanceTest {
                 .contains("/orthanc/ui/app/");
         assertThat(head).containsIgnoringCase("strict-transport-security: max-age=31536000");
         assertThat(https("/orthanc/system")).contains("\"DicomAet\" : \"ORTHANC\"");
+        assertThat(https("/orthanc", "-D", "-", "-o", "/dev/null")).containsPattern("HTTP/1.1 301")
+                .contains("/orthanc/");
     }
 
     @Test
