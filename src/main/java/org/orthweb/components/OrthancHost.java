@@ -54,6 +54,12 @@ public final class OrthancHost extends ComponentResource {
     public static final int METADATA_HOP_LIMIT = 2;
     public static final String AMI_NAME_FILTER = "al2023-ami-2023.*-x86_64";
     public static final String ROOT_DEVICE = "/dev/xvda";
+    /**
+     * The application's database roles. Today they sign in with generated passwords over verified
+     * TLS; IAM authentication is granted for exactly these roles (not "dbuser:*"), never the master.
+     */
+    static final List<String> DB_ROLES = List.of(org.orthweb.cloudinit.Layout.ORTHANC_DB,
+            org.orthweb.cloudinit.Layout.KEYCLOAK_DB);
 
     public final List<Output<String>> instanceIds;
     public final List<Output<String>> publicDnsNames;
@@ -101,7 +107,8 @@ public final class OrthancHost extends ComponentResource {
         new RolePolicy(name + "-access", RolePolicyArgs.builder()
                 .role(role.id())
                 .policy(Output.all(policyInputs).applyValue(v -> hostPolicy(new HostPolicyScope(v.get(0), v.get(1), v.get(2),
-                        v.get(3), "arn:" + v.get(6) + ":rds-db:" + region + ":" + v.get(5) + ":dbuser:" + v.get(4) + "/*",
+                        v.get(3), DB_ROLES.stream().map(user -> "arn:" + v.get(6) + ":rds-db:" + region + ":" + v.get(5)
+                                + ":dbuser:" + v.get(4) + "/" + user).toList(),
                         v.size() > 7 ? v.get(7) : null))))
                 .build(), CustomResourceOptions.builder().parent(role).build());
         var profile = new InstanceProfile(name + "-profile", InstanceProfileArgs.builder()
@@ -196,7 +203,7 @@ public final class OrthancHost extends ComponentResource {
 
     /** What the host role may touch, by ARN. */
     record HostPolicyScope(String bucketArn, String dbSecretArn, String appSecretArn, String kmsKeyArn,
-                           String dbUserArn, String logGroupArn) {
+                           List<String> dbUserArns, String logGroupArn) {
     }
 
     /**
@@ -209,7 +216,7 @@ public final class OrthancHost extends ComponentResource {
         statements.add(statement("ReadStackSecrets", "Allow", List.of("secretsmanager:GetSecretValue",
                 "secretsmanager:DescribeSecret"), Map.of("Resource", List.of(scope.dbSecretArn(), scope.appSecretArn()))));
         statements.add(statement("ConnectToDatabaseWithIam", "Allow", "rds-db:connect",
-                Map.of("Resource", scope.dbUserArn())));
+                Map.of("Resource", scope.dbUserArns())));
         statements.add(statement("ListDataBucket", "Allow", List.of("s3:ListBucket", "s3:GetBucketLocation"),
                 Map.of("Resource", scope.bucketArn())));
         statements.add(statement("ReadWriteDicomObjects", "Allow", List.of("s3:GetObject", "s3:PutObject",

@@ -35,8 +35,10 @@ class IamControlsTest {
         s.ofType(Types.SECRET).forEach(x -> scope.add(s.arn(x.name())));
         scope.add(s.keyArn());
         var db = s.single(Types.DB_INSTANCE);
-        scope.add("arn:aws:rds-db:" + s.config().region() + ":" + PlanMocks.ACCOUNT + ":dbuser:"
-                + s.attribute(db.name(), "resourceId") + "/*");
+        for (String role : java.util.List.of("orthanc", "keycloak")) {
+            scope.add("arn:aws:rds-db:" + s.config().region() + ":" + PlanMocks.ACCOUNT + ":dbuser:"
+                    + s.attribute(db.name(), "resourceId") + "/" + role);
+        }
         Object group = s.plan().outputs().get("containerLogGroup");
         s.ofType(Types.LOG_GROUP).stream().filter(g -> str(g, "name").equals(group)).forEach(g -> {
             scope.add(s.arn(g.name()) + ":*");
