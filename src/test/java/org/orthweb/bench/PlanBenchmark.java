@@ -23,8 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Tag("benchmark")
 class PlanBenchmark {
 
-    private static final int WARMUP = 5;
-    private static final int RUNS = 15;
+    private static final int WARMUP = 20;
+    private static final int RUNS = 31;
 
     @Test
     void planAgainstEmptyProgram() {
