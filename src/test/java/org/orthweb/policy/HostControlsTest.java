@@ -5,17 +5,12 @@ import org.orthweb.plan.Plan;
 import org.orthweb.plan.Plan.PlannedResource;
 import org.orthweb.plan.PlanMocks;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.orthweb.policy.PolicyStack.list;
@@ -144,20 +139,11 @@ class HostControlsTest {
 
     /** Base64, then gzip when compressed (cloud-init decompresses), else the text itself. */
     static String decode(String userData) {
-        byte[] bytes;
         try {
-            bytes = Base64.getMimeDecoder().decode(userData);
+            return org.orthweb.cloudinit.UserDataFiles.decode(userData);
         } catch (IllegalArgumentException notBase64) {
             return userData;
         }
-        if (bytes.length > 2 && (bytes[0] & 0xff) == 0x1f && (bytes[1] & 0xff) == 0x8b) {
-            try (var in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     @ForEachStack

@@ -8,15 +8,11 @@ import org.orthweb.config.StackConfig;
 import org.orthweb.plan.OfflinePlan;
 import org.orthweb.plan.Plan;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.GZIPInputStream;
 
 /** Runs the program under the mock engine for tests; plans of the shipped stack files are cached. */
 public final class TestStacks {
@@ -65,12 +61,7 @@ public final class TestStacks {
 
     /** Launch-template user data as cloud-init reads it: base64, then gzip. */
     public static String decodeUserData(Object userData) {
-        byte[] gz = Base64.getDecoder().decode(String.valueOf(userData));
-        try (var in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return org.orthweb.cloudinit.UserDataFiles.decode(String.valueOf(userData));
     }
 
     @SuppressWarnings("unchecked")
