@@ -112,9 +112,8 @@ public final class OrthwebProgram {
     private static void exportOutputs(Context ctx, StackConfig cfg, OrthancHost host, OrthancDatabase database,
                                       DicomStorage storage, EncryptionKey key, ApplicationSecrets secrets) {
         Output<List<String>> dns = Output.all(host.publicDnsNames);
-        // A site name stored as a secret stays one in the outputs (and so in state).
         Output<List<String>> siteHosts = cfg.site().name()
-                .map(name -> cfg.secretKeys().contains("orthweb:site") ? Output.ofSecret(List.of(name)) : Output.of(List.of(name)))
+                .map(name -> Output.of(List.of(name)))
                 .orElse(dns);
         ctx.export("siteUrls", siteHosts.applyValue(names -> names.stream().map(n -> "https://" + n + "/").toList()));
         ctx.export("dicomEndpoints", siteHosts.applyValue(names ->

@@ -130,9 +130,8 @@ public final class OrthancHost extends ComponentResource {
                         GetAmiFilterArgs.builder().name("architecture").values("x86_64").build())
                 .build(), invoke).applyValue(r -> r.id());
 
-        Output<String> siteName = cfg.site().name()
-                .map(n -> cfg.secretKeys().contains("orthweb:site") ? Output.ofSecret(n) : Output.of(n))
-                .orElse(Output.ofNullable(null));
+        // never a secret: the parser refuses a secret site name, so user data stays plain
+        Output<String> siteName = cfg.site().name().map(Output::of).orElse(Output.ofNullable(null));
         Output<String> userData = Output.tuple(args.dbAddress(), args.dbPort(), args.dbSecretArn(), args.appSecretArn(),
                         args.bucketName(), logGroupName, siteName)
                 .applyValue(t -> CloudInit.encode(CloudInit.userData(new UserDataInputs(

@@ -33,6 +33,11 @@ public final class ConfigParser {
             "allocatedStorageGiB", "multiAz", "backupRetentionDays");
     private static final Set<String> LOGGING_KEYS = Set.of("containerLogs", "retentionDays");
     private static final Set<String> SITE_KEYS = Set.of("name");
+    /**
+     * Keys whose values may be stored as secrets. Every other value ends up public in AWS (tags,
+     * DNS names, security groups, user data): storing it as a secret would only pretend.
+     */
+    static final Set<String> SECRET_ALLOWED = Set.of(NS + "host");
     /** Namespaces a stack of this program may hold; anything else is a typo of ours. */
     private static final Set<String> NAMESPACES = Set.of("orthweb", "aws", "pulumi");
 
@@ -110,6 +115,13 @@ public final class ConfigParser {
                 problems.add("'" + key + "' is not a setting of this program (namespaces: orthweb:, aws:)");
             } else if (namespace.equals("orthweb") && !TOP_LEVEL_KEYS.contains(name)) {
                 unknown.add(key);
+            }
+        }
+        for (String key : new TreeSet<>(raw.secretKeys())) {
+            if (raw.values().containsKey(key) && !SECRET_ALLOWED.contains(key)) {
+                problems.add(key + " is stored as a secret, but its value is public once deployed (tags, DNS, "
+                        + "security groups or user data): set it without --secret. Only " + String.join(", ", SECRET_ALLOWED)
+                        + " (its publicKey) may be a secret");
             }
         }
         for (String key : unknown) {

@@ -15,11 +15,11 @@ class ConfigSourceTest {
     @TempDir
     Path dir;
 
-    private static final String SECURE_OWNER = "  orthweb:owner:\n    secure: v1:AAAABBBBCCCC\n";
+    private static final String SECURE_KEY = "  orthweb:host:\n    publicKey:\n      secure: v1:AAAABBBBCCCC\n";
 
-    private Path devFileWithSecureOwner(Path file) throws Exception {
+    private Path devFileWithSecureKey(Path file) throws Exception {
         String dev = Files.readString(Fixtures.PROJECT.resolve("Pulumi.dev.yaml"))
-                .replace("  orthweb:owner: imaging-it\n", SECURE_OWNER);
+                .replaceAll("  orthweb:host:\n(    .*\n)+", SECURE_KEY);
         assertThat(dev).contains("secure:");
         return Files.writeString(file, dev);
     }
@@ -27,7 +27,7 @@ class ConfigSourceTest {
     @Test
     void theStackFileBesidePulumiYamlIsReadByPulumiItself() throws Exception {
         Files.copy(Fixtures.PROJECT.resolve("Pulumi.yaml"), dir.resolve("Pulumi.yaml"));
-        Path file = devFileWithSecureOwner(dir.resolve("Pulumi.dev.yaml"));
+        Path file = devFileWithSecureKey(dir.resolve("Pulumi.dev.yaml"));
 
         assertThat(ConfigSource.fromStackFile("dev", file)).isEqualTo(new ConfigSource.ProjectDirectory(dir));
     }
@@ -49,11 +49,11 @@ class ConfigSourceTest {
 
     @Test
     void secureValuesOutsideTheProjectAreRefusedSayingWhere() throws Exception {
-        Path file = devFileWithSecureOwner(dir.resolve("clinic-a.yaml"));
+        Path file = devFileWithSecureKey(dir.resolve("clinic-a.yaml"));
 
         assertThatThrownBy(() -> ConfigSource.fromStackFile("dev", file))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("orthweb:owner")
+                .hasMessageContaining("orthweb:host")
                 .hasMessageContaining("Pulumi.dev.yaml");
     }
 

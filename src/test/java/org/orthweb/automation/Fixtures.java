@@ -47,6 +47,12 @@ public final class Fixtures {
         return ConfigParser.parse(stack, new RawConfig(values, secretKeys));
     }
 
+    /** An orthweb:host value whose publicKey stands for a secure value that was not decrypted. */
+    public static JsonNode hostWithUndecryptedKey() {
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("publicKey", RawConfig.SECRET_PLACEHOLDER);
+    }
+
     public static JsonNode text(String value) {
         return TextNode.valueOf(value);
     }

@@ -85,7 +85,7 @@ class LocalStackOperationsTest {
 
     @Test
     void upBecomesTheseCliCommandsAndItsAnswersComeBackTyped() {
-        var config = Fixtures.devWith("dev", Map.of(), Set.of("orthweb:owner"));
+        var config = Fixtures.devWith("dev", Map.of(), Set.of("orthweb:host"));
 
         OperationResult result = deployer("dev", config).up();
 
@@ -98,7 +98,8 @@ class LocalStackOperationsTest {
         String setAll = lines.stream().filter(l -> l.startsWith("config set-all")).findFirst().orElseThrow();
         assertThat(setAll).doesNotContain("--path")
                 .contains("--plaintext aws:region=us-east-1")
-                .contains("--secret orthweb:owner=imaging-it")
+                .contains("--secret orthweb:host={")
+                .contains("--plaintext orthweb:owner=imaging-it")
                 .contains("--plaintext orthweb:network={\"vpcCidr\":\"172.17.0.0/16\"");
         String up = lines.stream().filter(l -> l.startsWith("up ")).findFirst().orElseThrow();
         assertThat(up).contains("--client=").contains("--exec-kind auto.inline").contains("--color never");

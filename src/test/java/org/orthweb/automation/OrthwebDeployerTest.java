@@ -96,7 +96,7 @@ class OrthwebDeployerTest {
     @Test
     void upInstallsThePluginsThenWritesTheConfigThenRunsWithIt() throws Exception {
         StackConfig config = Fixtures.devWith("clinic-a", Map.of("aws:region", Fixtures.text("eu-central-1")),
-                Set.of("orthweb:owner"));
+                Set.of("orthweb:host"));
         when(ops.config()).thenReturn(Map.of(
                 "orthweb:site", new ConfigValue("{\"name\":\"old.example.org\"}"),
                 "aws:profile", new ConfigValue("clinic")));
@@ -124,7 +124,7 @@ class OrthwebDeployerTest {
 
     @Test
     void theSecretKeyIsWrittenAsASecret() throws Exception {
-        StackConfig config = Fixtures.devWith("dev", Map.of(), Set.of("orthweb:owner"));
+        StackConfig config = Fixtures.devWith("dev", Map.of(), Set.of("orthweb:host"));
         when(ops.config()).thenReturn(Map.of());
 
         deployer().stack("dev").config(config).build().preview();
@@ -132,7 +132,8 @@ class OrthwebDeployerTest {
         @SuppressWarnings("unchecked")
         ArgumentCaptor<Map<String, ConfigValue>> written = ArgumentCaptor.forClass(Map.class);
         verify(ops).setConfig(written.capture());
-        assertThat(written.getValue().get("orthweb:owner").isSecret()).isTrue();
+        assertThat(written.getValue().get("orthweb:host").isSecret()).isTrue();
+        assertThat(written.getValue().get("orthweb:owner").isSecret()).isFalse();
         assertThat(written.getValue().get("orthweb:network").isSecret()).isFalse();
         verify(ops).preview(any(), any());
     }
@@ -141,7 +142,7 @@ class OrthwebDeployerTest {
     void withAProjectDirectoryPulumisConfigIsReadValidatedAndUsedButNotWritten() throws Exception {
         Map<String, ConfigValue> inStack = new LinkedHashMap<>(StackConfigValues.toStackConfig(Fixtures.prod()));
         inStack.put("aws:region", new ConfigValue("ap-southeast-2"));
-        inStack.put("orthweb:owner", new ConfigValue("decrypted-owner", true));
+        inStack.put("orthweb:host", new ConfigValue(inStack.get("orthweb:host").value(), true));
         when(ops.config()).thenReturn(inStack);
 
         deployer().stack("prod").projectDirectory(dir).build().up();
@@ -167,8 +168,8 @@ class OrthwebDeployerTest {
 
     @Test
     void placeholdersAreRefusedBeforeAnyPulumiCommand() {
-        StackConfig fromFile = Fixtures.devWith("dev", Map.of("orthweb:owner", Fixtures.text(RawConfig.SECRET_PLACEHOLDER)),
-                Set.of("orthweb:owner"));
+        StackConfig fromFile = Fixtures.devWith("dev", Map.of("orthweb:host", Fixtures.hostWithUndecryptedKey()),
+                Set.of("orthweb:host"));
 
         assertThatThrownBy(() -> deployer().stack("dev").config(fromFile).build().up())
                 .isInstanceOf(ConfigException.class);

@@ -63,12 +63,12 @@ class StackConfigValuesTest {
         StackConfig config = Fixtures.devWith("clinic-a", Map.of(
                 "orthweb:owner", Fixtures.text("dr-who"),
                 "orthweb:site", new ObjectMapper().createObjectNode().put("name", "pacs.clinic-a.example.org")),
-                Set.of("orthweb:owner", "orthweb:site"));
+                Set.of("orthweb:host"));
 
         Map<String, ConfigValue> values = StackConfigValues.toStackConfig(config);
 
         assertThat(values.entrySet().stream().filter(e -> e.getValue().isSecret()).map(Map.Entry::getKey))
-                .containsExactlyInAnyOrder("orthweb:owner", "orthweb:site");
+                .containsExactly("orthweb:host");
         assertThat(values.get("orthweb:owner").value()).isEqualTo("dr-who");
         assertThat(values.get("orthweb:site").value()).contains("pacs.clinic-a.example.org");
     }
@@ -76,27 +76,27 @@ class StackConfigValuesTest {
     @Test
     void placeholdersForUndecryptableValuesAreRefusedNamingTheKey() {
         StackConfig fromFileWithSecureValue = Fixtures.devWith("dev",
-                Map.of("orthweb:owner", Fixtures.text(RawConfig.SECRET_PLACEHOLDER)), Set.of("orthweb:owner"));
+                Map.of("orthweb:host", Fixtures.hostWithUndecryptedKey()), Set.of("orthweb:host"));
 
         assertThatThrownBy(() -> StackConfigValues.toStackConfig(fromFileWithSecureValue))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("orthweb:owner")
+                .hasMessageContaining("orthweb:host")
                 .hasMessageContaining("project directory");
     }
 
     @Test
     void configReadFromPulumiKeepsSecretFlagsAndParses() {
         Map<String, ConfigValue> values = new LinkedHashMap<>(StackConfigValues.toStackConfig(Fixtures.prod()));
-        values.put("orthweb:owner", new ConfigValue("imaging-it", true));
+        values.put("orthweb:host", new ConfigValue(values.get("orthweb:host").value(), true));
         values.put("pulumi:tags", new ConfigValue("{\"pulumi:template\":\"orthweb\"}", false));
 
         RawConfig raw = StackConfigValues.fromStackConfig(values);
 
-        assertThat(raw.secretKeys()).containsExactly("orthweb:owner");
+        assertThat(raw.secretKeys()).containsExactly("orthweb:host");
         assertThat(raw.values().get("orthweb:network").isObject()).isTrue();
         StackConfig parsed = ConfigParser.parse("prod", raw);
         assertThat(parsed.network()).isEqualTo(Fixtures.prod().network());
-        assertThat(parsed.secretKeys()).containsExactly("orthweb:owner");
+        assertThat(parsed.secretKeys()).containsExactly("orthweb:host");
     }
 
     @Test

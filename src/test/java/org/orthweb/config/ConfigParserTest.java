@@ -120,23 +120,31 @@ class ConfigParserTest {
                 "PULUMI_CONFIG", """
                         {"aws:region":"us-east-2","orthweb:environment":"tst","orthweb:owner":"lab",
                          "orthweb:network":"{\\"azCount\\":\\"3\\",\\"dicomClientCidrs\\":[\\"10.1.0.0/16\\"]}",
-                         "orthweb:logging":"{\\"containerLogs\\":\\"false\\"}"}""",
-                "PULUMI_CONFIG_SECRET_KEYS", "[\"orthweb:owner\"]"));
+                         "orthweb:logging":"{\\"containerLogs\\":\\"false\\"}",
+                         "orthweb:host":"{\\"rootVolumeGiB\\":\\"40\\"}"}""",
+                "PULUMI_CONFIG_SECRET_KEYS", "[\"orthweb:host\"]"));
         StackConfig c = ConfigParser.parse("tst", raw);
         assertThat(c.network().azCount()).isEqualTo(3);
         assertThat(c.logging().containerLogs()).isFalse();
-        assertThat(c.secretKeys()).containsExactly("orthweb:owner");
+        assertThat(c.secretKeys()).containsExactly("orthweb:host");
+        assertThat(c.host().rootVolumeGiB()).isEqualTo(40);
     }
 
     @Test
     void secureValuesInAStackFileAreSecrets() {
         StackConfig c = parse(dev("""
-                  orthweb:site:
-                    name:
+                  orthweb:host:
+                    publicKey:
                       secure: AAABAHZlcnlzZWNyZXQ=
                 """));
-        assertThat(c.secretKeys()).containsExactly("orthweb:site");
-        assertThat(c.site().name()).contains(RawConfig.SECRET_PLACEHOLDER);
+        assertThat(c.secretKeys()).containsExactly("orthweb:host");
+        assertThat(c.host().publicKey()).contains(RawConfig.SECRET_PLACEHOLDER);
+    }
+
+    @Test
+    void valuesThatArePublicOnceDeployedMayNotBeSecrets() {
+        refused(dev("  orthweb:site:\n    name:\n      secure: AAABAHZlcnlzZWNyZXQ=\n"),
+                "orthweb:site is stored as a secret, but its value is public once deployed", "set it without --secret");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -96,8 +96,8 @@ class OfflinePlanTest {
 
     @Test
     void secureConfigValuesAreMaskedEverywhere() {
-        Plan plan = TestStacks.plan("t", TestStacks.yaml("dev", "  orthweb:site:\n    name:\n      secure: AAABAGVuY3J5cHRlZA==\n"));
-        assertThat(plan.outputs().get("siteUrls")).isEqualTo(Plan.SECRET);
+        Plan plan = TestStacks.plan("t", TestStacks.yaml("dev", "  orthweb:host:\n    publicKey:\n      secure: AAABAGVuY3J5cHRlZA==\n"));
+        assertThat(plan.named("host-ssh-key").inputs()).containsEntry("publicKey", Plan.SECRET);
         assertThat(PlanPrinter.json(plan)).doesNotContain(PlanMocks.SECRET_MARKER);
     }
 }
