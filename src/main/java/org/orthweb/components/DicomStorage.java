@@ -62,22 +62,20 @@ public final class DicomStorage extends ComponentResource {
 
     public DicomStorage(String name, DicomStorageArgs args, ComponentResourceOptions options) {
         super(TYPE, name, options);
-        var naming = args.naming();
 
-        var logBucket = bucket(name + "-logs", naming.name("orthlogs"), naming, "orthlogs", args);
-        var dataBucket = bucket(name + "-data", naming.name("orthbucket"), naming, "orthbucket", args);
+        var logBucket = bucket(name + "-logs", "orthlogs", args);
+        var dataBucket = bucket(name + "-data", "orthbucket", args);
 
-        lifecycle(logBucket, args, List.of(
-                baseRules().get(0),
-                baseRules().get(1),
-                BucketLifecycleConfigurationV2RuleArgs.builder()
-                        .id("expire-logs")
-                        .status("Enabled")
-                        .filter(BucketLifecycleConfigurationV2RuleFilterArgs.builder().prefix("").build())
-                        .expiration(BucketLifecycleConfigurationV2RuleExpirationArgs.builder()
-                                .days(args.logRetentionDays()).build())
-                        .build()));
-        lifecycle(dataBucket, args, baseRules());
+        List<BucketLifecycleConfigurationV2RuleArgs> logRules = new ArrayList<>(baseRules());
+        logRules.add(BucketLifecycleConfigurationV2RuleArgs.builder()
+                .id("expire-logs")
+                .status("Enabled")
+                .filter(everyObject())
+                .expiration(BucketLifecycleConfigurationV2RuleExpirationArgs.builder()
+                        .days(args.logRetentionDays()).build())
+                .build());
+        lifecycle(logBucket, logRules);
+        lifecycle(dataBucket, baseRules());
 
         var aws = args.aws();
         Output<String> logPolicy = Output.tuple(logBucket.bucket.arn(), dataBucket.bucket.arn(), aws.accountId())
@@ -109,12 +107,11 @@ public final class DicomStorage extends ComponentResource {
     }
 
     /** A bucket with the controls both buckets share; children sit under the bucket. */
-    private Bucket bucket(String name, Output<String> physicalName, org.orthweb.naming.Naming naming, String what,
-                          DicomStorageArgs args) {
+    private Bucket bucket(String name, String what, DicomStorageArgs args) {
         var bucket = new BucketV2(name, BucketV2Args.builder()
-                .bucket(physicalName)
+                .bucket(args.naming().name(what))
                 .forceDestroy(!args.hardened())
-                .tags(naming.tags(what))
+                .tags(args.naming().tags(what))
                 .build(), CustomResourceOptions.builder().parent(this).protect(args.hardened()).build());
         new BucketOwnershipControls(name + "-ownership", BucketOwnershipControlsArgs.builder()
                 .bucket(bucket.id())
@@ -147,7 +144,7 @@ public final class DicomStorage extends ComponentResource {
         return new Bucket(bucket, block);
     }
 
-    private void lifecycle(Bucket bucket, DicomStorageArgs args, List<BucketLifecycleConfigurationV2RuleArgs> rules) {
+    private void lifecycle(Bucket bucket, List<BucketLifecycleConfigurationV2RuleArgs> rules) {
         new BucketLifecycleConfigurationV2(bucket.bucket.pulumiResourceName() + "-lifecycle",
                 BucketLifecycleConfigurationV2Args.builder()
                         .bucket(bucket.bucket.id())
@@ -155,8 +152,13 @@ public final class DicomStorage extends ComponentResource {
                         .build(), opts(bucket.bucket, List.of()));
     }
 
+    /** A rule filter matching every object of the bucket. */
+    private static BucketLifecycleConfigurationV2RuleFilterArgs everyObject() {
+        return BucketLifecycleConfigurationV2RuleFilterArgs.builder().prefix("").build();
+    }
+
     private static List<BucketLifecycleConfigurationV2RuleArgs> baseRules() {
-        var all = BucketLifecycleConfigurationV2RuleFilterArgs.builder().prefix("").build();
+        var all = everyObject();
         return List.of(
                 BucketLifecycleConfigurationV2RuleArgs.builder()
                         .id("abort-incomplete-multipart-uploads")

@@ -97,19 +97,13 @@ public final class OrthancHost extends ComponentResource {
                 .role(role.name())
                 .policyArn("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
                 .build(), CustomResourceOptions.builder().parent(role).build());
-        List<Output<String>> policyInputs = new ArrayList<>(List.of(args.bucketArn(), args.dbSecretArn(),
-                args.appSecretArn(), args.kmsKeyArn(), args.dbResourceId(), args.aws().accountId(),
-                args.aws().partition()));
-        if (logGroupArn != null) {
-            policyInputs.add(logGroupArn);
-        }
-        String region = args.aws().region();
+        Output<List<String>> dbUserArns = Output.tuple(args.aws().arn("rds-db", true, "dbuser:"), args.dbResourceId())
+                .applyValue(t -> DB_ROLES.stream().map(dbRole -> t.t1 + t.t2 + "/" + dbRole).toList());
         new RolePolicy(name + "-access", RolePolicyArgs.builder()
                 .role(role.id())
-                .policy(Output.all(policyInputs).applyValue(v -> hostPolicy(new HostPolicyScope(v.get(0), v.get(1), v.get(2),
-                        v.get(3), DB_ROLES.stream().map(user -> "arn:" + v.get(6) + ":rds-db:" + region + ":" + v.get(5)
-                                + ":dbuser:" + v.get(4) + "/" + user).toList(),
-                        v.size() > 7 ? v.get(7) : null))))
+                .policy(Output.tuple(args.bucketArn(), args.dbSecretArn(), args.appSecretArn(), args.kmsKeyArn(),
+                                dbUserArns, logGroupArn == null ? Output.<String>ofNullable(null) : logGroupArn)
+                        .applyValue(t -> hostPolicy(new HostPolicyScope(t.t1, t.t2, t.t3, t.t4, t.t5, t.t6))))
                 .build(), CustomResourceOptions.builder().parent(role).build());
         var profile = new InstanceProfile(name + "-profile", InstanceProfileArgs.builder()
                 .name(naming.name("host-profile"))
@@ -135,7 +129,7 @@ public final class OrthancHost extends ComponentResource {
         Output<String> userData = Output.tuple(args.dbAddress(), args.dbPort(), args.dbSecretArn(), args.appSecretArn(),
                         args.bucketName(), logGroupName, siteName)
                 .applyValue(t -> CloudInit.encode(CloudInit.userData(new UserDataInputs(
-                        cfg.stack(), cfg.environment().code(), region, t.t7, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6,
+                        cfg.stack(), cfg.environment().code(), args.aws().region(), t.t7, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6,
                         cfg.images()))));
 
         var template = new LaunchTemplate(name + "-template", LaunchTemplateArgs.builder()
