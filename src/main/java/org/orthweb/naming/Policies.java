@@ -13,7 +13,13 @@ import java.util.Map;
  */
 public final class Policies {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Keys sorted: statements are built from {@code Map.of}, whose order changes from one JVM run
+     * to the next, and a policy's text must not change when nothing else does (no spurious diffs
+     * in {@code pulumi preview}, identical offline plans).
+     */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private Policies() {
     }
