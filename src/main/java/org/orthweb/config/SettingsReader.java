@@ -219,7 +219,8 @@ public final class SettingsReader {
         }
         String text = node.asText().trim();
         if (text.isEmpty()) {
-            problems.add(key + " is empty: give a value, or remove the key to use its default");
+            problems.add(key + (key.endsWith("]") ? " is empty: a list may not hold empty entries"
+                    : " is empty: give a value, or remove the key to use its default"));
             return null;
         }
         return text;
