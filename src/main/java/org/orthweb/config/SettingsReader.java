@@ -161,6 +161,10 @@ public final class SettingsReader {
     /** Reads a present (non-null) value of a declared type. */
     Object read(Type type, JsonNode node, String key, Range range) {
         Class<?> raw = Declarations.raw(type);
+        if (node.isTextual() && node.asText().isBlank()) {
+            // whatever the type: a value written down empty is a mistake, not a request for the default
+            return scalar(node, key);
+        }
         if (raw == Optional.class) {
             Object inner = read(Declarations.argument(type, 0), node, key, range);
             return inner == null ? null : Optional.of(inner);
