@@ -288,11 +288,10 @@ public final class SettingsReader {
         var fields = node.fields();
         while (fields.hasNext()) {
             var field = fields.next();
-            String fieldKey = key + "." + field.getKey();
-            String text = absent(field.getValue()) ? null : scalar(field.getValue(), fieldKey);
             if (absent(field.getValue())) {
-                problems.add(fieldKey + " is empty: give a value, or remove the key to use its default");
+                continue; // null is absent here too: the entry's default applies
             }
+            String text = scalar(field.getValue(), key + "." + field.getKey());
             failed |= text == null;
             out.put(field.getKey(), text);
         }
