@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.orthweb.net.Cidr;
 import org.orthweb.net.SubnetPlan;
 
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -40,11 +42,19 @@ public final class ConfigParser {
         ObjectNode root = JsonNodeFactory.instance.objectNode();
         raw.values().forEach(root::set);
 
-        // every default depends on the environment: read it (and the keys without defaults) first
+        // every default depends on the environment: read its declaration first
         var first = new SettingsReader(null, raw.secretKeys(), problems);
-        Object environment = first.readSettings(EnvironmentOnly.class, root, null).get("environment");
-        if (!(environment instanceof Environment env)) {
-            first.readSettings(Identity.class, root, null);
+        RecordComponent envSetting = Declarations.settings(StackConfig.class).stream()
+                .filter(c -> c.getType() == Environment.class).findFirst().orElseThrow();
+        String envKey = Declarations.key(envSetting, null);
+        if (!(first.readComponent(envSetting, root.get(envKey), envKey) instanceof Environment env)) {
+            // report what can be checked without an environment: the other required keys
+            for (RecordComponent c : Declarations.settings(StackConfig.class)) {
+                if (c != envSetting && Declarations.defaultFor(c, false) == null && c.getType() != Optional.class
+                        && !Declarations.isSection(c.getType())) {
+                    first.readComponent(c, root.get(Declarations.key(c, null)), Declarations.key(c, null));
+                }
+            }
             throw new ConfigException(problems);
         }
 
@@ -59,16 +69,6 @@ public final class ConfigParser {
         values.put("secretKeys", raw.secretKeys());
         values.put("subnets", subnets);
         return (StackConfig) SettingsReader.construct(StackConfig.class, values, "config");
-    }
-
-    /** Declares the environment alone, so that it can be read before the defaults it selects. */
-    private record EnvironmentOnly(@Setting("") Environment environment) {
-    }
-
-    /** The keys without defaults, reported together with a missing or wrong environment. */
-    private record Identity(
-            @Setting(value = "", key = "aws:region") @Check(Rules.RegionName.class) String region,
-            @Setting("") @Check(Rules.TagValue.class) String owner) {
     }
 
     private static void checkKeys(RawConfig raw, List<String> problems) {
