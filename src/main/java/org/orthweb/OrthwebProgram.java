@@ -30,11 +30,10 @@ import org.orthweb.components.OrthancHostArgs;
 import org.orthweb.components.SecureVpc;
 import org.orthweb.components.SecureVpcArgs;
 import org.orthweb.config.ConfigParser;
+import org.orthweb.config.EnvironmentProfile;
 import org.orthweb.config.RawConfig;
 import org.orthweb.config.StackConfig;
 import org.orthweb.naming.Naming;
-import org.orthweb.net.Cidr;
-import org.orthweb.net.SubnetPlan;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -79,32 +78,35 @@ public final class OrthwebProgram {
         Output<List<String>> zones = AwsFunctions.getAvailabilityZones(GetAvailabilityZonesArgs.builder()
                 .state("available").build(), invoke).applyValue(r -> r.names());
 
-        boolean hardened = cfg.hardened();
-        var key = new EncryptionKey("encryption", new EncryptionKeyArgs(naming, aws, hardened ? 30 : 10, hardened),
-                components);
+        // every value that follows from prd/stg versus dev/tst, computed once
+        EnvironmentProfile profile = cfg.profile();
+        var key = new EncryptionKey("encryption", new EncryptionKeyArgs(naming, aws, profile.keyDeletionWindowDays(),
+                profile.protect()), components);
 
         var storage = new DicomStorage("storage", new DicomStorageArgs(naming, aws, key.keyArn,
-                Math.max(cfg.logging().retentionDays(), hardened ? 365 : 30), hardened), components);
+                profile.logBucketRetentionDays(cfg.logging().retentionDays()), profile.forceDestroy(), profile.protect()),
+                components);
 
         var net = cfg.network();
-        var subnets = SubnetPlan.carve(Cidr.parse(net.vpcCidr()), ConfigParser.privateZoneCount(net.azCount()),
-                net.publicSubnetPrefixLength(), net.privateSubnetPrefixLength());
-        var vpc = new SecureVpc("network", new SecureVpcArgs(naming, aws, net.vpcCidr(), subnets, net.azCount(),
-                zones, net.interfaceEndpoints(), storage.logBucketArn), components);
+        var vpc = new SecureVpc("network", new SecureVpcArgs(naming, aws, cfg.subnets(), zones,
+                net.interfaceEndpoints(), storage.logBucketArn), components);
 
         var firewall = new AppFirewall("firewall", new AppFirewallArgs(naming, vpc.vpcId, net.webClientCidrs(),
                 net.dicomClientCidrs()), components);
 
         var database = new OrthancDatabase("database", new OrthancDatabaseArgs(naming, cfg.database(), vpc.vpcId,
-                vpc.privateSubnetIds, firewall.securityGroupId, key.keyArn, cfg.logging().retentionDays(), hardened),
-                components);
+                vpc.privateSubnetIds, firewall.securityGroupId, key.keyArn, cfg.logging().retentionDays(),
+                OrthancDatabaseArgs.Safeguards.of(profile)), components);
 
         var secrets = new ApplicationSecrets("app-secrets", new ApplicationSecretsArgs(naming, key.keyArn,
-                AppSecrets.KEYS, hardened ? 30 : 7, hardened), components);
+                AppSecrets.KEYS, profile.secretRecoveryWindowDays(), profile.protect()), components);
 
-        var host = new OrthancHost("host", new OrthancHostArgs(naming, aws, cfg, vpc.publicSubnetIds,
-                firewall.securityGroupId, key.keyArn, storage.bucketName, storage.bucketArn, database.address,
-                database.port, database.resourceId, database.masterSecretArn, secrets.secretArn), components, invoke);
+        var host = new OrthancHost("host", new OrthancHostArgs(naming, aws, OrthancHostArgs.Settings.of(cfg),
+                new OrthancHostArgs.HostNetwork(vpc.publicSubnetIds, firewall.securityGroupId), key.keyArn,
+                new OrthancHostArgs.DataBucket(storage.bucketName, storage.bucketArn),
+                new OrthancHostArgs.DatabaseEndpoint(database.address, database.port, database.resourceId),
+                new OrthancHostArgs.DatabaseMasterSecret(database.masterSecretArn),
+                new OrthancHostArgs.ApplicationSecret(secrets.secretArn)), components, invoke);
 
         exportOutputs(ctx, cfg, host, database, storage, key, secrets);
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pulumi.automation.ConfigValue;
 import org.orthweb.config.ConfigException;
 import org.orthweb.config.RawConfig;
+import org.orthweb.config.SettingsWriter;
 import org.orthweb.config.StackConfig;
 
 import java.io.UncheckedIOException;
@@ -18,7 +19,8 @@ import java.util.TreeSet;
 /**
  * Translates between our typed config and Pulumi stack config values, both ways.
  *
- * <p>To the stack: one value per top-level key, as {@code pulumi config set} would store it.
+ * <p>To the stack: one value per declared top-level key ({@link SettingsWriter}), as
+ * {@code pulumi config set} would store it; an absent optional value is not written.
  * Structured values (network, host...) are JSON text, set without {@code --path}: the engine
  * hands them to a program as that text, and {@link RawConfig#fromEngineEnvironment} reads it
  * back, so a config written here parses to the same {@link StackConfig}. With {@code --path}
@@ -45,53 +47,9 @@ public final class StackConfigValues {
      *                         file (they cannot be deployed; use a {@link ConfigSource.ProjectDirectory})
      */
     public static Map<String, ConfigValue> toStackConfig(StackConfig cfg) {
+        // every declared setting, by the one serializer: a new setting needs no line here
         Map<String, Object> plain = new LinkedHashMap<>();
-        plain.put("aws:region", cfg.region());
-        plain.put("orthweb:environment", cfg.environment().code());
-        plain.put("orthweb:owner", cfg.owner());
-
-        var net = cfg.network();
-        ObjectNode network = object();
-        network.put("vpcCidr", net.vpcCidr());
-        network.put("azCount", net.azCount());
-        network.put("publicSubnetPrefixLength", net.publicSubnetPrefixLength());
-        network.put("privateSubnetPrefixLength", net.privateSubnetPrefixLength());
-        net.interfaceEndpoints().forEach(network.putArray("interfaceEndpoints")::add);
-        net.webClientCidrs().forEach(network.putArray("webClientCidrs")::add);
-        net.dicomClientCidrs().forEach(network.putArray("dicomClientCidrs")::add);
-        plain.put("orthweb:network", network);
-
-        var h = cfg.host();
-        ObjectNode host = object();
-        host.put("instanceType", h.instanceType());
-        host.put("instanceCount", h.instanceCount());
-        h.publicKey().ifPresent(k -> host.put("publicKey", k));
-        host.put("rootVolumeGiB", h.rootVolumeGiB());
-        plain.put("orthweb:host", host);
-
-        var d = cfg.database();
-        ObjectNode database = object();
-        database.put("instanceClass", d.instanceClass());
-        database.put("engineVersion", d.engineVersion());
-        database.put("allocatedStorageGiB", d.allocatedStorageGiB());
-        database.put("multiAz", d.multiAz());
-        database.put("backupRetentionDays", d.backupRetentionDays());
-        plain.put("orthweb:database", database);
-
-        ObjectNode logging = object();
-        logging.put("containerLogs", cfg.logging().containerLogs());
-        logging.put("retentionDays", cfg.logging().retentionDays());
-        plain.put("orthweb:logging", logging);
-
-        cfg.site().name().ifPresent(name -> {
-            ObjectNode site = object();
-            site.put("name", name);
-            plain.put("orthweb:site", site);
-        });
-
-        ObjectNode images = object();
-        new java.util.TreeMap<>(cfg.images()).forEach(images::put);
-        plain.put("orthweb:images", images);
+        SettingsWriter.topLevel(cfg).forEach((key, value) -> plain.put(key, value.isValueNode() ? value.asText() : value));
 
         Map<String, ConfigValue> values = new LinkedHashMap<>();
         TreeSet<String> placeholders = new TreeSet<>();

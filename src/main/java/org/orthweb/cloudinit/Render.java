@@ -2,6 +2,9 @@ package org.orthweb.cloudinit;
 
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
+import com.github.mustachejava.reflect.Guard;
+import com.github.mustachejava.reflect.MissingWrapper;
+import com.github.mustachejava.reflect.ReflectionObjectHandler;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -203,6 +206,13 @@ public final class Render {
         return out.toString();
     }
 
+    /**
+     * Renders one template strictly: a variable or section the scope does not provide fails the
+     * render, naming the template and the variable (mustache.java would render it as an empty
+     * string, so a misspelt name would pass unseen).
+     *
+     * @throws IllegalStateException when the template reads a value the scope does not provide
+     */
     static String render(String template, Map<String, Object> scope) {
         // Not HTML: Mustache's default HTML escaping would corrupt YAML, JSON and shell text.
         DefaultMustacheFactory factory = new DefaultMustacheFactory() {
@@ -215,9 +225,37 @@ public final class Render {
                 }
             }
         };
+        factory.setObjectHandler(new StrictObjectHandler());
         Mustache mustache = factory.compile(template);
         StringWriter out = new StringWriter();
-        mustache.execute(out, scope);
+        try {
+            mustache.execute(out, scope);
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof MissingValue missing) {
+                    throw new IllegalStateException("template " + template + " reads {{" + missing.name
+                            + "}}, which the renderer did not provide", e);
+                }
+            }
+            throw e;
+        }
         return out.toString();
+    }
+
+    /** A name no scope resolves: the point where mustache.java would otherwise render "". */
+    private static final class StrictObjectHandler extends ReflectionObjectHandler {
+        @Override
+        protected MissingWrapper createMissingWrapper(String name, List<Guard> guards) {
+            throw new MissingValue(name);
+        }
+    }
+
+    private static final class MissingValue extends RuntimeException {
+        private final String name;
+
+        MissingValue(String name) {
+            super("missing template value " + name, null, false, false);
+            this.name = name;
+        }
     }
 }

@@ -49,10 +49,11 @@ public final class AppFirewall extends ComponentResource {
     }
 
     /** One rule per client network (numbered), so each shows its CIDR in its description. */
-    private static void ingress(String prefix, SecurityGroup sg, int port, java.util.List<String> cidrs, String description,
+    private static void ingress(String prefix, SecurityGroup sg, int port, java.util.List<org.orthweb.net.Cidr> cidrs, String description,
                                 CustomResourceOptions options) {
         int i = 0;
-        for (String cidr : cidrs) {
+        for (var block : cidrs) {
+            String cidr = block.toString();
             new SecurityGroupIngressRule(prefix + (++i), SecurityGroupIngressRuleArgs.builder()
                     .securityGroupId(sg.id())
                     .description(description + cidr)

@@ -2,6 +2,7 @@ package org.orthweb.components;
 
 import com.pulumi.core.Output;
 import org.orthweb.naming.Naming;
+import org.orthweb.net.Cidr;
 
 import java.util.List;
 
@@ -11,8 +12,8 @@ import java.util.List;
  * @param webClientCidrs   who may reach HTTPS (443)
  * @param dicomClientCidrs who may reach DICOM TLS (11112)
  */
-public record AppFirewallArgs(Naming naming, Output<String> vpcId, List<String> webClientCidrs,
-                              List<String> dicomClientCidrs) {
+public record AppFirewallArgs(Naming naming, Output<String> vpcId, List<Cidr> webClientCidrs,
+                              List<Cidr> dicomClientCidrs) {
 
     public AppFirewallArgs {
         webClientCidrs = List.copyOf(webClientCidrs);

@@ -110,9 +110,9 @@ public final class DicomStorage extends ComponentResource {
     private Bucket bucket(String name, String what, DicomStorageArgs args) {
         var bucket = new BucketV2(name, BucketV2Args.builder()
                 .bucket(args.naming().name(what))
-                .forceDestroy(!args.hardened())
+                .forceDestroy(args.forceDestroy())
                 .tags(args.naming().tags(what))
-                .build(), CustomResourceOptions.builder().parent(this).protect(args.hardened()).build());
+                .build(), CustomResourceOptions.builder().parent(this).protect(args.protect()).build());
         new BucketOwnershipControls(name + "-ownership", BucketOwnershipControlsArgs.builder()
                 .bucket(bucket.id())
                 .rule(BucketOwnershipControlsRuleArgs.builder().objectOwnership("BucketOwnerEnforced").build())

@@ -8,8 +8,9 @@ import org.orthweb.naming.Naming;
  * @param aws                account, partition and region
  * @param kmsKeyArn          the stack's key, for SSE-KMS on both buckets
  * @param logRetentionDays   how long access and flow logs are kept in the log bucket
- * @param hardened           production safety: no force-destroy, Pulumi protect on both buckets
+ * @param forceDestroy       {@code pulumi destroy} may empty the buckets (disposable environments)
+ * @param protect            Pulumi protect on both buckets (hardened environments)
  */
 public record DicomStorageArgs(Naming naming, AwsContext aws, Output<String> kmsKeyArn, int logRetentionDays,
-                               boolean hardened) {
+                               boolean forceDestroy, boolean protect) {
 }

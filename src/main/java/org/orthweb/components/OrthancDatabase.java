@@ -64,6 +64,7 @@ public final class OrthancDatabase extends ComponentResource {
         var naming = args.naming();
         var db = args.database();
         var child = CustomResourceOptions.builder().parent(this).build();
+        var safe = args.safeguards();
 
         var sg = new SecurityGroup(name + "-sg", SecurityGroupArgs.builder()
                 .vpcId(args.vpcId())
@@ -127,9 +128,9 @@ public final class OrthancDatabase extends ComponentResource {
                 .name(naming.prefix().applyValue(p -> p + "/orthweb/db-master"))
                 .description("Master credential of the Orthanc database; used only to create the application roles")
                 .kmsKeyId(args.kmsKeyArn())
-                .recoveryWindowInDays(args.hardened() ? 30 : 7)
+                .recoveryWindowInDays(safe.secretRecoveryWindowDays())
                 .tags(naming.tags("db-master-secret"))
-                .build(), CustomResourceOptions.builder().parent(this).protect(args.hardened()).build());
+                .build(), CustomResourceOptions.builder().parent(this).protect(safe.protect()).build());
         new SecretVersion(name + "-master-secret-value", SecretVersionArgs.builder()
                 .secretId(secret.id())
                 .secretString(password.applyValue(p -> {
@@ -169,16 +170,16 @@ public final class OrthancDatabase extends ComponentResource {
                 .monitoringInterval(MONITORING_INTERVAL_SECONDS)
                 .monitoringRoleArn(monitoringRole.arn())
                 .iamDatabaseAuthenticationEnabled(true)
-                .performanceInsightsEnabled(args.hardened())
-                .performanceInsightsKmsKeyId(args.hardened() ? args.kmsKeyArn() : Output.ofNullable(null))
-                .performanceInsightsRetentionPeriod(args.hardened() ? Output.of(7) : Output.ofNullable(null))
-                .deletionProtection(args.hardened())
-                .skipFinalSnapshot(!args.hardened())
-                .finalSnapshotIdentifier(args.hardened() ? identifier.applyValue(id -> id + "-final") : Output.ofNullable(null))
-                .deleteAutomatedBackups(!args.hardened())
-                .applyImmediately(!args.hardened())
+                .performanceInsightsEnabled(safe.performanceInsights())
+                .performanceInsightsKmsKeyId(safe.performanceInsights() ? args.kmsKeyArn() : Output.ofNullable(null))
+                .performanceInsightsRetentionPeriod(safe.performanceInsights() ? Output.of(7) : Output.ofNullable(null))
+                .deletionProtection(safe.deletionProtection())
+                .skipFinalSnapshot(!safe.finalSnapshot())
+                .finalSnapshotIdentifier(safe.finalSnapshot() ? identifier.applyValue(id -> id + "-final") : Output.ofNullable(null))
+                .deleteAutomatedBackups(!safe.finalSnapshot())
+                .applyImmediately(safe.applyImmediately())
                 .tags(naming.tags("orthancdb"))
-                .build(), CustomResourceOptions.builder().parent(this).protect(args.hardened())
+                .build(), CustomResourceOptions.builder().parent(this).protect(safe.protect())
                 .dependsOn(logGroups).build());
 
         this.address = instance.address();

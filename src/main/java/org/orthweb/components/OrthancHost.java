@@ -70,7 +70,7 @@ public final class OrthancHost extends ComponentResource {
     public OrthancHost(String name, OrthancHostArgs args, ComponentResourceOptions options, InvokeOptions invoke) {
         super(TYPE, name, options);
         var naming = args.naming();
-        var cfg = args.config();
+        var cfg = args.settings();
         var child = CustomResourceOptions.builder().parent(this).build();
 
         Output<String> logGroupName = Output.ofNullable(null);
@@ -97,11 +97,11 @@ public final class OrthancHost extends ComponentResource {
                 .role(role.name())
                 .policyArn("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
                 .build(), CustomResourceOptions.builder().parent(role).build());
-        Output<List<String>> dbUserArns = Output.tuple(args.aws().arn("rds-db", true, "dbuser:"), args.dbResourceId())
+        Output<List<String>> dbUserArns = Output.tuple(args.aws().arn("rds-db", true, "dbuser:"), args.database().resourceId())
                 .applyValue(t -> DB_ROLES.stream().map(dbRole -> t.t1 + t.t2 + "/" + dbRole).toList());
         new RolePolicy(name + "-access", RolePolicyArgs.builder()
                 .role(role.id())
-                .policy(Output.tuple(args.bucketArn(), args.dbSecretArn(), args.appSecretArn(), args.kmsKeyArn(),
+                .policy(Output.tuple(args.bucket().arn(), args.dbSecret().arn(), args.appSecret().arn(), args.kmsKeyArn(),
                                 dbUserArns, logGroupArn == null ? Output.<String>ofNullable(null) : logGroupArn)
                         .applyValue(t -> hostPolicy(new HostPolicyScope(t.t1, t.t2, t.t3, t.t4, t.t5, t.t6))))
                 .build(), CustomResourceOptions.builder().parent(role).build());
@@ -113,7 +113,7 @@ public final class OrthancHost extends ComponentResource {
 
         KeyPair keyPair = cfg.host().publicKey().map(key -> new KeyPair(name + "-ssh-key", KeyPairArgs.builder()
                 .keyName(naming.name("host-key"))
-                .publicKey(cfg.secretKeys().contains("orthweb:host") ? Output.ofSecret(key) : Output.of(key))
+                .publicKey(cfg.publicKeyIsSecret() ? Output.ofSecret(key) : Output.of(key))
                 .tags(naming.tags("host-key"))
                 .build(), child)).orElse(null);
 
@@ -125,12 +125,21 @@ public final class OrthancHost extends ComponentResource {
                 .build(), invoke).applyValue(r -> r.id());
 
         // never a secret: the parser refuses a secret site name, so user data stays plain
-        Output<String> siteName = cfg.site().name().map(Output::of).orElse(Output.ofNullable(null));
-        Output<String> userData = Output.tuple(args.dbAddress(), args.dbPort(), args.dbSecretArn(), args.appSecretArn(),
-                        args.bucketName(), logGroupName, siteName)
-                .applyValue(t -> CloudInit.encode(CloudInit.userData(new UserDataInputs(
-                        cfg.stack(), cfg.environment().code(), args.aws().region(), t.t7, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6,
-                        cfg.images()))));
+        Output<String> siteName = cfg.siteName().map(Output::of).orElse(Output.ofNullable(null));
+        Output<String> userData = Output.tuple(args.database().address(), args.database().port(), args.dbSecret().arn(),
+                        args.appSecret().arn(), args.bucket().name(), logGroupName, siteName)
+                .applyValue(t -> {
+                    String dbHost = t.t1;
+                    int dbPort = t.t2;
+                    String dbSecretArn = t.t3;
+                    String appSecretArn = t.t4;
+                    String bucketName = t.t5;
+                    String containerLogGroup = t.t6;
+                    String site = t.t7;
+                    return CloudInit.encode(CloudInit.userData(new UserDataInputs(cfg.stack(), cfg.environment().code(),
+                            args.aws().region(), site, dbHost, dbPort, dbSecretArn, appSecretArn, bucketName,
+                            containerLogGroup, cfg.images())));
+                });
 
         var template = new LaunchTemplate(name + "-template", LaunchTemplateArgs.builder()
                 .namePrefix(naming.name("host-"))
@@ -139,7 +148,7 @@ public final class OrthancHost extends ComponentResource {
                 .instanceType(cfg.host().instanceType())
                 .keyName(keyPair == null ? Output.ofNullable(null) : keyPair.keyName())
                 .iamInstanceProfile(LaunchTemplateIamInstanceProfileArgs.builder().arn(profile.arn()).build())
-                .vpcSecurityGroupIds(args.securityGroupId().applyValue(List::of))
+                .vpcSecurityGroupIds(args.network().securityGroupId().applyValue(List::of))
                 .ebsOptimized("true")
                 .monitoring(LaunchTemplateMonitoringArgs.builder().enabled(true).build())
                 .metadataOptions(LaunchTemplateMetadataOptionsArgs.builder()
@@ -172,7 +181,7 @@ public final class OrthancHost extends ComponentResource {
         for (int i = 0; i < cfg.host().instanceCount(); i++) {
             String suffix = String.valueOf(i + 1);
             var instance = new Instance(name + "-" + suffix, InstanceArgs.builder()
-                    .subnetId(args.publicSubnetIds().get(i))
+                    .subnetId(args.network().publicSubnetIds().get(i))
                     .launchTemplate(InstanceLaunchTemplateArgs.builder()
                             .id(template.id())
                             // a new template version (new user data) replaces the host

@@ -1,45 +1,98 @@
 package org.orthweb.components;
 
 import com.pulumi.core.Output;
+import org.orthweb.config.Environment;
 import org.orthweb.config.StackConfig;
 import org.orthweb.naming.Naming;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * @param naming           physical names and Name tags
- * @param aws              account, partition and region
- * @param config           the whole stack config (host, logging, site, images)
- * @param publicSubnetIds  one host per subnet, in order, up to the configured count
- * @param securityGroupId  the hosts' group (from {@link AppFirewall})
- * @param kmsKeyArn        key for the root volumes and the container log group
- * @param bucketName       data bucket name (Orthanc's S3 plugin)
- * @param bucketArn        data bucket ARN (IAM scope)
- * @param dbAddress        database endpoint host
- * @param dbPort           database port
- * @param dbResourceId     database resource id (rds-db:connect scope)
- * @param dbSecretArn      master credential secret
- * @param appSecretArn     application secrets
+ * What the hosts need, one small typed record per concern: no component receives the whole
+ * configuration, and no two inputs of the same meaning share a type (the database's master
+ * secret and the application secrets are different types, so they cannot be swapped silently).
+ *
+ * @param naming    physical names and Name tags
+ * @param aws       account, partition and region
+ * @param settings  the host, logging, site and image settings
+ * @param network   where the hosts run and their security group
+ * @param kmsKeyArn key for the root volumes and the container log group
+ * @param bucket    the data bucket (Orthanc's S3 plugin, IAM scope)
+ * @param database  the database endpoint (Orthanc's index, rds-db:connect scope)
+ * @param dbSecret  the database's master credential secret
+ * @param appSecret the application secrets
  */
 public record OrthancHostArgs(
         Naming naming,
         AwsContext aws,
-        StackConfig config,
-        List<Output<String>> publicSubnetIds,
-        Output<String> securityGroupId,
+        Settings settings,
+        HostNetwork network,
         Output<String> kmsKeyArn,
-        Output<String> bucketName,
-        Output<String> bucketArn,
-        Output<String> dbAddress,
-        Output<Integer> dbPort,
-        Output<String> dbResourceId,
-        Output<String> dbSecretArn,
-        Output<String> appSecretArn) {
+        DataBucket bucket,
+        DatabaseEndpoint database,
+        DatabaseMasterSecret dbSecret,
+        ApplicationSecret appSecret) {
 
     public OrthancHostArgs {
-        publicSubnetIds = List.copyOf(publicSubnetIds);
-        if (config.host().instanceCount() > publicSubnetIds.size()) {
+        Objects.requireNonNull(settings);
+        Objects.requireNonNull(network);
+        Objects.requireNonNull(bucket);
+        Objects.requireNonNull(database);
+        Objects.requireNonNull(dbSecret);
+        Objects.requireNonNull(appSecret);
+        if (settings.host().instanceCount() > network.publicSubnetIds().size()) {
             throw new IllegalArgumentException("instanceCount exceeds the number of public subnets");
         }
+    }
+
+    /**
+     * @param stack             stack name (user data, host identity)
+     * @param environment       environment code (user data)
+     * @param host              instance type, count, public key, root volume
+     * @param publicKeyIsSecret the public key was stored as a secret: hand it on as one
+     * @param logging           container logs and their retention
+     * @param siteName          the site's DNS name, if configured
+     * @param images            the resolved container images
+     */
+    public record Settings(String stack, Environment environment, StackConfig.Host host, boolean publicKeyIsSecret,
+                           StackConfig.Logging logging, Optional<String> siteName, Map<String, String> images) {
+        public Settings {
+            images = Map.copyOf(images);
+        }
+
+        /** The host's settings out of a whole stack config (the only place that reads it for hosts). */
+        public static Settings of(StackConfig config) {
+            return new Settings(config.stack(), config.environment(), config.host(),
+                    config.secretKeys().contains("orthweb:host"), config.logging(), config.site().name(), config.images());
+        }
+    }
+
+    /**
+     * @param publicSubnetIds one host per subnet, in order, up to the configured count
+     * @param securityGroupId the hosts' group (from {@link AppFirewall})
+     */
+    public record HostNetwork(List<Output<String>> publicSubnetIds, Output<String> securityGroupId) {
+        public HostNetwork {
+            publicSubnetIds = List.copyOf(publicSubnetIds);
+        }
+    }
+
+    /** The data bucket: name for the S3 plugin, ARN for the role's scope. */
+    public record DataBucket(Output<String> name, Output<String> arn) {
+    }
+
+    /** The database endpoint and its resource id (the rds-db:connect scope). */
+    public record DatabaseEndpoint(Output<String> address, Output<Integer> port, Output<String> resourceId) {
+    }
+
+    /** ARN of the database's master credential secret. */
+    public record DatabaseMasterSecret(Output<String> arn) {
+    }
+
+    /** ARN of the application secrets (Keycloak, auth service...). */
+    public record ApplicationSecret(Output<String> arn) {
     }
 }

@@ -56,10 +56,10 @@ public final class SecureVpc extends ComponentResource {
     public SecureVpc(String name, SecureVpcArgs args, ComponentResourceOptions options) {
         super(TYPE, name, options);
         var naming = args.naming();
-        this.vpcCidr = args.vpcCidr();
+        this.vpcCidr = args.subnets().vpc().toString();
 
         var vpc = new Vpc(name + "-vpc", VpcArgs.builder()
-                .cidrBlock(args.vpcCidr())
+                .cidrBlock(vpcCidr)
                 .enableDnsHostnames(true)
                 .enableDnsSupport(true)
                 .tags(naming.tags("vpc"))
@@ -97,11 +97,11 @@ public final class SecureVpc extends ComponentResource {
 
         List<Output<String>> publicIds = new ArrayList<>();
         List<Output<String>> privateIds = new ArrayList<>();
-        for (SubnetPlan.ZoneSubnets zone : args.zones()) {
+        for (SubnetPlan.ZoneSubnets zone : args.subnets().zones()) {
             int i = zone.zoneIndex();
             Output<String> az = args.availabilityZones().applyValue(names -> names.get(i));
             String suffix = String.valueOf(i + 1);
-            if (i < args.publicZoneCount()) {
+            if (i < args.subnets().publicZoneCount()) {
                 var pub = new Subnet(name + "-public-" + suffix, SubnetArgs.builder()
                         .vpcId(vpc.id())
                         .cidrBlock(zone.publicSubnet().toString())
@@ -155,7 +155,7 @@ public final class SecureVpc extends ComponentResource {
                     .ipProtocol("tcp")
                     .fromPort(443)
                     .toPort(443)
-                    .cidrIpv4(args.vpcCidr())
+                    .cidrIpv4(vpcCidr)
                     .build(), under(endpointSg));
             for (String service : args.interfaceEndpoints()) {
                 new VpcEndpoint(name + "-" + service + "-endpoint", VpcEndpointArgs.builder()

@@ -9,29 +9,23 @@ import java.util.List;
 /**
  * @param naming             physical names and Name tags
  * @param aws                account, partition and region
- * @param vpcCidr            the VPC block
- * @param zones              the subnets to create per AZ (from {@link SubnetPlan#carve}); public
- *                           subnets are created for the first {@code publicZoneCount} zones only
- * @param publicZoneCount    how many zones get a public subnet (the hosts' zones)
- * @param availabilityZones  AZ names, in order, at least as many as {@code zones}
+ * @param subnets            the VPC block and its subnets, resolved once from the config
+ *                           ({@link SubnetPlan#layout}): public subnets in the first
+ *                           {@code publicZoneCount} zones, private subnets in every zone
+ * @param availabilityZones  AZ names, in order, at least as many as the layout's zones
  * @param interfaceEndpoints services to reach through interface endpoints in the private subnets
  * @param flowLogBucketArn   log bucket for the VPC flow logs
  */
 public record SecureVpcArgs(
         Naming naming,
         AwsContext aws,
-        String vpcCidr,
-        List<SubnetPlan.ZoneSubnets> zones,
-        int publicZoneCount,
+        SubnetPlan.Layout subnets,
         Output<List<String>> availabilityZones,
         List<String> interfaceEndpoints,
         Output<String> flowLogBucketArn) {
 
     public SecureVpcArgs {
-        zones = List.copyOf(zones);
+        java.util.Objects.requireNonNull(subnets);
         interfaceEndpoints = List.copyOf(interfaceEndpoints);
-        if (publicZoneCount < 1 || publicZoneCount > zones.size()) {
-            throw new IllegalArgumentException("publicZoneCount must be 1.." + zones.size());
-        }
     }
 }

@@ -1,5 +1,8 @@
 package org.orthweb.config;
 
+import org.orthweb.net.Cidr;
+import org.orthweb.net.SubnetPlan;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -7,23 +10,46 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The whole stack configuration, typed and validated. Built only by {@link ConfigParser} (from
- * the engine's config or a stack file) or by tests; components read it, never raw config.
- * {@code secretKeys} names the top-level keys that were stored as secrets: values read from them
- * are handed to resources as Pulumi secrets.
+ * The whole stack configuration, typed and validated, and the one declaration of every setting:
+ * each {@link Setting} component is a key (its name; sections nest), its Java type is the value's
+ * type, {@link Default} gives the default per environment profile, {@link Range} and {@link Check}
+ * its rules. {@link ConfigParser} reads it, {@link SettingsWriter} writes it back, the README's
+ * configuration table is generated from it ({@link Declarations#markdownTable()}).
+ *
+ * <p>Components without {@link Setting} are context the parser supplies: the stack name, the
+ * top-level keys that were stored as secrets (their values reach resources as Pulumi secrets), and
+ * the subnet layout resolved once from the network settings.
+ *
+ * <p>Adding a setting: add a component with {@code @Setting("what it does")}, a {@code @Default}
+ * (or an {@code Optional} type, or none to make it required), rules if any, then use it. See the
+ * README, "Adding a setting".
  */
 public record StackConfig(
         String stack,
+        @Setting(value = "AWS region of every resource", key = "aws:region")
+        @Check(Rules.RegionName.class)
         String region,
+        @Setting("environment code: the Environment tag and the profile (prd/stg hardened, dev/tst disposable)")
         Environment environment,
+        @Setting("team or person answerable for the stack (Owner tag)")
+        @Check(Rules.TagValue.class)
         String owner,
+        @Setting("the VPC, its subnets and who may connect")
         Network network,
+        @Setting("the Orthanc hosts")
         Host host,
+        @Setting("the RDS PostgreSQL index database")
         Database database,
+        @Setting("container logs")
         Logging logging,
+        @Setting("the site's public name")
         Site site,
+        @Setting("container images: tag or pinned reference per image")
+        @Default("{}")
+        @Check(Rules.Images.class)
         Map<String, String> images,
-        Set<String> secretKeys) {
+        Set<String> secretKeys,
+        SubnetPlan.Layout subnets) {
 
     public StackConfig {
         Objects.requireNonNull(stack);
@@ -35,20 +61,43 @@ public record StackConfig(
         Objects.requireNonNull(database);
         Objects.requireNonNull(logging);
         Objects.requireNonNull(site);
+        Objects.requireNonNull(subnets);
         images = Map.copyOf(images);
         secretKeys = Set.copyOf(secretKeys);
     }
 
     /** {@code orthweb:network}. */
     public record Network(
-            String vpcCidr,
+            @Setting("the VPC's block; subnets are carved from it in order public, private, ...")
+            @Default("172.17.0.0/16")
+            @Check(Rules.VpcPrefix.class)
+            Cidr vpcCidr,
+            @Setting("zones with a public subnet and a host (private subnets always cover two or more)")
+            @Default("2")
+            @Range(min = ConfigRules.MIN_AZ, max = ConfigRules.MAX_AZ)
             int azCount,
+            @Setting("prefix length of each public subnet; the subnets must fit the VPC")
+            @Default("24")
+            @Range(min = SubnetPlan.MIN_PREFIX, max = SubnetPlan.MAX_PREFIX)
             int publicSubnetPrefixLength,
+            @Setting("prefix length of each private subnet; the subnets must fit the VPC")
+            @Default("22")
+            @Range(min = SubnetPlan.MIN_PREFIX, max = SubnetPlan.MAX_PREFIX)
             int privateSubnetPrefixLength,
+            @Setting("AWS services reached through interface endpoints in the private subnets")
+            @Default(value = "[]", hardened = "[kms, secretsmanager]")
+            @Check(Rules.InterfaceEndpoints.class)
             List<String> interfaceEndpoints,
-            List<String> webClientCidrs,
-            List<String> dicomClientCidrs) {
+            @Setting("who may reach HTTPS (443)")
+            @Default("[0.0.0.0/0]")
+            @Check(Rules.ClientCidrs.class)
+            List<Cidr> webClientCidrs,
+            @Setting("who may reach DICOM TLS (11112); prd/stg: no /0 block")
+            @Default(value = "[0.0.0.0/0]", hardened = Default.REQUIRED)
+            @Check(Rules.ClientCidrs.class)
+            List<Cidr> dicomClientCidrs) {
         public Network {
+            Objects.requireNonNull(vpcCidr);
             interfaceEndpoints = List.copyOf(interfaceEndpoints);
             webClientCidrs = List.copyOf(webClientCidrs);
             dicomClientCidrs = List.copyOf(dicomClientCidrs);
@@ -56,15 +105,44 @@ public record StackConfig(
     }
 
     /** {@code orthweb:host}. */
-    public record Host(String instanceType, int instanceCount, Optional<String> publicKey, int rootVolumeGiB) {
+    public record Host(
+            @Setting("EC2 instance type of the hosts")
+            @Default("t3.medium")
+            @Check(Rules.X86InstanceType.class)
+            String instanceType,
+            @Setting("number of hosts, one per public subnet (at most azCount)")
+            @Default(value = "1", hardened = "${network.azCount}")
+            @Range(min = 1, max = ConfigRules.MAX_AZ * ConfigRules.MAX_INSTANCES_PER_AZ)
+            int instanceCount,
+            @Setting(value = "SSH public key of the hosts (none: use SSM)", secret = true)
+            @Check(Rules.SshPublicKey.class)
+            Optional<String> publicKey,
+            @Setting("root volume size (GiB)")
+            @Default(value = "20", hardened = "30")
+            @Range(min = ConfigRules.MIN_ROOT_VOLUME_GIB, max = ConfigRules.MAX_ROOT_VOLUME_GIB)
+            int rootVolumeGiB) {
     }
 
     /** {@code orthweb:database}. */
     public record Database(
+            @Setting("RDS instance class")
+            @Default(value = "db.t4g.small", hardened = "db.t4g.medium")
+            @Check(Rules.DbInstanceClass.class)
             String instanceClass,
+            @Setting("PostgreSQL engine version")
+            @Default("\"17.6\"")
+            @Check(Rules.EngineVersion.class)
             String engineVersion,
+            @Setting("allocated gp3 storage (GiB)")
+            @Default(value = "20", hardened = "30")
+            @Range(min = ConfigRules.MIN_DB_STORAGE_GIB, max = ConfigRules.MAX_DB_STORAGE_GIB)
             int allocatedStorageGiB,
+            @Setting("standby in a second zone; prd/stg: must be true")
+            @Default(value = "false", hardened = "true")
             boolean multiAz,
+            @Setting("days of automated backups")
+            @Default(value = "7", hardened = "14")
+            @Range(min = ConfigRules.MIN_BACKUP_DAYS, max = ConfigRules.MAX_BACKUP_DAYS)
             int backupRetentionDays) {
 
         /** "17.6" -> "17": the parameter group family is postgres + major. */
@@ -74,14 +152,29 @@ public record StackConfig(
     }
 
     /** {@code orthweb:logging}. */
-    public record Logging(boolean containerLogs, int retentionDays) {
+    public record Logging(
+            @Setting("Docker's awslogs driver sends container logs to CloudWatch")
+            @Default("true")
+            boolean containerLogs,
+            @Setting("days CloudWatch keeps container and database logs; prd/stg: at least 365")
+            @Default(value = "7", hardened = "365")
+            @Check(Rules.LogRetention.class)
+            int retentionDays) {
     }
 
     /** {@code orthweb:site}. */
-    public record Site(Optional<String> name) {
+    public record Site(
+            @Setting("DNS name of the site (none: the public DNS name of each host)")
+            @Check(Rules.DnsName.class)
+            Optional<String> name) {
     }
 
-    /** The safety switches that follow from the environment (one place for them). */
+    /** The environment's safeguards (windows, protect, deletion protection...), computed once. */
+    public EnvironmentProfile profile() {
+        return EnvironmentProfile.of(environment);
+    }
+
+    /** prd or stg. */
     public boolean hardened() {
         return environment.hardened();
     }

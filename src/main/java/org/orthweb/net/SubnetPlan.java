@@ -14,7 +14,40 @@ public final class SubnetPlan {
     public record ZoneSubnets(int zoneIndex, Cidr publicSubnet, Cidr privateSubnet) {
     }
 
+    /** AWS's range of subnet prefix lengths. */
+    public static final int MIN_PREFIX = 16;
+    public static final int MAX_PREFIX = 28;
+    /** An RDS subnet group must span at least two zones, even for a single-AZ database. */
+    public static final int MIN_PRIVATE_ZONES = 2;
+
+    /**
+     * The network resolved once: which subnets exist and which zones get a public subnet.
+     *
+     * @param vpc             the VPC block
+     * @param zones           per zone, in order, its public and private subnet; private subnets
+     *                        (free) always cover at least {@link #MIN_PRIVATE_ZONES} zones
+     * @param publicZoneCount the first zones that get a public subnet (the hosts' zones)
+     */
+    public record Layout(Cidr vpc, List<ZoneSubnets> zones, int publicZoneCount) {
+        public Layout {
+            zones = List.copyOf(zones);
+            if (publicZoneCount < 1 || publicZoneCount > zones.size()) {
+                throw new IllegalArgumentException("publicZoneCount must be 1.." + zones.size());
+            }
+        }
+    }
+
     private SubnetPlan() {
+    }
+
+    /**
+     * The layout for {@code azCount} host zones: public subnets in the first {@code azCount}
+     * zones, private subnets in {@code max(2, azCount)} zones.
+     *
+     * @throws IllegalArgumentException as {@link #carve}
+     */
+    public static Layout layout(Cidr vpc, int azCount, int publicPrefix, int privatePrefix) {
+        return new Layout(vpc, carve(vpc, Math.max(MIN_PRIVATE_ZONES, azCount), publicPrefix, privatePrefix), azCount);
     }
 
     /**
@@ -44,8 +77,9 @@ public final class SubnetPlan {
     }
 
     private static void checkPrefix(String kind, Cidr vpc, int prefix) {
-        if (prefix < 16 || prefix > 28) {
-            throw new IllegalArgumentException(kind + " subnet prefix /" + prefix + " is outside AWS's /16 to /28");
+        if (prefix < MIN_PREFIX || prefix > MAX_PREFIX) {
+            throw new IllegalArgumentException(kind + " subnet prefix /" + prefix + " is outside AWS's /" + MIN_PREFIX
+                    + " to /" + MAX_PREFIX);
         }
         if (prefix < vpc.prefixLength()) {
             throw new IllegalArgumentException(kind + " subnet prefix /" + prefix + " is larger than the VPC " + vpc);

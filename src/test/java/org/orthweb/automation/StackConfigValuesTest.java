@@ -32,6 +32,64 @@ class StackConfigValuesTest {
                 "PULUMI_CONFIG_SECRET_KEYS", JSON.writeValueAsString(secrets));
     }
 
+    /** Every key of the declarations set, each away from its default in both profiles. */
+    static final String EVERY_KEY = """
+            config:
+              aws:region: eu-central-1
+              orthweb:environment: stg
+              orthweb:owner: radiology it
+              orthweb:network:
+                vpcCidr: 10.20.0.0/20
+                azCount: 3
+                publicSubnetPrefixLength: 25
+                privateSubnetPrefixLength: 24
+                interfaceEndpoints: [kms, secretsmanager, ssm, ssmmessages, ec2messages]
+                webClientCidrs: [198.51.100.0/24, 192.0.2.10/32]
+                dicomClientCidrs: [203.0.113.0/24, 10.99.0.0/16]
+              orthweb:host:
+                instanceType: m6i.large
+                instanceCount: 2
+                publicKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGxqHDn8UTPMJk3xaO4JCcXGPq9Zb0o8J1yvW7Z2Zq5x alice@example.org
+                rootVolumeGiB: 64
+              orthweb:database:
+                instanceClass: db.r7g.large
+                engineVersion: "16.4"
+                allocatedStorageGiB: 100
+                multiAz: true
+                backupRetentionDays: 21
+              orthweb:logging:
+                containerLogs: false
+                retentionDays: 731
+              orthweb:site:
+                name: pacs.example.org
+              orthweb:images:
+                nginx: nginx:1.29.3-alpine
+                orthanc: 99.1.0
+            """;
+
+    @Test
+    void aConfigWithEveryKeySetSurvivesTheTrip() throws Exception {
+        StackConfig config = ConfigParser.parse("clinic", RawConfig.fromStackYaml(EVERY_KEY, "Pulumi.clinic.yaml"));
+        Map<String, ConfigValue> values = StackConfigValues.toStackConfig(config);
+
+        RawConfig seenByProgram = RawConfig.fromEngineEnvironment(engineEnvironment(values));
+
+        assertThat(ConfigParser.parse("clinic", seenByProgram)).isEqualTo(config);
+        // and the writer wrote every declared key (none fell back to its default on the way)
+        for (var row : org.orthweb.config.Declarations.rows()) {
+            String key = row.key().replace(".<name>", "");
+            String top = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
+            assertThat(values).as("written top-level key of %s", row.key()).containsKey(top);
+            if (!key.equals(top)) {
+                var node = JSON.readTree(values.get(top).value());
+                for (String part : key.substring(top.length() + 1).split("\\.")) {
+                    node = node.path(part);
+                }
+                assertThat(node.isMissingNode()).as("written %s", row.key()).isFalse();
+            }
+        }
+    }
+
     @Test
     void typedConfigSurvivesTheTripThroughStackConfigAndTheEngine() throws Exception {
         for (StackConfig config : List.of(Fixtures.dev(), Fixtures.prod())) {

@@ -30,6 +30,23 @@ class OrthancHostTest {
                 .doesNotContain(Plan.SECRET);
     }
 
+    /** Which ARN and which bucket reach which place: a swap of same-typed inputs must fail here. */
+    @Test
+    void eachSecretArnAndTheBucketReachTheirOwnPlaceInTheUserData() {
+        String userData = TestStacks.decodeUserData(dev.named("host-template").inputs().get("userData"));
+        String dbSecret = String.valueOf(dev.named("database-master-secret").get("arn"));
+        String appSecret = String.valueOf(dev.named("app-secrets-secret").get("arn"));
+        String dataBucket = String.valueOf(dev.named("storage-data").inputs().get("bucket"));
+        String logBucket = String.valueOf(dev.named("storage-logs").inputs().get("bucket"));
+        assertThat(dbSecret).isNotEqualTo(appSecret);
+        assertThat(dataBucket).isNotEqualTo(logBucket);
+        assertThat(userData).contains("DB_SECRET_ARN=" + dbSecret + "\n")
+                .contains("APP_SECRET_ARN=" + appSecret + "\n")
+                .contains("S3_BUCKET=" + dataBucket + "\n")
+                .contains("\"BucketName\": \"" + dataBucket + "\"")
+                .doesNotContain(logBucket);
+    }
+
     @Test
     void launchTemplateRequiresImdsV2AndEncryptsTheRootVolumeWithTheStackKey() {
         var lt = dev.named("host-template").inputs();

@@ -48,7 +48,7 @@ class ConfigParserTest {
         StackConfig c = parse(dev(""));
         assertThat(c.environment()).isEqualTo(Environment.DEV);
         assertThat(c.hardened()).isFalse();
-        assertThat(c.network().vpcCidr()).isEqualTo("172.17.0.0/16");
+        assertThat(c.network().vpcCidr()).hasToString("172.17.0.0/16");
         assertThat(c.network().azCount()).isEqualTo(2);
         assertThat(c.network().publicSubnetPrefixLength()).isEqualTo(24);
         assertThat(c.network().privateSubnetPrefixLength()).isEqualTo(22);
@@ -106,7 +106,7 @@ class ConfigParserTest {
                     name: Orthanc.Example.org
                 """.formatted(ED25519)));
         assertThat(c.network().azCount()).isEqualTo(3);
-        assertThat(c.network().webClientCidrs()).containsExactly("198.51.100.0/24", "192.0.2.10/32");
+        assertThat(c.network().webClientCidrs()).map(Object::toString).containsExactly("198.51.100.0/24", "192.0.2.10/32");
         assertThat(c.host().publicKey()).contains(ED25519);
         assertThat(c.database().majorVersion()).isEqualTo("16");
         assertThat(c.logging().containerLogs()).isFalse();
@@ -254,7 +254,7 @@ class ConfigParserTest {
 
     @Test
     void imagesMustBeKnownAndPinned() {
-        refused(dev("  orthweb:images:\n    postgres: postgres:17\n"), "unknown setting 'orthweb:images.postgres'");
+        refused(dev("  orthweb:images:\n    postgres: postgres:17\n"), "orthweb:images.postgres: unknown image; allowed: authService");
         refused(dev("  orthweb:images:\n    nginx: nginx:latest\n"), "orthweb:images.nginx must be a tag", "not 'latest'");
         refused(dev("  orthweb:images:\n    nginx: mirror.example.org/nginx\n"), "orthweb:images.nginx must be a tag",
                 "(got 'mirror.example.org/nginx')");

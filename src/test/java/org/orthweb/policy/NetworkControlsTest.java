@@ -131,7 +131,7 @@ class NetworkControlsTest {
     @DisplayName("EC2.10: interface endpoints (when configured) with private DNS, in the private subnets, SG only tcp 443 from the VPC CIDR")
     void EC2_10_interfaceEndpoints(String stack) {
         var s = PolicyStack.of(stack);
-        var vpcCidr = s.config().network().vpcCidr();
+        var vpcCidr = s.config().network().vpcCidr().toString();
         List<PlannedResource> endpoints = s.where(Types.VPC_ENDPOINT, "vpcEndpointType", "Interface");
         assertThat(endpoints.stream().map(e -> str(e, "serviceName")))
                 .as("interface endpoints = the configured list")
@@ -170,7 +170,7 @@ class NetworkControlsTest {
     void custom_vpc(String stack) {
         var s = PolicyStack.of(stack);
         var vpc = s.single(Types.VPC);
-        assertThat(str(vpc, "cidrBlock")).isEqualTo(s.config().network().vpcCidr());
+        assertThat(str(vpc, "cidrBlock")).isEqualTo(s.config().network().vpcCidr().toString());
         assertThat(vpc.inputs().get("enableDnsHostnames")).isEqualTo(true);
         assertThat(vpc.inputs().get("enableDnsSupport")).isIn(true, null);
         assertThat(map(vpc.inputs().get("tags"))).containsKey("Name");

@@ -1,0 +1,300 @@
+package org.orthweb.config;
+
+import org.orthweb.cloudinit.AppImages;
+import org.orthweb.net.Cidr;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The rules of single settings, one small pure class each, named in a setting's {@link Check}.
+ * Each is tested directly (RulesTest) with a failing example and its message. Rules that relate
+ * several settings or depend on the environment live in {@link ConfigParser} (cross-field rules).
+ */
+public final class Rules {
+
+    private Rules() {
+    }
+
+    /** AWS region names such as us-east-1 or ap-southeast-2. */
+    public static final class RegionName implements Rule<String> {
+        private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d{1,2}");
+
+        @Override
+        public String check(String value) {
+            if (!REGION.matcher(value).matches()) {
+                throw new IllegalArgumentException("must be an AWS region name such as us-east-1 (got '" + value + "')");
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "an AWS region name such as us-east-1";
+        }
+    }
+
+    /** An AWS tag value (the Owner tag). */
+    public static final class TagValue implements Rule<String> {
+        private static final Pattern TAG_VALUE = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,256}");
+
+        @Override
+        public String check(String value) {
+            if (!TAG_VALUE.matcher(value).matches()) {
+                throw new IllegalArgumentException("must be 1-256 letters, digits, spaces or _.:/=+-@ (an AWS tag value)");
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "AWS tag value (1-256 letters, digits, spaces or _.:/=+-@)";
+        }
+    }
+
+    /** The VPC block: /16 (AWS's largest) to /24 (room for the subnets). */
+    public static final class VpcPrefix implements Rule<Cidr> {
+        @Override
+        public Cidr check(Cidr value) {
+            if (value.prefixLength() < 16 || value.prefixLength() > 24) {
+                throw new IllegalArgumentException("must have a prefix from /16 to /24 (got " + value + ")");
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "IPv4 CIDR, /16 to /24, network address";
+        }
+    }
+
+    /**
+     * A non-empty list of CIDRs without duplicates: AWS refuses a second identical security group
+     * rule at deploy time, so the duplicate must fail at plan time.
+     */
+    public static final class ClientCidrs implements Rule<List<Cidr>> {
+        @Override
+        public List<Cidr> check(List<Cidr> value) {
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException("must list at least one IPv4 CIDR (use [\"0.0.0.0/0\"] to allow any address)");
+            }
+            Set<Cidr> seen = new HashSet<>();
+            for (Cidr cidr : value) {
+                if (!seen.add(cidr)) {
+                    throw new IllegalArgumentException("lists " + cidr + " twice (AWS refuses duplicate security group rules)");
+                }
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "non-empty list of distinct IPv4 CIDRs";
+        }
+    }
+
+    /** Services offered as interface endpoints, each at most once. */
+    public static final class InterfaceEndpoints implements Rule<List<String>> {
+        @Override
+        public List<String> check(List<String> value) {
+            for (String service : value) {
+                if (!ConfigRules.INTERFACE_ENDPOINT_SERVICES.contains(service)) {
+                    throw new IllegalArgumentException(": '" + service + "' is not offered; allowed: "
+                            + String.join(", ", new TreeSet<>(ConfigRules.INTERFACE_ENDPOINT_SERVICES)));
+                }
+            }
+            if (new HashSet<>(value).size() != value.size()) {
+                throw new IllegalArgumentException("lists a service twice");
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "list from " + String.join(", ", new TreeSet<>(ConfigRules.INTERFACE_ENDPOINT_SERVICES));
+        }
+    }
+
+    /** An EC2 instance type that runs the x86_64 image (no Graviton). */
+    public static final class X86InstanceType implements Rule<String> {
+        private static final Pattern INSTANCE_TYPE = Pattern.compile("([a-z]+)(\\d+)([a-z-]*)\\.([a-z0-9]+)");
+
+        @Override
+        public String check(String value) {
+            var m = INSTANCE_TYPE.matcher(value);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("must be an EC2 instance type such as t3.medium (got '" + value + "')");
+            }
+            if (m.group(3).contains("g") || m.group(1).equals("a")) {
+                throw new IllegalArgumentException("must be x86_64 (the image is Amazon Linux 2023 x86_64); '"
+                        + value + "' is a Graviton (arm64) type");
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "EC2 instance type, x86_64 only (Graviton refused)";
+        }
+    }
+
+    /**
+     * An OpenSSH public key of type ssh-rsa or ssh-ed25519 whose key blob repeats its type (RFC
+     * 4253 section 6.6: the blob starts with the length-prefixed key type name).
+     */
+    public static final class SshPublicKey implements Rule<String> {
+        private static final Pattern SSH_KEY = Pattern.compile("(ssh-rsa|ssh-ed25519) ([A-Za-z0-9+/]+={0,3})( [^\\n]*)?");
+
+        @Override
+        public String check(String value) {
+            var m = SSH_KEY.matcher(value.trim());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("must be an OpenSSH public key starting with ssh-rsa or ssh-ed25519");
+            }
+            String inner;
+            try {
+                byte[] blob = Base64.getDecoder().decode(m.group(2));
+                int len = ((blob[0] & 255) << 24) | ((blob[1] & 255) << 16) | ((blob[2] & 255) << 8) | (blob[3] & 255);
+                inner = new String(blob, 4, len, StandardCharsets.US_ASCII);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("has key data that is not a valid OpenSSH key blob");
+            }
+            if (!inner.equals(m.group(1))) {
+                throw new IllegalArgumentException("says " + m.group(1) + " but its key data is " + inner);
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "`ssh-rsa` or `ssh-ed25519` OpenSSH public key (checked)";
+        }
+    }
+
+    /** An RDS instance class, db.&lt;family&gt;.&lt;size&gt;. */
+    public static final class DbInstanceClass implements Rule<String> {
+        private static final Pattern DB_CLASS = Pattern.compile("db\\.[a-z0-9-]+\\.[a-z0-9]+");
+
+        @Override
+        public String check(String value) {
+            if (!DB_CLASS.matcher(value).matches()) {
+                throw new IllegalArgumentException("must be an RDS instance class such as db.t4g.medium (got '" + value + "')");
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "RDS class (`db.<family>.<size>`)";
+        }
+    }
+
+    /** A pinned PostgreSQL major.minor of a major whose parameter names we set. */
+    public static final class EngineVersion implements Rule<String> {
+        private static final Pattern ENGINE_VERSION = Pattern.compile("\\d+\\.\\d+");
+
+        @Override
+        public String check(String value) {
+            if (!ENGINE_VERSION.matcher(value).matches()) {
+                throw new IllegalArgumentException("must be a pinned PostgreSQL version major.minor such as 17.6 (got '"
+                        + value + "')");
+            }
+            if (!ConfigRules.DB_ENGINE_MAJORS.contains(value.split("\\.")[0])) {
+                throw new IllegalArgumentException("must be PostgreSQL " + String.join(" or ",
+                        new TreeSet<>(ConfigRules.DB_ENGINE_MAJORS)) + ".x (got '" + value + "')");
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "pinned `major.minor`, PostgreSQL " + String.join(" or ", new TreeSet<>(ConfigRules.DB_ENGINE_MAJORS));
+        }
+    }
+
+    /** One of the retention periods CloudWatch Logs accepts. */
+    public static final class LogRetention implements Rule<Integer> {
+        @Override
+        public Integer check(Integer value) {
+            if (!ConfigRules.LOG_RETENTION_DAYS.contains(value)) {
+                throw new IllegalArgumentException("must be one of CloudWatch's periods " + ConfigRules.LOG_RETENTION_DAYS
+                        + " (got " + value + ")");
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "CloudWatch's periods (" + ConfigRules.LOG_RETENTION_DAYS.stream().map(String::valueOf)
+                    .reduce((a, b) -> a + ", " + b).orElseThrow() + ")";
+        }
+    }
+
+    /** A fully qualified DNS name; kept lower-case. */
+    public static final class DnsName implements Rule<String> {
+        private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+        @Override
+        public String check(String value) {
+            String lower = value.toLowerCase(Locale.ROOT);
+            boolean valid = lower.length() <= 253 && lower.contains(".")
+                    && Arrays.stream(lower.split("\\.", -1)).allMatch(l -> DNS_LABEL.matcher(l).matches());
+            if (!valid) {
+                throw new IllegalArgumentException("must be a fully qualified DNS name such as orthanc.example.org (got '"
+                        + value + "')");
+            }
+            return lower;
+        }
+
+        @Override
+        public String allowed() {
+            return "fully qualified DNS name";
+        }
+    }
+
+    /**
+     * Image overrides: known names only, each a tag or a reference pinned by tag or digest; the
+     * result is the whole resolved set (the application layer's rule, {@link AppImages#resolve}).
+     */
+    public static final class Images implements Rule<Map<String, String>> {
+        @Override
+        public Map<String, String> check(Map<String, String> value) {
+            List<String> problems = new ArrayList<>();
+            Map<String, String> overrides = new LinkedHashMap<>();
+            value.forEach((name, ref) -> {
+                if (!AppImages.DEFAULTS.containsKey(name)) {
+                    problems.add("." + name + ": unknown image; allowed: " + String.join(", ", new TreeSet<>(AppImages.DEFAULTS.keySet())));
+                    return;
+                }
+                try {
+                    AppImages.resolve(Map.of(name, ref));
+                    overrides.put(name, ref);
+                } catch (IllegalArgumentException e) {
+                    String def = AppImages.DEFAULTS.get(name);
+                    problems.add("." + name + " must be a tag (such as " + def.substring(def.lastIndexOf(':') + 1)
+                            + ") or an image reference pinned by tag or digest, not 'latest' (got '" + ref + "')");
+                }
+            });
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
+            }
+            return AppImages.resolve(overrides);
+        }
+
+        @Override
+        public String allowed() {
+            return "mapping of image name (" + String.join(", ", new TreeSet<>(AppImages.DEFAULTS.keySet()))
+                    + ") to a tag or an image reference pinned by tag or digest (no `latest`)";
+        }
+    }
+}

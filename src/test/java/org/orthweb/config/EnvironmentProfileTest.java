@@ -1,0 +1,48 @@
+package org.orthweb.config;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What follows from the environment without a key, stated once (README, "What follows from the environment"). */
+class EnvironmentProfileTest {
+
+    @Test
+    void prdAndStgAreHardened() {
+        for (Environment env : new Environment[]{Environment.PRD, Environment.STG}) {
+            EnvironmentProfile p = EnvironmentProfile.of(env);
+            assertThat(p.hardened()).isTrue();
+            assertThat(p.keyDeletionWindowDays()).isEqualTo(30);
+            assertThat(p.secretRecoveryWindowDays()).isEqualTo(30);
+            assertThat(p.protect()).isTrue();
+            assertThat(p.deletionProtection()).isTrue();
+            assertThat(p.finalSnapshot()).isTrue();
+            assertThat(p.performanceInsights()).isTrue();
+            assertThat(p.forceDestroy()).isFalse();
+            assertThat(p.applyChangesImmediately()).isFalse();
+            assertThat(p.minLogRetentionDays()).isEqualTo(365);
+            assertThat(p.dicomFromAnywhere()).isFalse();
+            assertThat(p.logBucketRetentionDays(90)).isEqualTo(365);
+            assertThat(p.logBucketRetentionDays(731)).isEqualTo(731);
+        }
+    }
+
+    @Test
+    void devAndTstAreDisposable() {
+        for (Environment env : new Environment[]{Environment.DEV, Environment.TST}) {
+            EnvironmentProfile p = EnvironmentProfile.of(env);
+            assertThat(p.hardened()).isFalse();
+            assertThat(p.keyDeletionWindowDays()).isEqualTo(10);
+            assertThat(p.secretRecoveryWindowDays()).isEqualTo(7);
+            assertThat(p.protect()).isFalse();
+            assertThat(p.deletionProtection()).isFalse();
+            assertThat(p.finalSnapshot()).isFalse();
+            assertThat(p.performanceInsights()).isFalse();
+            assertThat(p.forceDestroy()).isTrue();
+            assertThat(p.applyChangesImmediately()).isTrue();
+            assertThat(p.minLogRetentionDays()).isEqualTo(1);
+            assertThat(p.dicomFromAnywhere()).isTrue();
+            assertThat(p.logBucketRetentionDays(7)).isEqualTo(30);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package org.orthweb.config;
+
+import org.junit.jupiter.api.Test;
+import org.orthweb.cloudinit.AppImages;
+import org.orthweb.net.Cidr;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Each rule called directly: a passing value, a failing one and its message. */
+class RulesTest {
+
+    private static final String ED25519 =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGxqHDn8UTPMJk3xaO4JCcXGPq9Zb0o8J1yvW7Z2Zq5x alice@example.org";
+
+    private static <T> void refuses(Rule<T> rule, T value, String message) {
+        assertThatThrownBy(() -> rule.check(value)).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
+    }
+
+    @Test
+    void regionName() {
+        assertThat(new Rules.RegionName().check("ap-southeast-2")).isEqualTo("ap-southeast-2");
+        refuses(new Rules.RegionName(), "Europe", "must be an AWS region name such as us-east-1 (got 'Europe')");
+    }
+
+    @Test
+    void tagValue() {
+        assertThat(new Rules.TagValue().check("radiology it@clinic")).isEqualTo("radiology it@clinic");
+        refuses(new Rules.TagValue(), "a;b", "must be 1-256 letters, digits, spaces or _.:/=+-@ (an AWS tag value)");
+    }
+
+    @Test
+    void vpcPrefix() {
+        assertThat(new Rules.VpcPrefix().check(Cidr.parse("10.0.0.0/24"))).hasToString("10.0.0.0/24");
+        refuses(new Rules.VpcPrefix(), Cidr.parse("10.0.0.0/8"), "must have a prefix from /16 to /24 (got 10.0.0.0/8)");
+    }
+
+    @Test
+    void clientCidrsAreNonEmptyAndDistinct() {
+        List<Cidr> two = List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("192.0.2.0/24"));
+        assertThat(new Rules.ClientCidrs().check(two)).isEqualTo(two);
+        refuses(new Rules.ClientCidrs(), List.of(),
+                "must list at least one IPv4 CIDR (use [\"0.0.0.0/0\"] to allow any address)");
+        refuses(new Rules.ClientCidrs(), List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("192.0.2.0/24"), Cidr.parse("10.0.0.0/8")),
+                "lists 10.0.0.0/8 twice (AWS refuses duplicate security group rules)");
+    }
+
+    @Test
+    void interfaceEndpoints() {
+        assertThat(new Rules.InterfaceEndpoints().check(List.of("kms", "ssm"))).containsExactly("kms", "ssm");
+        refuses(new Rules.InterfaceEndpoints(), List.of("dynamodb"),
+                ": 'dynamodb' is not offered; allowed: ec2, ec2messages, kms, logs, secretsmanager, ssm, ssmmessages, sts");
+        refuses(new Rules.InterfaceEndpoints(), List.of("kms", "kms"), "lists a service twice");
+    }
+
+    @Test
+    void x86InstanceType() {
+        assertThat(new Rules.X86InstanceType().check("g4dn.xlarge")).isEqualTo("g4dn.xlarge");
+        refuses(new Rules.X86InstanceType(), "t4g.medium",
+                "must be x86_64 (the image is Amazon Linux 2023 x86_64); 't4g.medium' is a Graviton (arm64) type");
+        refuses(new Rules.X86InstanceType(), "a1.large",
+                "must be x86_64 (the image is Amazon Linux 2023 x86_64); 'a1.large' is a Graviton (arm64) type");
+        refuses(new Rules.X86InstanceType(), "big", "must be an EC2 instance type such as t3.medium (got 'big')");
+    }
+
+    @Test
+    void sshPublicKey() {
+        assertThat(new Rules.SshPublicKey().check(ED25519)).isEqualTo(ED25519);
+        refuses(new Rules.SshPublicKey(), "ssh-dss AAAAB3NzaC1kc3MAAACBAP",
+                "must be an OpenSSH public key starting with ssh-rsa or ssh-ed25519");
+        refuses(new Rules.SshPublicKey(), ED25519.replace("ssh-ed25519", "ssh-rsa"), "says ssh-rsa but its key data is ssh-ed25519");
+        refuses(new Rules.SshPublicKey(), "ssh-ed25519 AAAA", "has key data that is not a valid OpenSSH key blob");
+    }
+
+    @Test
+    void dbInstanceClass() {
+        assertThat(new Rules.DbInstanceClass().check("db.r7g.large")).isEqualTo("db.r7g.large");
+        refuses(new Rules.DbInstanceClass(), "t3.medium", "must be an RDS instance class such as db.t4g.medium (got 't3.medium')");
+    }
+
+    @Test
+    void engineVersion() {
+        assertThat(new Rules.EngineVersion().check("16.4")).isEqualTo("16.4");
+        refuses(new Rules.EngineVersion(), "17", "must be a pinned PostgreSQL version major.minor such as 17.6 (got '17')");
+        refuses(new Rules.EngineVersion(), "14.9", "must be PostgreSQL 16 or 17.x (got '14.9')");
+    }
+
+    @Test
+    void logRetention() {
+        assertThat(new Rules.LogRetention().check(365)).isEqualTo(365);
+        assertThatThrownBy(() -> new Rules.LogRetention().check(10))
+                .hasMessageStartingWith("must be one of CloudWatch's periods [1, 3, 5, 7, 14").hasMessageEndingWith("(got 10)");
+    }
+
+    @Test
+    void dnsNameIsKeptLowerCase() {
+        assertThat(new Rules.DnsName().check("Orthanc.Example.org")).isEqualTo("orthanc.example.org");
+        refuses(new Rules.DnsName(), "localhost", "must be a fully qualified DNS name such as orthanc.example.org (got 'localhost')");
+        refuses(new Rules.DnsName(), "-a.example.org", "must be a fully qualified DNS name such as orthanc.example.org (got '-a.example.org')");
+    }
+
+    @Test
+    void imagesResolveToTheWholeSet() {
+        Map<String, String> resolved = new Rules.Images().check(Map.of("nginx", "nginx:1.29.3-alpine"));
+        assertThat(resolved).containsEntry("nginx", "nginx:1.29.3-alpine").containsKeys(AppImages.DEFAULTS.keySet().toArray(String[]::new));
+        refuses(new Rules.Images(), Map.of("nginx", "nginx:latest"),
+                ".nginx must be a tag (such as " + tagOf(AppImages.DEFAULTS.get("nginx"))
+                        + ") or an image reference pinned by tag or digest, not 'latest' (got 'nginx:latest')");
+        assertThatThrownBy(() -> new Rules.Images().check(Map.of("postgres", "postgres:17")))
+                .hasMessageStartingWith(".postgres: unknown image; allowed: authService");
+    }
+
+    private static String tagOf(String reference) {
+        return reference.substring(reference.lastIndexOf(':') + 1);
+    }
+}
