@@ -233,6 +233,11 @@ final class ConformanceEnv implements AutoCloseable {
         pgStarted = true;
     }
 
+    /** PostgreSQL's server log. */
+    Path pgLog() {
+        return pgData.resolve("postgres.log");
+    }
+
     /** psql as the superuser over the private socket. */
     Tools.Result sql(String database, String query) {
         return Tools.run(root, Map.of(), 60, here(asPostgres("psql", "-X", "-h", pgSocket.toString(), "-p",

@@ -98,7 +98,9 @@ class IngestBenchmark {
             Map<Scenario, Integer> sizes = new LinkedHashMap<>();
             for (Scenario sc : scenarios) {
                 // first run: warms the path up and sizes the scenario's runs; not counted
-                int probe = Math.max(20, 6 * sc.associations());
+                // at least 8 instances per association, so that starting the clients (a TLS
+                // handshake each) does not make the figure
+                int probe = Math.max(20, 8 * sc.associations());
                 Run r = measure(sc, probe, "probe");
                 int n0 = (int) Math.min(MAX_INSTANCES, Math.max(probe, Math.round(r.rate() * SECONDS)));
                 sizes.put(sc, (n0 + sc.associations() - 1) / sc.associations() * sc.associations());
@@ -111,6 +113,40 @@ class IngestBenchmark {
                 }
             }
             report(results, sizes);
+            indexStatementsPerInstance();
+        }
+    }
+
+    /**
+     * Statements Orthanc sends to its PostgreSQL index per stored instance (each one a network
+     * round trip: the plugin does not pipeline), counted in PostgreSQL's log with log_statement=all
+     * during one storescu run. The figure the AWS latency budget multiplies by the RDS round trip.
+     */
+    void indexStatementsPerInstance() throws Exception {
+        int n = 50;
+        Server shipped = servers.get("shipped");
+        env.sql("postgres", "ALTER SYSTEM SET log_statement = 'all'").expectSuccess("log_statement");
+        env.sql("postgres", "SELECT pg_reload_conf()").expectSuccess("reload");
+        Thread.sleep(500);
+        try {
+            Path dir = env.root.resolve("bench-statements");
+            List<Path> files = copies(dir, n);
+            long from = Files.size(env.pgLog());
+            Tools.run(null, Map.of("TCP_NODELAY", "1"), 300, Netns.exec(net.host,
+                    storescu("127.0.0.1", shipped.nginxDicomPort(), files).toArray(String[]::new))).expectSuccess("storescu");
+            Thread.sleep(500);
+            String log;
+            try (var in = Files.newInputStream(env.pgLog())) {
+                in.skipNBytes(from);
+                log = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            long statements = log.lines().filter(l -> l.matches(".*LOG:\\s+(statement|execute [^:]*):.*")).count();
+            long commits = log.lines().filter(l -> l.matches(".*LOG:\\s+(statement|execute [^:]*):\\s*(COMMIT|END).*")).count();
+            System.out.printf("%nPostgreSQL index: %.1f statements (round trips) per stored instance, %.1f commits, over %d instances%n",
+                    (double) statements / n, (double) commits / n, n);
+        } finally {
+            env.sql("postgres", "ALTER SYSTEM RESET log_statement").expectSuccess("reset log_statement");
+            env.sql("postgres", "SELECT pg_reload_conf()");
         }
     }
 
