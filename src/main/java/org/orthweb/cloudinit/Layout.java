@@ -57,6 +57,18 @@ public record Layout(
     public static final String COMPOSE_SHA256 =
             "dba9d98e1ba5bfe11d88c99b9bd32fc4a0624a30fafe68eea34d61a3e42fd372";
 
+    /** Compose project name of the stack (orthweb.service); Compose labels containers with it. */
+    public static final String COMPOSE_PROJECT = "orthweb";
+    /**
+     * Compose service of the proxy that accepts the public connections (443 and 11112): the
+     * network namespace in which quick ACK is set (see orthweb-quickack).
+     */
+    public static final String PROXY_SERVICE = "nginx";
+    /** Host path of the quick ACK script (cloud-init/files/orthweb-quickack.sh.mustache). */
+    public static final String QUICKACK_SCRIPT = "/usr/local/sbin/orthweb-quickack";
+    /** systemd unit that applies quick ACK at every start of the proxy's container. */
+    public static final String QUICKACK_UNIT = "orthweb-quickack.service";
+
     /** The layout on the EC2 host. */
     public static final Layout HOST = new Layout(
             Integer.toString(HTTPS_PORT), Integer.toString(DICOM_TLS_PORT),

@@ -46,7 +46,9 @@ public final class Render {
             new HostFile("docker-compose.yml", Layout.CONFIG_DIR + "/docker-compose.yml", "0644"),
             new HostFile("db-setup.sql", Layout.CONFIG_DIR + "/db-setup.sql", "0644"),
             new HostFile("orthweb-bootstrap.sh", "/usr/local/sbin/orthweb-bootstrap", "0700"),
-            new HostFile("orthweb.service", "/etc/systemd/system/orthweb.service", "0644"));
+            new HostFile("orthweb.service", "/etc/systemd/system/orthweb.service", "0644"),
+            new HostFile("orthweb-quickack.sh", Layout.QUICKACK_SCRIPT, "0755"),
+            new HostFile("orthweb-quickack.service", "/etc/systemd/system/" + Layout.QUICKACK_UNIT, "0644"));
 
     private Render() {
     }
@@ -182,6 +184,10 @@ public final class Render {
         l.put("keycloakDb", Layout.KEYCLOAK_DB);
         l.put("composeVersion", Layout.COMPOSE_VERSION);
         l.put("composeSha256", Layout.COMPOSE_SHA256);
+        l.put("composeProject", Layout.COMPOSE_PROJECT);
+        l.put("proxyService", Layout.PROXY_SERVICE);
+        l.put("quickackScript", Layout.QUICKACK_SCRIPT);
+        l.put("quickackUnit", Layout.QUICKACK_UNIT);
         scope.put("layout", l);
 
         Map<String, Object> keys = new LinkedHashMap<>();

@@ -42,6 +42,8 @@ final class ConformanceEnv implements AutoCloseable {
     static final String SITE = "localhost";
 
     final Path root;
+    /** network namespace every server runs in (null: this process's own) */
+    final String netns;
     final Layout layout;
     final UserDataInputs inputs;
     final Map<String, String> files;
@@ -59,12 +61,22 @@ final class ConformanceEnv implements AutoCloseable {
     private final List<String> adaptations = new ArrayList<>();
 
     ConformanceEnv() throws IOException {
+        this(null, "127.0.0.1");
+    }
+
+    /**
+     * @param netns         network namespace (existing) in which every server and command of this
+     *                      environment runs; null for this process's own
+     * @param listenAddress address nginx listens on ({@code 0.0.0.0} to accept from other namespaces)
+     */
+    ConformanceEnv(String netns, String listenAddress) throws IOException {
+        this.netns = netns;
         root = Files.createTempDirectory("orthweb-conformance");
         try {
             // the postgres user must reach its data directory below this one
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
             pgPort = Tools.freePort();
-            layout = new Layout("127.0.0.1:" + Tools.freePort(), "127.0.0.1:" + Tools.freePort(),
+            layout = new Layout(listenAddress + ":" + Tools.freePort(), listenAddress + ":" + Tools.freePort(),
                     "127.0.0.1", Tools.freePort(), Tools.freePort(),
                     "127.0.0.1", Tools.freePort(), "127.0.0.1", Tools.freePort(),
                     root.resolve("tls").toString());
@@ -99,6 +111,11 @@ final class ConformanceEnv implements AutoCloseable {
             Tools.run("rm", "-rf", root.toString());
             throw e;
         }
+    }
+
+    /** {@code command} as run in this environment's network namespace. */
+    String[] here(String... command) {
+        return netns == null ? command : Netns.exec(netns, command);
     }
 
     Path bootstrapScript() {
@@ -156,7 +173,7 @@ final class ConformanceEnv implements AutoCloseable {
     Tools.Result bootstrap(String... steps) {
         List<String> cmd = new ArrayList<>(List.of("bash", bootstrapScript().toString()));
         cmd.addAll(List.of(steps));
-        return Tools.run(root, bootstrapEnv, 300, cmd.toArray(String[]::new));
+        return Tools.run(root, bootstrapEnv, 300, here(cmd.toArray(String[]::new)));
     }
 
     // ---------------------------------------------------------------- PostgreSQL (SSL only)
@@ -211,22 +228,27 @@ final class ConformanceEnv implements AutoCloseable {
         // like rds.force_ssl=1: TCP clients must use TLS
         Files.writeString(pgData.resolve("pg_hba.conf"), "local all postgres trust\n"
                 + "hostssl all all 127.0.0.1/32 scram-sha-256\n");
-        Tools.run(root, Map.of(), 120, asPostgres(PG_BIN + "/pg_ctl", "-D", pgData.toString(), "-l",
-                pgData.resolve("postgres.log").toString(), "-w", "-t", "60", "start")).expectSuccess("pg_ctl start");
+        Tools.run(root, Map.of(), 120, here(asPostgres(PG_BIN + "/pg_ctl", "-D", pgData.toString(), "-l",
+                pgData.resolve("postgres.log").toString(), "-w", "-t", "60", "start"))).expectSuccess("pg_ctl start");
         pgStarted = true;
+    }
+
+    /** PostgreSQL's server log. */
+    Path pgLog() {
+        return pgData.resolve("postgres.log");
     }
 
     /** psql as the superuser over the private socket. */
     Tools.Result sql(String database, String query) {
-        return Tools.run(root, Map.of(), 60, asPostgres("psql", "-X", "-h", pgSocket.toString(), "-p",
-                Integer.toString(pgPort), "-U", "postgres", "-d", database, "-tAq", "-v", "ON_ERROR_STOP=1", "-c", query));
+        return Tools.run(root, Map.of(), 60, here(asPostgres("psql", "-X", "-h", pgSocket.toString(), "-p",
+                Integer.toString(pgPort), "-U", "postgres", "-d", database, "-tAq", "-v", "ON_ERROR_STOP=1", "-c", query)));
     }
 
     /** psql over TCP+TLS as a given role with its password. */
     Tools.Result sqlAs(String role, String password, String database, String query) {
         Map<String, String> env = Map.of("PGPASSWORD", password, "PGSSLMODE", "verify-full", "PGSSLROOTCERT", rdsCa.toString());
-        return Tools.run(root, env, 60, "psql", "-X", "-h", "127.0.0.1", "-p", Integer.toString(pgPort), "-U", role,
-                "-d", database, "-tAq", "-c", query);
+        return Tools.run(root, env, 60, here("psql", "-X", "-h", "127.0.0.1", "-p", Integer.toString(pgPort), "-U", role,
+                "-d", database, "-tAq", "-c", query));
     }
 
     // ---------------------------------------------------------------- Orthanc
@@ -237,6 +259,12 @@ final class ConformanceEnv implements AutoCloseable {
      * test-only file naming the plugin folder and the storage directory.
      */
     Path orthancConfig(String name, boolean shipped) throws IOException {
+        return orthancConfig(name, shipped ? files.get(Layout.CONFIG_DIR + "/orthanc.json") : null);
+    }
+
+    /** Same, from a given rendered orthanc.json (null: Orthanc's defaults). */
+    Path orthancConfig(String name, String renderedOrthancJson) throws IOException {
+        boolean shipped = renderedOrthancJson != null;
         Path dir = root.resolve(name + "-config");
         Path plugins = root.resolve(name + "-plugins");
         Files.createDirectories(dir);
@@ -244,7 +272,7 @@ final class ConformanceEnv implements AutoCloseable {
         ObjectMapper json = new ObjectMapper();
         ObjectNode test = json.createObjectNode();
         if (shipped) {
-            ObjectNode orthanc = (ObjectNode) json.readTree(files.get(Layout.CONFIG_DIR + "/orthanc.json"));
+            ObjectNode orthanc = (ObjectNode) json.readTree(renderedOrthancJson);
             ObjectNode secrets = (ObjectNode) json.readTree(secretsDir.resolve("orthanc-secrets.json").toFile());
             for (ObjectNode part : List.of(orthanc, secrets)) {
                 List<String> removed = new ArrayList<>();
@@ -288,7 +316,7 @@ final class ConformanceEnv implements AutoCloseable {
     }
 
     Process start(String name, Map<String, String> env, String... command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(here(command)).redirectErrorStream(true)
                 .redirectOutput(root.resolve(name + ".log").toFile()).directory(root.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -318,6 +346,14 @@ final class ConformanceEnv implements AutoCloseable {
             if (!p.isAlive()) {
                 throw new AssertionError(name + " exited with " + p.exitValue() + ":\n" + log(name));
             }
+            if (netns != null) {
+                // this process cannot reach into the namespace: ask from inside it
+                if (Tools.run(null, Map.of(), 10, here("curl", "-fsS", "-o", "/dev/null", "-m", "5", url)).exit() == 0) {
+                    return;
+                }
+                sleep(300);
+                continue;
+            }
             try {
                 HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
                 c.setConnectTimeout(1000);
@@ -338,6 +374,13 @@ final class ConformanceEnv implements AutoCloseable {
         while (Instant.now().isBefore(deadline)) {
             if (!p.isAlive()) {
                 throw new AssertionError(name + " exited with " + p.exitValue() + ":\n" + log(name));
+            }
+            if (netns != null) {
+                if (Tools.run(null, Map.of(), 10, here("bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port)).exit() == 0) {
+                    return;
+                }
+                sleep(200);
+                continue;
             }
             try (Socket s = new Socket("127.0.0.1", port)) {
                 return;

@@ -2,176 +2,474 @@ package org.orthweb.cloudinit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * DICOM ingest benchmark (prints figures; not a timed test, excluded from the default run; see
- * bench/ingest.sh). The shipped configuration (rendered orthanc.json with PostgreSQL over TLS,
- * TCP_NODELAY=1 as in the compose file) against Orthanc's default configuration, both behind the
- * rendered nginx DICOM TLS proxy, with dcmtk's storescu unmodified and with TCP_NODELAY=1.
+ * DICOM ingest benchmark (prints figures and writes {@code target/ingest-benchmark.json}; not a
+ * timed test, excluded from the default run; see bench/ingest.sh).
+ *
+ * <p>Two topologies over the same servers, which run in a "host" network namespace: {@code veth}
+ * (the client in a "modality" namespace joined by a veth pair with MTU 1500, the packet size of a
+ * real network) and {@code loopback} (the client in the host namespace, 64 KiB MTU). The servers
+ * are Debian's PostgreSQL (TLS only), Debian's Orthanc on the rendered orthanc.json with the secret
+ * fragment the rendered bootstrap wrote, and Debian's nginx on the rendered nginx.conf. Configurations:
+ * <ul>
+ * <li>{@code reference}: Orthanc without {@code TCP_NODELAY} (as the reference design runs it), no
+ * quick ACK;</li>
+ * <li>{@code shipped}: {@code TCP_NODELAY} as the rendered compose file sets it, no quick ACK;</li>
+ * <li>{@code shipped-quickack}: the same, with the host namespace's routes set up by the rendered
+ * {@code orthweb-quickack apply} (the code the host runs in nginx's namespace).</li>
+ * </ul>
+ * Clients: dcmtk's storescu, {@code unmodified} or {@code tuned} ({@code TCP_NODELAY=1}); 1, 4 or
+ * 16 concurrent associations (one storescu process each). STOW-RS with curl (one POST per instance
+ * on a kept-alive connection per client) through nginx and straight to Orthanc.
+ *
+ * <p>Each scenario is sized by a first, discarded run (about {@code bench.seconds} per run), then
+ * measured {@code bench.repetitions} times, interleaved with the other scenarios; the figure is the
+ * median with the range. Instances per second = instances stored / wall time from the start of the
+ * first client to the end of the last; every run checks that Orthanc counted every instance.
  */
 @Tag("benchmark")
 class IngestBenchmark {
 
-    /** per run where the client waits on Nagle (about 10-20 instances/s) */
-    static final int INSTANCES = Integer.getInteger("bench.instances", 150);
-    /** per run with the tuned client (over 100 instances/s): enough for a few seconds per run */
-    static final int FAST_INSTANCES = Integer.getInteger("bench.fastInstances", 600);
     static final int REPETITIONS = Integer.getInteger("bench.repetitions", 5);
-    /** a CT slice and a small MR image from Debian's python3-pydicom */
-    static final List<String> SAMPLES = List.of(System.getProperty("bench.samples", "CT_small.dcm,MR_small.dcm").split(","));
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** wall time aimed at per run, in seconds: sets the instances per run of each scenario */
+    static final double SECONDS = Double.parseDouble(System.getProperty("bench.seconds", "2"));
+    static final int MAX_INSTANCES = Integer.getInteger("bench.maxInstances", 800);
+    static final List<Integer> ASSOCIATIONS = Arrays.stream(System.getProperty("bench.associations", "1,4,16").split(","))
+            .map(String::trim).map(Integer::valueOf).toList();
+    /** a CT slice from Debian's python3-pydicom */
+    static final String SAMPLE = System.getProperty("bench.sample", "CT_small.dcm");
+    static final int MTU = 1500;
+    static final String BOUNDARY = "orthweb-bench-boundary";
+    static final Path JSON_OUT = Path.of("target/ingest-benchmark.json");
 
-    record Figure(String scenario, int instances, double seconds, double bytesPerInstance) {
+    /** One line of the JSON's {@code scenarios}; {@code path} says whether nginx was in between. */
+    record Scenario(String topology, String config, String client, String protocol, String path, int associations) {
+        String label() {
+            return String.join(" ", topology, config, client, protocol, path, associations + "x");
+        }
+    }
+
+    /** one measured run: instances stored, seconds, bytes stored per instance, machine CPU busy 0-1 */
+    record Run(int instances, double seconds, double bytesPerInstance, double cpuBusy) {
         double rate() {
             return instances / seconds;
         }
     }
 
+    /** What a scenario talks to: the Orthanc (HTTP port for statistics and STOW) and its nginx. */
+    record Server(int orthancHttpPort, int orthancDicomPort, int nginxHttpsPort, int nginxDicomPort) {
+    }
+
+    private ConformanceEnv env;
+    private Netns net;
+    private Path quickack;
+    private final Map<String, Server> servers = new LinkedHashMap<>();
+
     @Test
     void ingest() throws Exception {
-        Tools.require("Orthanc", ConformanceEnv.PG_BIN + "/initdb", "nginx", "storescu", "dcmodify", "jq", "python3");
-        try (ConformanceEnv env = new ConformanceEnv()) {
-            env.startPostgres();
-            env.writeSecrets();
-            env.bootstrap("secrets", "certs", "db", "configure").expectSuccess("bootstrap");
-            String nodelay = new YAMLMapper().readTree(env.files.get(Layout.CONFIG_DIR + "/docker-compose.yml"))
-                    .at("/services/orthanc/environment/TCP_NODELAY").asText();
-
-            // shipped: rendered configuration, environment as in the compose file
-            Path shippedConfig = env.orthancConfig("shipped", true);
-            env.startOrthanc("shipped", shippedConfig, env.layout.orthancHttpPort(), Map.of("TCP_NODELAY", nodelay));
-            Process shippedProxy = env.startNginx("nginx-shipped", env.files.get(Layout.CONFIG_DIR + "/nginx.conf"));
-            env.awaitPort(ConformanceEnv.port(env.layout.dicomListen()), shippedProxy, "nginx-shipped");
-
-            // default: Orthanc's defaults (SQLite, Nagle on), behind the same rendered proxy
-            Path defaultConfig = env.orthancConfig("default", false);
-            JsonNode d = new ObjectMapper().readTree(defaultConfig.resolve("zz-test-only.json").toFile());
-            int defaultHttp = d.get("HttpPort").asInt();
-            int defaultDicom = d.get("DicomPort").asInt();
-            env.startOrthanc("default", defaultConfig, defaultHttp, Map.of());
-            Layout l = env.layout;
-            Layout defaultLayout = new Layout("127.0.0.1:" + Tools.freePort(), "127.0.0.1:" + Tools.freePort(),
-                    "127.0.0.1", defaultHttp, defaultDicom, l.keycloakHost(), l.keycloakPort(), l.authHost(),
-                    l.authPort(), l.nginxTlsDir());
-            Process defaultProxy = env.startNginx("nginx-default",
-                    Render.files(env.inputs, defaultLayout).get(Layout.CONFIG_DIR + "/nginx.conf"));
-            env.awaitPort(ConformanceEnv.port(defaultLayout.dicomListen()), defaultProxy, "nginx-default");
-
-            record Scenario(String name, int httpPort, int dicomPort, boolean tls, Map<String, String> clientEnv) {
+        Tools.require("Orthanc", ConformanceEnv.PG_BIN + "/initdb", "nginx", "storescu", "dcmodify", "jq", "python3", "curl");
+        Netns.requireUsable();
+        try (Netns n = new Netns("owib", MTU); ConformanceEnv e = new ConformanceEnv(n.host, "0.0.0.0")) {
+            net = n;
+            env = e;
+            startServers();
+            List<Scenario> scenarios = scenarios();
+            Map<Scenario, Integer> sizes = new LinkedHashMap<>();
+            for (Scenario sc : scenarios) {
+                // first run: warms the path up and sizes the scenario's runs; not counted
+                // at least 8 instances per association, so that starting the clients (a TLS
+                // handshake each) does not make the figure
+                int probe = Math.max(20, 8 * sc.associations());
+                Run r = measure(sc, probe, "probe");
+                int n0 = (int) Math.min(MAX_INSTANCES, Math.max(probe, Math.round(r.rate() * SECONDS)));
+                sizes.put(sc, (n0 + sc.associations() - 1) / sc.associations() * sc.associations());
+                System.out.printf("sized %-50s %7.1f inst/s -> %d instances per run%n", sc.label(), r.rate(), sizes.get(sc));
             }
-            Map<String, String> tuned = Map.of("TCP_NODELAY", "1");
-            int defaultProxyPort = ConformanceEnv.port(defaultLayout.dicomListen());
-            int shippedProxyPort = ConformanceEnv.port(l.dicomListen());
-            List<Scenario> scenarios = List.of(
-                    new Scenario("default config, TLS proxy, unmodified client", defaultHttp, defaultProxyPort, true, Map.of()),
-                    new Scenario("shipped config, TLS proxy, unmodified client", l.orthancHttpPort(), shippedProxyPort, true, Map.of()),
-                    new Scenario("default config, TLS proxy, client TCP_NODELAY=1", defaultHttp, defaultProxyPort, true, tuned),
-                    new Scenario("shipped config, TLS proxy, client TCP_NODELAY=1", l.orthancHttpPort(), shippedProxyPort, true, tuned),
-                    new Scenario("shipped config, no proxy, client TCP_NODELAY=1", l.orthancHttpPort(), l.orthancDicomPort(), false, tuned));
-
-            // warm-up association on each path so that first-connection costs do not count
-            send(env, defaultProxyPort, true, Map.of(), copies(env, "warm-d", SAMPLES.get(0), 5));
-            send(env, shippedProxyPort, true, Map.of(), copies(env, "warm-s", SAMPLES.get(0), 5));
-
-            StringBuilder out = new StringBuilder();
-            out.append(String.format("DICOM ingest with dcmtk storescu, one association per run, %d instances per run "
-                    + "(%d with the tuned client), median of %d runs (interleaved)%n", INSTANCES, FAST_INSTANCES, REPETITIONS));
-            int run = 0;
-            for (String sample : SAMPLES) {
-                Map<Scenario, List<Figure>> results = new LinkedHashMap<>();
-                for (int rep = 0; rep < REPETITIONS; rep++) {
-                    for (Scenario sc : scenarios) {
-                        results.computeIfAbsent(sc, k -> new ArrayList<>()).add(measure(env, sc.name(), sample, run++,
-                                sc.httpPort(), sc.dicomPort(), sc.tls(), sc.clientEnv()));
-                    }
+            Map<Scenario, List<Run>> results = new LinkedHashMap<>();
+            for (int rep = 0; rep < REPETITIONS; rep++) {
+                for (Scenario sc : scenarios) {
+                    results.computeIfAbsent(sc, k -> new ArrayList<>()).add(measure(sc, sizes.get(sc), "r" + rep));
                 }
-                out.append(String.format("%nsample %s (%d bytes)%n", sample,
-                        Files.size(OrthancStackConformanceTest.TEST_FILES.resolve(sample))));
-                out.append(String.format("  %-50s %12s %12s %18s%n", "scenario", "inst/s", "(min-max)", "bytes stored/inst"));
-                List<Double> medians = new ArrayList<>();
-                for (Map.Entry<Scenario, List<Figure>> e : results.entrySet()) {
-                    List<Double> rates = e.getValue().stream().map(Figure::rate).sorted().toList();
-                    double median = rates.get(rates.size() / 2);
-                    medians.add(median);
-                    out.append(String.format("  %-50s %12.1f %5.1f-%-6.1f %18.0f%n", e.getKey().name(), median,
-                            rates.get(0), rates.get(rates.size() - 1), e.getValue().get(0).bytesPerInstance()));
-                }
-                out.append(String.format("  shipped vs default behind TLS, unmodified client: %.2fx (target >= 1.8x)%n",
-                        medians.get(1) / medians.get(0)));
-                out.append(String.format("  shipped vs default behind TLS, both with TCP_NODELAY=1 client: %.2fx%n",
-                        medians.get(3) / medians.get(0)));
-                out.append(String.format("  TLS proxy cost with tuned client: %.1f%% (target <= 10%%)%n",
-                        (1 - medians.get(3) / medians.get(4)) * 100));
             }
-            System.out.print(out);
-            Files.createDirectories(Path.of("target"));
-            Files.writeString(Path.of("target/ingest-benchmark.txt"), out.toString());
+            report(results, sizes);
+            indexStatementsPerInstance();
         }
     }
 
-    /** n copies of the sample, each with its own SOP Instance UID (Orthanc would otherwise dedupe). */
-    static List<String> copies(ConformanceEnv env, String name, String sample, int n) throws Exception {
-        Path dir = env.root.resolve("bench-" + name);
+    /**
+     * Statements Orthanc sends to its PostgreSQL index per stored instance (each one a network
+     * round trip: the plugin does not pipeline), counted in PostgreSQL's log with log_statement=all
+     * during one storescu run. The figure the AWS latency budget multiplies by the RDS round trip.
+     */
+    void indexStatementsPerInstance() throws Exception {
+        int n = 50;
+        Server shipped = servers.get("shipped");
+        env.sql("postgres", "ALTER SYSTEM SET log_statement = 'all'").expectSuccess("log_statement");
+        env.sql("postgres", "SELECT pg_reload_conf()").expectSuccess("reload");
+        Thread.sleep(500);
+        try {
+            Path dir = env.root.resolve("bench-statements");
+            List<Path> files = copies(dir, n);
+            long from = Files.size(env.pgLog());
+            Tools.run(null, Map.of("TCP_NODELAY", "1"), 300, Netns.exec(net.host,
+                    storescu("127.0.0.1", shipped.nginxDicomPort(), files).toArray(String[]::new))).expectSuccess("storescu");
+            Thread.sleep(500);
+            String log;
+            try (var in = Files.newInputStream(env.pgLog())) {
+                in.skipNBytes(from);
+                log = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            long statements = log.lines().filter(l -> l.matches(".*LOG:\\s+(statement|execute [^:]*):.*")).count();
+            long commits = log.lines().filter(l -> l.matches(".*LOG:\\s+(statement|execute [^:]*):\\s*(COMMIT|END).*")).count();
+            System.out.printf("%nPostgreSQL index: %.1f statements (round trips) per stored instance, %.1f commits, over %d instances%n",
+                    (double) statements / n, (double) commits / n, n);
+        } finally {
+            env.sql("postgres", "ALTER SYSTEM RESET log_statement").expectSuccess("reset log_statement");
+            env.sql("postgres", "SELECT pg_reload_conf()");
+        }
+    }
+
+    // ------------------------------------------------------------------ servers
+
+    void startServers() throws Exception {
+        env.startPostgres();
+        env.writeSecrets();
+        env.bootstrap("secrets", "certs", "db", "configure").expectSuccess("bootstrap");
+        String nodelay = new YAMLMapper().readTree(env.files.get(Layout.CONFIG_DIR + "/docker-compose.yml"))
+                .at("/services/orthanc/environment/TCP_NODELAY").asText();
+        if (!"1".equals(nodelay)) {
+            throw new AssertionError("the compose file no longer sets TCP_NODELAY=1 for Orthanc: " + nodelay);
+        }
+        quickack = env.root.resolve("orthweb-quickack");
+        Files.writeString(quickack, env.files.get(Layout.QUICKACK_SCRIPT));
+
+        Layout l = env.layout;
+        start("shipped", l, env.files, Map.of("TCP_NODELAY", nodelay));
+        // the reference: the same rendered files on other ports, Orthanc without TCP_NODELAY
+        Layout ref = new Layout("0.0.0.0:" + Tools.freePort(), "0.0.0.0:" + Tools.freePort(), "127.0.0.1",
+                Tools.freePort(), Tools.freePort(), l.keycloakHost(), l.keycloakPort(), l.authHost(), l.authPort(),
+                l.nginxTlsDir());
+        start("reference", ref, Render.files(env.inputs, ref), Map.of());
+    }
+
+    void start(String name, Layout layout, Map<String, String> files, Map<String, String> orthancEnv) throws Exception {
+        Path config = env.orthancConfig(name, files.get(Layout.CONFIG_DIR + "/orthanc.json"));
+        env.startOrthanc(name, config, layout.orthancHttpPort(), orthancEnv);
+        Process nginx = env.startNginx("nginx-" + name, files.get(Layout.CONFIG_DIR + "/nginx.conf"));
+        env.awaitPort(ConformanceEnv.port(layout.dicomListen()), nginx, "nginx-" + name);
+        env.awaitPort(ConformanceEnv.port(layout.httpsListen()), nginx, "nginx-" + name);
+        servers.put(name, new Server(layout.orthancHttpPort(), layout.orthancDicomPort(),
+                ConformanceEnv.port(layout.httpsListen()), ConformanceEnv.port(layout.dicomListen())));
+    }
+
+    static List<Scenario> scenarios() {
+        List<Scenario> list = new ArrayList<>();
+        for (String config : List.of("reference", "shipped", "shipped-quickack")) {
+            for (String client : List.of("unmodified", "tuned")) {
+                for (int a : ASSOCIATIONS) {
+                    list.add(new Scenario("veth", config, client, "dicom-tls", "nginx", a));
+                }
+            }
+        }
+        for (String path : List.of("nginx", "direct")) {
+            for (int a : ASSOCIATIONS) {
+                list.add(new Scenario("veth", "shipped-quickack", "unmodified", "stow-rs", path, a));
+            }
+        }
+        // loopback for comparison: one association (quick ACK on routes does not reach loopback,
+        // whose routes live in the local table)
+        for (String config : List.of("reference", "shipped")) {
+            for (String client : List.of("unmodified", "tuned")) {
+                list.add(new Scenario("loopback", config, client, "dicom-tls", "nginx", 1));
+            }
+        }
+        for (String path : List.of("nginx", "direct")) {
+            list.add(new Scenario("loopback", "shipped", "unmodified", "stow-rs", path, 1));
+        }
+        return list;
+    }
+
+    // ------------------------------------------------------------------ one run
+
+    Run measure(Scenario sc, int instances, String tag) throws Exception {
+        Server server = servers.get(sc.config().equals("reference") ? "reference" : "shipped");
+        // the host namespace's routes as the configuration has them, by the host's own script
+        String action = sc.config().equals("shipped-quickack") ? "apply" : "clear";
+        Tools.run(null, Map.of(), 30, Netns.exec(net.host, "bash", quickack.toString(), action)).expectSuccess("quickack " + action);
+
+        Path dir = env.root.resolve("bench-" + tag + "-" + Math.abs(sc.hashCode()));
+        List<Path> files = copies(dir, instances);
+        String clientNs = sc.topology().equals("veth") ? net.client : net.host;
+        String address = sc.topology().equals("veth") ? net.hostAddress : "127.0.0.1";
+        List<List<String>> commands = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        for (int a = 0; a < sc.associations(); a++) {
+            List<Path> share = new ArrayList<>();
+            for (int i = a; i < files.size(); i += sc.associations()) {
+                share.add(files.get(i));
+            }
+            commands.add(sc.protocol().equals("dicom-tls")
+                    ? storescu(address, server.nginxDicomPort(), share)
+                    : curl(dir.resolve("curl-" + a + ".conf"), sc.path(), address, server, share));
+            outputs.add(dir.resolve("client-" + a + ".out"));
+        }
+        Map<String, String> clientEnv = sc.client().equals("tuned") ? Map.of("TCP_NODELAY", "1") : Map.of();
+
+        JsonNode before = statistics(server.orthancHttpPort());
+        long[] cpu0 = cpuTimes();
+        long start = System.nanoTime();
+        List<Process> running = new ArrayList<>();
+        for (int a = 0; a < commands.size(); a++) {
+            ProcessBuilder pb = new ProcessBuilder(Netns.exec(clientNs, commands.get(a).toArray(String[]::new)))
+                    .redirectErrorStream(true).redirectOutput(outputs.get(a).toFile()).directory(dir.toFile());
+            pb.environment().putAll(clientEnv);
+            running.add(pb.start());
+        }
+        for (int a = 0; a < running.size(); a++) {
+            Process p = running.get(a);
+            if (!p.waitFor(600, TimeUnit.SECONDS)) {
+                running.forEach(Process::destroyForcibly);
+                throw new AssertionError(sc.label() + ": client timed out");
+            }
+            if (p.exitValue() != 0) {
+                throw new AssertionError(sc.label() + ": client " + a + " exited " + p.exitValue() + ":\n"
+                        + Files.readString(outputs.get(a)));
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long[] cpu1 = cpuTimes();
+        JsonNode after = statistics(server.orthancHttpPort());
+        if (sc.protocol().equals("stow-rs")) {
+            for (Path out : outputs) {
+                List<String> codes = Files.readAllLines(out).stream().filter(s -> !s.isBlank()).toList();
+                if (!codes.stream().allMatch("200"::equals)) {
+                    throw new AssertionError(sc.label() + ": STOW-RS answers " + codes);
+                }
+            }
+        }
+        long stored = after.get("TotalDiskSize").asLong() - before.get("TotalDiskSize").asLong();
+        int count = after.get("CountInstances").asInt() - before.get("CountInstances").asInt();
+        if (count != instances) {
+            throw new AssertionError(sc.label() + ": stored " + count + " of " + instances);
+        }
+        // the copies are not needed any more: keep the disk use of long runs bounded
+        Tools.run("rm", "-rf", dir.toString());
+        double busy = (double) (cpu1[0] - cpu0[0]) / Math.max(1, cpu1[1] - cpu0[1]);
+        return new Run(instances, seconds, (double) stored / count, busy);
+    }
+
+    List<String> storescu(String address, int port, List<Path> files) {
+        List<String> cmd = new ArrayList<>(List.of("storescu", "+tls", env.tlsDir.resolve("client.key").toString(),
+                env.tlsDir.resolve("client.crt").toString(), "+cf", env.tlsDir.resolve("ca.crt").toString(),
+                "-aec", "ORTHANC", address, Integer.toString(port)));
+        files.forEach(f -> cmd.add(f.toString()));
+        return cmd;
+    }
+
+    /**
+     * One curl process: a STOW-RS POST (multipart/related, one instance) per file on one kept-alive
+     * connection, printing each status. Through nginx: HTTPS to /orthanc/dicom-web/studies with the
+     * site CA; direct: plain HTTP to Orthanc's own port.
+     */
+    List<String> curl(Path conf, String path, String address, Server server, List<Path> files) throws IOException {
+        StringBuilder c = new StringBuilder();
+        for (Path f : files) {
+            if (c.length() > 0) {
+                c.append("next\n");
+            }
+            Path body = Path.of(f + ".mime");
+            try (OutputStream out = Files.newOutputStream(body)) {
+                out.write(("--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(Files.readAllBytes(f));
+                out.write(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            if (path.equals("nginx")) {
+                c.append("url = \"https://").append(ConformanceEnv.SITE).append(':').append(server.nginxHttpsPort())
+                        .append("/orthanc/dicom-web/studies\"\n");
+                c.append("resolve = \"").append(ConformanceEnv.SITE).append(':').append(server.nginxHttpsPort())
+                        .append(':').append(address).append("\"\n");
+                c.append("cacert = \"").append(env.tlsDir.resolve("ca.crt")).append("\"\n");
+            } else {
+                c.append("url = \"http://").append(address).append(':').append(server.orthancHttpPort())
+                        .append("/dicom-web/studies\"\n");
+            }
+            c.append("header = \"Content-Type: multipart/related; type=\\\"application/dicom\\\"; boundary=")
+                    .append(BOUNDARY).append("\"\n");
+            c.append("header = \"Accept: application/dicom+json\"\n");
+            c.append("data-binary = \"@").append(body).append("\"\n");
+            c.append("output = \"/dev/null\"\nsilent\nshow-error\nwrite-out = \"%{http_code}\\n\"\n");
+        }
+        Files.writeString(conf, c.toString());
+        return List.of("curl", "--config", conf.toString());
+    }
+
+    /** n copies of the sample, each with its own Study/Series/SOP Instance UID (Orthanc would dedupe). */
+    static List<Path> copies(Path dir, int n) throws IOException {
         Files.createDirectories(dir);
-        List<String> files = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Path f = dir.resolve(i + ".dcm");
-            Files.copy(OrthancStackConformanceTest.TEST_FILES.resolve(sample), f);
-            files.add(f.toString());
+            Files.copy(OrthancStackConformanceTest.TEST_FILES.resolve(SAMPLE), f);
+            files.add(f);
         }
         List<String> cmd = new ArrayList<>(List.of("dcmodify", "-nb", "-gin", "-gst", "-gse"));
-        cmd.addAll(files);
+        files.forEach(f -> cmd.add(f.toString()));
         Tools.run(dir, Map.of(), 300, cmd.toArray(String[]::new)).expectSuccess("dcmodify");
         return files;
     }
 
-    static void send(ConformanceEnv env, int port, boolean tls, Map<String, String> clientEnv, List<String> files) {
-        List<String> cmd = new ArrayList<>(List.of("storescu"));
-        if (tls) {
-            cmd.addAll(List.of("+tls", env.tlsDir.resolve("client.key").toString(), env.tlsDir.resolve("client.crt").toString(),
-                    "+cf", env.tlsDir.resolve("ca.crt").toString()));
-        }
-        cmd.addAll(List.of("-aec", "ORTHANC", "127.0.0.1", Integer.toString(port)));
-        cmd.addAll(files);
-        Tools.run(env.root, clientEnv, 900, cmd.toArray(String[]::new)).expectSuccess("storescu");
+    JsonNode statistics(int httpPort) throws IOException {
+        String body = Tools.run(null, Map.of(), 30, Netns.exec(net.host, "curl", "-fsS",
+                "http://127.0.0.1:" + httpPort + "/statistics")).expectSuccess("statistics").out();
+        return new ObjectMapper().readTree(body);
     }
 
-    static JsonNode statistics(int httpPort) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/statistics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return new ObjectMapper().readTree(r.body());
+    /** busy and total jiffies of the whole machine (/proc/stat), to see whether the CPU bounds a run */
+    static long[] cpuTimes() throws IOException {
+        String[] f;
+        try (var in = Files.newInputStream(Path.of("/proc/stat"))) {
+            f = new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines().findFirst().orElseThrow().trim().split("\\s+");
+        }
+        long total = 0;
+        for (int i = 1; i < Math.min(f.length, 9); i++) {
+            total += Long.parseLong(f[i]);
+        }
+        long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+        return new long[]{total - idle, total};
     }
 
-    static Figure measure(ConformanceEnv env, String scenario, String sample, int run, int httpPort, int dicomPort,
-                          boolean tls, Map<String, String> clientEnv) throws Exception {
-        int instances = clientEnv.isEmpty() ? INSTANCES : FAST_INSTANCES;
-        List<String> files = copies(env, "run" + run, sample, instances);
-        JsonNode before = statistics(httpPort);
-        long start = System.nanoTime();
-        send(env, dicomPort, tls, clientEnv, files);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        JsonNode after = statistics(httpPort);
-        long stored = after.get("TotalDiskSize").asLong() - before.get("TotalDiskSize").asLong();
-        int count = after.get("CountInstances").asInt() - before.get("CountInstances").asInt();
-        if (count != instances) {
-            throw new AssertionError(scenario + ": stored " + count + " of " + instances);
+    // ------------------------------------------------------------------ report
+
+    static double median(List<Double> xs) {
+        List<Double> s = xs.stream().sorted().toList();
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    static double round1(double x) {
+        return Math.round(x * 10) / 10.0;
+    }
+
+    static String machine() throws IOException {
+        String model = "unknown CPU";
+        try (var in = Files.newInputStream(Path.of("/proc/cpuinfo"))) {
+            model = new String(in.readAllBytes(), StandardCharsets.US_ASCII).lines()
+                    .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst().orElse(model);
         }
-        // the sample copies are not needed any more: keep the disk use of long runs bounded
-        Tools.run("rm", "-rf", env.root.resolve("bench-run" + run).toString());
-        return new Figure(scenario, instances, seconds, (double) stored / count);
+        return Runtime.getRuntime().availableProcessors() + " cores (" + model + "), Linux " + System.getProperty("os.version")
+                + ", shared with other builds";
+    }
+
+    void report(Map<Scenario, List<Run>> results, Map<Scenario, Integer> sizes) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("date", OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        root.put("machine", machine());
+        ArrayNode list = root.putArray("scenarios");
+        Map<String, Double> medians = new LinkedHashMap<>();
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("DICOM ingest: %s, %s; median of %d runs (min-max), runs interleaved%n",
+                SAMPLE, machine(), REPETITIONS));
+        out.append(String.format("%-9s %-17s %-11s %-10s %-7s %5s %6s %8s %17s %9s %9s%n", "topology", "config", "client",
+                "protocol", "path", "assoc", "inst", "inst/s", "(min-max)", "B/inst", "cpu busy"));
+        for (Map.Entry<Scenario, List<Run>> e : results.entrySet()) {
+            Scenario sc = e.getKey();
+            List<Double> rates = e.getValue().stream().map(Run::rate).toList();
+            double med = median(rates);
+            double min = rates.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+            double max = rates.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+            long bytes = Math.round(median(e.getValue().stream().map(Run::bytesPerInstance).toList()));
+            double busy = median(e.getValue().stream().map(Run::cpuBusy).toList());
+            medians.put(key(sc), med);
+            ObjectNode o = list.addObject();
+            o.put("topology", sc.topology());
+            o.put("config", sc.config());
+            o.put("client", sc.client());
+            o.put("protocol", sc.protocol());
+            o.put("path", sc.path());
+            o.put("associations", sc.associations());
+            ObjectNode ips = o.putObject("instancesPerSecond");
+            ips.put("median", round1(med));
+            ips.put("min", round1(min));
+            ips.put("max", round1(max));
+            o.put("bytesStoredPerInstance", bytes);
+            out.append(String.format("%-9s %-17s %-11s %-10s %-7s %5d %6d %8.1f %17s %9d %8.0f%%%n", sc.topology(), sc.config(),
+                    sc.client(), sc.protocol(), sc.path(), sc.associations(), sizes.get(sc), med,
+                    String.format("(%.1f-%.1f)", min, max), bytes, busy * 100));
+        }
+        out.append(String.format("%nRatios (medians):%n"));
+        ratio(out, medians, "veth, 1 association: shipped-quickack, unmodified vs tuned client", ">= 0.9x",
+                key("veth", "shipped-quickack", "unmodified", "dicom-tls", "nginx", 1),
+                key("veth", "shipped-quickack", "tuned", "dicom-tls", "nginx", 1));
+        ratio(out, medians, "veth, 1 association, unmodified client: shipped-quickack vs reference", ">= 10x",
+                key("veth", "shipped-quickack", "unmodified", "dicom-tls", "nginx", 1),
+                key("veth", "reference", "unmodified", "dicom-tls", "nginx", 1));
+        ratio(out, medians, "veth, 1 association, unmodified client: shipped (no quick ACK) vs reference", "",
+                key("veth", "shipped", "unmodified", "dicom-tls", "nginx", 1),
+                key("veth", "reference", "unmodified", "dicom-tls", "nginx", 1));
+        for (String client : List.of("unmodified", "tuned")) {
+            for (int a : ASSOCIATIONS) {
+                if (a != 1) {
+                    ratio(out, medians, "veth, shipped-quickack, " + client + " client: " + a + " vs 1 associations",
+                            a == 4 ? ">= 2.5x (or say what bounds it)" : "",
+                            key("veth", "shipped-quickack", client, "dicom-tls", "nginx", a),
+                            key("veth", "shipped-quickack", client, "dicom-tls", "nginx", 1));
+                }
+            }
+        }
+        for (String topology : List.of("veth", "loopback")) {
+            for (int a : ASSOCIATIONS) {
+                String config = topology.equals("veth") ? "shipped-quickack" : "shipped";
+                ratio(out, medians, topology + ", STOW-RS, " + a + " clients: through nginx vs straight to Orthanc",
+                        ">= 0.85x (within 15%)",
+                        key(topology, config, "unmodified", "stow-rs", "nginx", a),
+                        key(topology, config, "unmodified", "stow-rs", "direct", a));
+            }
+        }
+        ratio(out, medians, "loopback, 1 association, unmodified client: shipped vs reference", "",
+                key("loopback", "shipped", "unmodified", "dicom-tls", "nginx", 1),
+                key("loopback", "reference", "unmodified", "dicom-tls", "nginx", 1));
+        System.out.print(out);
+        Files.createDirectories(JSON_OUT.getParent());
+        Files.writeString(JSON_OUT, json.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+        Files.writeString(Path.of("target/ingest-benchmark.txt"), out.toString());
+        System.out.println("wrote " + JSON_OUT.toAbsolutePath());
+    }
+
+    static String key(Scenario sc) {
+        return key(sc.topology(), sc.config(), sc.client(), sc.protocol(), sc.path(), sc.associations());
+    }
+
+    static String key(String topology, String config, String client, String protocol, String path, int associations) {
+        return String.join("/", topology, config, client, protocol, path, Integer.toString(associations));
+    }
+
+    static void ratio(StringBuilder out, Map<String, Double> medians, String what, String target, String a, String b) {
+        if (medians.containsKey(a) && medians.containsKey(b)) {
+            out.append(String.format("  %-90s %6.2fx %s%n", what, medians.get(a) / medians.get(b),
+                    target.isEmpty() ? "" : "(target " + target + ")"));
+        }
     }
 }
