@@ -19,9 +19,11 @@ import org.orthweb.components.AppFirewallArgs;
 import org.orthweb.components.ApplicationSecrets;
 import org.orthweb.components.ApplicationSecretsArgs;
 import org.orthweb.components.AwsContext;
+import org.orthweb.components.DataEventTrail;
 import org.orthweb.components.DicomStorage;
 import org.orthweb.components.DicomStorageArgs;
 import org.orthweb.components.EncryptionKey;
+import org.orthweb.components.EndpointPolicies;
 import org.orthweb.components.EncryptionKeyArgs;
 import org.orthweb.components.OrthancDatabase;
 import org.orthweb.components.OrthancDatabaseArgs;
@@ -80,11 +82,17 @@ public final class OrthwebProgram {
                 .state("available").build(), invoke).applyValue(r -> r.names());
 
         boolean hardened = cfg.hardened();
-        var key = new EncryptionKey("encryption", new EncryptionKeyArgs(naming, aws, hardened ? 30 : 10, hardened),
-                components);
+        // S3 data events are recorded in hardened stacks; the key and log bucket policies name the
+        // trail before it exists (it needs both), and the data bucket policy names the host role
+        Output<String> trailArn = hardened ? DataEventTrail.trailArn(naming, aws) : null;
+        Output<String> hostRoleArn = OrthancHost.roleArn(naming, aws);
+        var key = new EncryptionKey("encryption", new EncryptionKeyArgs(naming, aws, hardened ? 30 : 10, hardened,
+                trailArn), components);
 
+        // the log bucket holds the audit trail (S3 access logs, data events): six years when hardened
         var storage = new DicomStorage("storage", new DicomStorageArgs(naming, aws, key.keyArn,
-                Math.max(cfg.logging().retentionDays(), hardened ? 365 : 30), hardened), components);
+                Math.max(cfg.logging().retentionDays(), hardened ? DataEventTrail.AUDIT_LOG_RETENTION_DAYS : 30),
+                hardened, hostRoleArn, trailArn), components);
 
         var net = cfg.network();
         var subnets = SubnetPlan.carve(Cidr.parse(net.vpcCidr()), ConfigParser.privateZoneCount(net.azCount()),
@@ -104,7 +112,15 @@ public final class OrthwebProgram {
 
         var host = new OrthancHost("host", new OrthancHostArgs(naming, aws, cfg, vpc.publicSubnetIds,
                 firewall.securityGroupId, key.keyArn, storage.bucketName, storage.bucketArn, database.address,
-                database.port, database.resourceId, database.masterSecretArn, secrets.secretArn), components, invoke);
+                database.port, database.resourceId, database.masterSecretArn, secrets.secretArn, vpc.endpoints()),
+                components, invoke);
+
+        new EndpointPolicies("endpoint-policies", vpc.endpoints(), cfg.region(), host.roleArn, storage.bucketArn,
+                Output.all(database.masterSecretArn, secrets.secretArn), key.keyArn, components);
+        if (hardened) {
+            new DataEventTrail("audit-trail", naming, storage.bucketArn, storage.logBucketName, key.keyArn,
+                    ComponentResourceOptions.builder().providers(provider).dependsOn(storage, key).build());
+        }
 
         exportOutputs(ctx, cfg, host, database, storage, key, secrets);
     }

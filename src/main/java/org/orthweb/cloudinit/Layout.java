@@ -45,6 +45,12 @@ public record Layout(
     /** The bootstrap's log. */
     public static final String BOOTSTRAP_LOG = "/var/log/orthweb-bootstrap.log";
 
+    /**
+     * Tag key the bootstrap sets on the master DB secret after provisioning the database; the
+     * host role may read that secret only while the tag is absent (see OrthancHost).
+     */
+    public static final String DB_PROVISIONED_TAG = "orthweb-db-provisioned";
+
     /** Databases and their least-privilege owner roles (same name). */
     public static final String ORTHANC_DB = "orthanc";
     public static final String KEYCLOAK_DB = "keycloak";

@@ -9,7 +9,10 @@ import org.orthweb.naming.Naming;
  * @param kmsKeyArn          the stack's key, for SSE-KMS on both buckets
  * @param logRetentionDays   how long access and flow logs are kept in the log bucket
  * @param hardened           production safety: no force-destroy, Pulumi protect on both buckets
+ * @param hostRoleArn        the only principal that may read or write DICOM objects (data perimeter)
+ * @param dataEventTrailArn  the CloudTrail trail allowed to deliver into the log bucket, or null
+ *                           when the stack records no S3 data events
  */
 public record DicomStorageArgs(Naming naming, AwsContext aws, Output<String> kmsKeyArn, int logRetentionDays,
-                               boolean hardened) {
+                               boolean hardened, Output<String> hostRoleArn, Output<String> dataEventTrailArn) {
 }

@@ -17,9 +17,10 @@ import java.util.List;
  * @param bucketArn        data bucket ARN (IAM scope)
  * @param dbAddress        database endpoint host
  * @param dbPort           database port
- * @param dbResourceId     database resource id (rds-db:connect scope)
+ * @param dbResourceId     database resource id (unused since the rds-db:connect grant was removed)
  * @param dbSecretArn      master credential secret
  * @param appSecretArn     application secrets
+ * @param endpoints        the VPC endpoints the role's S3 and Secrets Manager access is pinned to
  */
 public record OrthancHostArgs(
         Naming naming,
@@ -34,7 +35,8 @@ public record OrthancHostArgs(
         Output<Integer> dbPort,
         Output<String> dbResourceId,
         Output<String> dbSecretArn,
-        Output<String> appSecretArn) {
+        Output<String> appSecretArn,
+        StackEndpoints endpoints) {
 
     public OrthancHostArgs {
         publicSubnetIds = List.copyOf(publicSubnetIds);
