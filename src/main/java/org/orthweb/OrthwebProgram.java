@@ -65,6 +65,7 @@ public final class OrthwebProgram {
 
     /** Builds every resource of the stack from a validated config and exports the outputs. */
     public static void define(Context ctx, StackConfig cfg) {
+        requireVpcOutsideContainerNetwork(cfg.network().vpcCidr());
         var provider = new Provider("aws", ProviderArgs.builder()
                 .region(cfg.region())
                 .defaultTags(ProviderDefaultTagsArgs.builder().tags(Naming.defaultTags(cfg)).build())
@@ -123,6 +124,22 @@ public final class OrthwebProgram {
         }
 
         exportOutputs(ctx, cfg, host, database, storage, key, secrets);
+    }
+
+    /**
+     * The hosts' containers use the fixed network {@link org.orthweb.cloudinit.Layout#CONTAINER_SUBNET}
+     * (the host firewall names Orthanc's address in it); a VPC overlapping it would send the
+     * hosts' database and endpoint traffic into the Docker bridge.
+     *
+     * @throws IllegalArgumentException naming the setting, when the two overlap
+     */
+    static void requireVpcOutsideContainerNetwork(String vpcCidr) {
+        Cidr vpc = Cidr.parse(vpcCidr);
+        Cidr containers = Cidr.parse(org.orthweb.cloudinit.Layout.CONTAINER_SUBNET);
+        if (vpc.contains(containers) || containers.contains(vpc)) {
+            throw new IllegalArgumentException("orthweb:network.vpcCidr " + vpcCidr + " overlaps the hosts' container "
+                    + "network " + containers + " (fixed, see docs/security.md); choose a VPC CIDR outside it");
+        }
     }
 
     private static void exportOutputs(Context ctx, StackConfig cfg, OrthancHost host, OrthancDatabase database,

@@ -179,6 +179,9 @@ public final class Render {
         l.put("keycloakDb", Layout.KEYCLOAK_DB);
         l.put("composeVersion", Layout.COMPOSE_VERSION);
         l.put("composeSha256", Layout.COMPOSE_SHA256);
+        l.put("containerSubnet", Layout.CONTAINER_SUBNET);
+        l.put("orthancAddress", Layout.ORTHANC_ADDRESS);
+        l.put("dbProvisionedTag", Layout.DB_PROVISIONED_TAG);
         scope.put("layout", l);
 
         Map<String, Object> keys = new LinkedHashMap<>();
