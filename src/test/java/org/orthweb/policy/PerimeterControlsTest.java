@@ -159,6 +159,9 @@ class PerimeterControlsTest {
         });
         assertThat(all).as("no way to remove the tag or change the secret").noneMatch(st -> st.actions().stream()
                 .anyMatch(a -> a.matches("secretsmanager:(Untag|Put|Update|Delete|Restore|Rotate).*")));
+        // the program does not declare the tag: an update after a refresh must leave it alone
+        assertThat(s.ignoreChanges(s.named("database-master-secret").name()))
+                .contains("tags[\"" + tag + "\"]", "tagsAll[\"" + tag + "\"]");
     }
 
     // ---- M5: the data bucket and the endpoints admit only the stack's principals --------------
