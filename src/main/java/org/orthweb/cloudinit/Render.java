@@ -43,7 +43,8 @@ public final class Render {
             new HostFile("docker-compose.yml", Layout.CONFIG_DIR + "/docker-compose.yml", "0644"),
             new HostFile("db-setup.sql", Layout.CONFIG_DIR + "/db-setup.sql", "0644"),
             new HostFile("orthweb-bootstrap.sh", "/usr/local/sbin/orthweb-bootstrap", "0700"),
-            new HostFile("orthweb.service", "/etc/systemd/system/orthweb.service", "0644"));
+            new HostFile("orthweb.service", "/etc/systemd/system/orthweb.service", "0644"),
+            new HostFile("docker-firewall.conf", "/etc/systemd/system/docker.service.d/orthweb-firewall.conf", "0644"));
 
     private Render() {
     }

@@ -55,8 +55,9 @@ class ContainerFirewallTest {
             JsonNode compose = new YAMLMapper().readTree(env.files.get(Layout.CONFIG_DIR + "/docker-compose.yml"));
             assertThat(compose.at("/services/orthanc/networks/default/ipv4_address").asText()).isEqualTo(orthancAddress);
             assertThat(compose.at("/networks/default/ipam/config/0/subnet").asText()).isEqualTo(subnet);
-            assertThat(env.files.get("/etc/systemd/system/orthweb.service"))
-                    .contains("ExecStartPre=/usr/local/sbin/orthweb-bootstrap firewall");
+            // installed before dockerd starts (boot, Docker restarts): no container runs unfiltered
+            assertThat(env.files.get("/etc/systemd/system/docker.service.d/orthweb-firewall.conf"))
+                    .contains("[Service]\nExecStartPre=/usr/local/sbin/orthweb-bootstrap firewall\n");
 
             Process server = null;
             try {
