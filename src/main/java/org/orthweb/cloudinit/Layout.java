@@ -45,6 +45,21 @@ public record Layout(
     /** The bootstrap's log. */
     public static final String BOOTSTRAP_LOG = "/var/log/orthweb-bootstrap.log";
 
+    /**
+     * Tag key the bootstrap sets on the master DB secret after provisioning the database; the
+     * host role may read that secret only while the tag is absent (see OrthancHost).
+     */
+    public static final String DB_PROVISIONED_TAG = "orthweb-db-provisioned";
+
+    /**
+     * The Compose network of the containers (fixed, so that the host firewall can name Orthanc)
+     * and Orthanc's address on it: the one container the firewall lets reach the instance
+     * metadata service (see the bootstrap's firewall step). Outside Docker's default address
+     * pools; the VPC CIDR must not overlap it (checked before any resource is made).
+     */
+    public static final String CONTAINER_SUBNET = "10.255.255.0/24";
+    public static final String ORTHANC_ADDRESS = "10.255.255.10";
+
     /** Databases and their least-privilege owner roles (same name). */
     public static final String ORTHANC_DB = "orthanc";
     public static final String KEYCLOAK_DB = "keycloak";

@@ -48,7 +48,8 @@ public final class Render {
             new HostFile("orthweb-bootstrap.sh", "/usr/local/sbin/orthweb-bootstrap", "0700"),
             new HostFile("orthweb.service", "/etc/systemd/system/orthweb.service", "0644"),
             new HostFile("orthweb-quickack.sh", Layout.QUICKACK_SCRIPT, "0755"),
-            new HostFile("orthweb-quickack.service", "/etc/systemd/system/" + Layout.QUICKACK_UNIT, "0644"));
+            new HostFile("orthweb-quickack.service", "/etc/systemd/system/" + Layout.QUICKACK_UNIT, "0644"),
+            new HostFile("docker-firewall.conf", "/etc/systemd/system/docker.service.d/orthweb-firewall.conf", "0644"));
 
     private Render() {
     }
@@ -188,6 +189,9 @@ public final class Render {
         l.put("proxyService", Layout.PROXY_SERVICE);
         l.put("quickackScript", Layout.QUICKACK_SCRIPT);
         l.put("quickackUnit", Layout.QUICKACK_UNIT);
+        l.put("containerSubnet", Layout.CONTAINER_SUBNET);
+        l.put("orthancAddress", Layout.ORTHANC_ADDRESS);
+        l.put("dbProvisionedTag", Layout.DB_PROVISIONED_TAG);
         scope.put("layout", l);
 
         Map<String, Object> keys = new LinkedHashMap<>();

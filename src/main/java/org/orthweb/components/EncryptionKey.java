@@ -33,7 +33,9 @@ public final class EncryptionKey extends ComponentResource {
         var child = CustomResourceOptions.builder().parent(this).protect(args.protect()).build();
         var aws = args.aws();
 
-        Output<String> policy = Output.tuple(aws.partition(), aws.accountId()).applyValue(t -> keyPolicy(t.t1, t.t2, aws.region()));
+        Output<String> trail = args.dataEventTrailArn() == null ? Output.ofNullable(null) : args.dataEventTrailArn();
+        Output<String> policy = Output.tuple(aws.partition(), aws.accountId(), trail)
+                .applyValue(t -> keyPolicy(t.t1, t.t2, aws.region(), t.t3));
         var key = new Key(name + "-key", KeyArgs.builder()
                 .description(args.naming().name("orthweb").applyValue(n -> "Orthweb stack " + n + ": S3, RDS, secrets, EBS, logs"))
                 .enableKeyRotation(true)
@@ -55,12 +57,17 @@ public final class EncryptionKey extends ComponentResource {
     /**
      * Key policy: the account administers the key through IAM; the three log delivery services
      * may use it only on behalf of this account (aws:SourceAccount), which stops another
-     * account's log delivery from using our key (confused deputy).
+     * account's log delivery from using our key (confused deputy). With a data-event trail,
+     * CloudTrail may encrypt that trail's log files (aws:SourceArn = the trail, encryption context
+     * {@code aws:cloudtrail:arn} of this account's trails: CloudTrail User Guide, "Configure AWS
+     * KMS key policies for CloudTrail").
+     *
+     * @param trailArn the stack's data-event trail, or null
      */
-    static String keyPolicy(String partition, String account, String region) {
+    static String keyPolicy(String partition, String account, String region, String trailArn) {
         Map<String, Object> sourceAccount = Map.of("StringEquals", Map.of("aws:SourceAccount", account));
         List<String> use = List.of("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*");
-        return document(List.of(
+        List<Map<String, Object>> statements = new java.util.ArrayList<>(List.of(
                 statement("AccountAdministersKeyThroughIam", "Allow", "kms:*", Map.of(
                         "Principal", Map.of("AWS", "arn:" + partition + ":iam::" + account + ":root"),
                         "Resource", "*")),
@@ -81,5 +88,20 @@ public final class EncryptionKey extends ComponentResource {
                         "Principal", service("logging.s3.amazonaws.com"),
                         "Resource", "*",
                         "Condition", sourceAccount))));
+        if (trailArn != null) {
+            Map<String, Object> thisTrail = Map.of("aws:SourceArn", trailArn, "aws:SourceAccount", account);
+            statements.add(statement("CloudTrailEncryptDataEventLogs", "Allow", "kms:GenerateDataKey*", Map.of(
+                    "Principal", service("cloudtrail.amazonaws.com"),
+                    "Resource", "*",
+                    "Condition", Map.of(
+                            "StringEquals", thisTrail,
+                            "StringLike", Map.of("kms:EncryptionContext:aws:cloudtrail:arn",
+                                    "arn:" + partition + ":cloudtrail:*:" + account + ":trail/*")))));
+            statements.add(statement("CloudTrailDescribeKey", "Allow", "kms:DescribeKey", Map.of(
+                    "Principal", service("cloudtrail.amazonaws.com"),
+                    "Resource", "*",
+                    "Condition", Map.of("StringEquals", thisTrail))));
+        }
+        return document(statements);
     }
 }

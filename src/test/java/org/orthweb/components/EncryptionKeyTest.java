@@ -14,7 +14,7 @@ class EncryptionKeyTest {
 
     @Test
     void keyPolicyGrantsTheAccountAndThreeLogServicesForThisAccountOnly() {
-        JsonNode policy = TestStacks.json(EncryptionKey.keyPolicy("aws", "111122223333", "eu-west-3"));
+        JsonNode policy = TestStacks.json(EncryptionKey.keyPolicy("aws", "111122223333", "eu-west-3", null));
         List<String> principals = new ArrayList<>();
         for (JsonNode st : policy.get("Statement")) {
             JsonNode p = st.get("Principal");

@@ -82,7 +82,7 @@ class OrthancHostTest {
                 .contains(String.valueOf(dev.named("storage-data").get("arn")) + "/*")
                 .contains(String.valueOf(dev.named("database-master-secret").get("arn")))
                 .contains(String.valueOf(dev.named("encryption-key").get("arn")))
-                .contains(":dbuser:" + dev.named("database-instance").get("resourceId") + "/")
+                .doesNotContain("rds-db:connect").doesNotContain(":dbuser:")
                 .contains(String.valueOf(dev.named("host-container-logs").get("arn")));
         JsonNode trust = TestStacks.json(dev.named("host-role").inputs().get("assumeRolePolicy"));
         assertThat(trust.at("/Statement/0/Principal/Service").asText()).isEqualTo("ec2.amazonaws.com");

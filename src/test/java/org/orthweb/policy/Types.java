@@ -42,6 +42,8 @@ final class Types {
     static final String ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
     static final String IAM_POLICY = "aws:iam/policy:Policy";
     static final String INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile";
+    static final String VPC_ENDPOINT_POLICY = "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy";
+    static final String CLOUDTRAIL_TRAIL = "aws:cloudtrail/trail:Trail";
     static final String RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 
     private Types() {
