@@ -26,12 +26,15 @@ import com.pulumi.aws.iam.RolePolicy;
 import com.pulumi.aws.iam.RolePolicyArgs;
 import com.pulumi.aws.iam.RolePolicyAttachment;
 import com.pulumi.aws.iam.RolePolicyAttachmentArgs;
+import com.pulumi.aws.s3.BucketObjectv2;
+import com.pulumi.aws.s3.BucketObjectv2Args;
 import com.pulumi.core.Output;
 import com.pulumi.deployment.InvokeOptions;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
 import org.orthweb.cloudinit.CloudInit;
+import org.orthweb.cloudinit.Render;
 import org.orthweb.cloudinit.UserDataInputs;
 import org.orthweb.naming.Naming;
 import org.orthweb.naming.Policies;
@@ -145,20 +148,19 @@ public final class OrthancHost extends ComponentResource {
 
         // never a secret: the parser refuses a secret site name, so user data stays plain
         Output<String> siteName = cfg.siteName().map(Output::of).orElse(Output.ofNullable(null));
-        Output<String> userData = Output.tuple(args.database().address(), args.database().port(), args.dbSecret().arn(),
-                        args.appSecret().arn(), args.bucket().name(), logGroupName, siteName)
-                .applyValue(t -> {
-                    String dbHost = t.t1;
-                    int dbPort = t.t2;
-                    String dbSecretArn = t.t3;
-                    String appSecretArn = t.t4;
-                    String bucketName = t.t5;
-                    String containerLogGroup = t.t6;
-                    String site = t.t7;
-                    return CloudInit.encode(CloudInit.userData(new UserDataInputs(cfg.stack(), cfg.environment().code(),
-                            args.aws().region(), site, dbHost, dbPort, dbSecretArn, appSecretArn, bucketName,
-                            containerLogGroup, cfg.images())));
-                });
+        Output<Render.Host> rendered = Output.tuple(args.database().address(), args.database().port(),
+                        args.dbSecret().arn(), args.appSecret().arn(), args.bucket().name(), logGroupName, siteName)
+                .applyValue(t -> Render.host(new UserDataInputs(cfg.stack(), cfg.environment().code(),
+                        args.aws().region(), t.t7, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6, cfg.images())));
+        Output<String> userData = rendered.applyValue(h -> CloudInit.encode(h.userData()));
+        // The application files, too large for user data (16 KiB), as one object the loader fetches;
+        // its key is its SHA-256, so a changed bundle is a new object and a new launch template version.
+        var bundle = new BucketObjectv2(name + "-bundle", BucketObjectv2Args.builder()
+                .bucket(args.bucket().name())
+                .key(rendered.applyValue(h -> h.bundle().key()))
+                .contentBase64(rendered.applyValue(h -> h.bundle().base64()))
+                .contentType("application/x-tar")
+                .build(), child);
 
         var template = new LaunchTemplate(name + "-template", LaunchTemplateArgs.builder()
                 .namePrefix(naming.name("host-"))
@@ -209,7 +211,7 @@ public final class OrthancHost extends ComponentResource {
                     .monitoring(true)
                     .ebsOptimized(true)
                     .tags(naming.tags("host-" + suffix))
-                    .build(), child);
+                    .build(), CustomResourceOptions.builder().parent(this).dependsOn(bundle).build());
             ids.add(instance.id());
             dns.add(instance.publicDns());
             ips.add(instance.publicIp());

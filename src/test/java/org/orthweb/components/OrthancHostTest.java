@@ -19,8 +19,7 @@ class OrthancHostTest {
 
     @Test
     void userDataCarriesTheDatabaseEndpointBucketAndSecretArnsButNoSecret() {
-        var template = dev.named("host-template");
-        String userData = TestStacks.decodeUserData(template.inputs().get("userData"));
+        String userData = TestStacks.hostText(dev);
         assertThat(userData).startsWith("#cloud-config")
                 .contains(String.valueOf(dev.named("database-instance").get("address")))
                 .contains(String.valueOf(dev.named("storage-data").inputs().get("bucket")))
@@ -33,7 +32,7 @@ class OrthancHostTest {
     /** Which ARN and which bucket reach which place: a swap of same-typed inputs must fail here. */
     @Test
     void eachSecretArnAndTheBucketReachTheirOwnPlaceInTheUserData() {
-        String userData = TestStacks.decodeUserData(dev.named("host-template").inputs().get("userData"));
+        String userData = TestStacks.hostText(dev);
         String dbSecret = String.valueOf(dev.named("database-master-secret").get("arn"));
         String appSecret = String.valueOf(dev.named("app-secrets-secret").get("arn"));
         String dataBucket = String.valueOf(dev.named("storage-data").inputs().get("bucket"));

@@ -37,6 +37,7 @@ final class Types {
     static final String SECRET_ROTATION = "aws:secretsmanager/secretRotation:SecretRotation";
     static final String LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
     static final String INSTANCE = "aws:ec2/instance:Instance";
+    static final String BUCKET_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2";
     static final String ROLE = "aws:iam/role:Role";
     static final String ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
     static final String ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
