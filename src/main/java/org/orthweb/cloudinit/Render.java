@@ -39,6 +39,7 @@ public final class Render {
             new HostFile("orthanc-secrets.jq", Layout.CONFIG_DIR + "/orthanc-secrets.jq", "0644"),
             new HostFile("keycloak-realm.jq", Layout.CONFIG_DIR + "/keycloak-realm.jq", "0644"),
             new HostFile("permissions.json", Layout.CONFIG_DIR + "/permissions.json", "0644"),
+            new HostFile("anonymous-profile.json", Layout.CONFIG_DIR + "/anonymous-profile.json", "0644"),
             new HostFile("nginx.conf", Layout.CONFIG_DIR + "/nginx.conf", "0644"),
             new HostFile("docker-compose.yml", Layout.CONFIG_DIR + "/docker-compose.yml", "0644"),
             new HostFile("db-setup.sql", Layout.CONFIG_DIR + "/db-setup.sql", "0644"),
