@@ -38,6 +38,7 @@ public final class Render {
             new HostFile("orthanc.json", Layout.CONFIG_DIR + "/orthanc.json", "0644"),
             new HostFile("orthanc-secrets.jq", Layout.CONFIG_DIR + "/orthanc-secrets.jq", "0644"),
             new HostFile("keycloak-realm.jq", Layout.CONFIG_DIR + "/keycloak-realm.jq", "0644"),
+            new HostFile("realm-security.jq", Layout.CONFIG_DIR + "/realm-security.jq", "0644"),
             new HostFile("permissions.json", Layout.CONFIG_DIR + "/permissions.json", "0644"),
             new HostFile("anonymous-profile.json", Layout.CONFIG_DIR + "/anonymous-profile.json", "0644"),
             new HostFile("nginx.conf", Layout.CONFIG_DIR + "/nginx.conf", "0644"),
@@ -45,6 +46,12 @@ public final class Render {
             new HostFile("db-setup.sql", Layout.CONFIG_DIR + "/db-setup.sql", "0644"),
             new HostFile("orthweb-bootstrap.sh", "/usr/local/sbin/orthweb-bootstrap", "0700"),
             new HostFile("orthweb.service", "/etc/systemd/system/orthweb.service", "0644"));
+
+    /**
+     * How long Keycloak keeps login and admin events: six years, the retention HIPAA asks for
+     * documentation (45 CFR 164.316(b)(2)), which clinics commonly apply to audit records.
+     */
+    static final long AUDIT_RETENTION_SECONDS = 6L * 365 * 24 * 3600;
 
     private Render() {
     }
@@ -169,6 +176,8 @@ public final class Render {
         l.put("authHost", layout.authHost());
         l.put("authPort", layout.authPort());
         l.put("nginxTlsDir", layout.nginxTlsDir());
+        l.put("keycloakAdminListen", layout.keycloakAdminListen());
+        l.put("keycloakAdminPort", layout.keycloakAdminPort());
         l.put("httpsPort", Layout.HTTPS_PORT);
         l.put("dicomTlsPort", Layout.DICOM_TLS_PORT);
         l.put("configDir", Layout.CONFIG_DIR);
@@ -181,6 +190,10 @@ public final class Render {
         l.put("composeVersion", Layout.COMPOSE_VERSION);
         l.put("composeSha256", Layout.COMPOSE_SHA256);
         scope.put("layout", l);
+
+        Map<String, Object> security = new LinkedHashMap<>();
+        security.put("auditRetentionSeconds", AUDIT_RETENTION_SECONDS);
+        scope.put("security", security);
 
         Map<String, Object> keys = new LinkedHashMap<>();
         for (String k : AppSecrets.KEYS) {

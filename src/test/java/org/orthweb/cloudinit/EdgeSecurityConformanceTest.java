@@ -252,4 +252,181 @@ class EdgeSecurityConformanceTest {
         // the fields the auth service's UserProfileResponse model requires
         assertThat(profile.has("name") && profile.has("validity")).isTrue();
     }
+
+    // ------------------------------------------------------------------ H1: identity-provider admin not public
+
+    @Test
+    void onlyTheOrthancRealmIsPublishedUnderKeycloak() throws Exception {
+        // Keycloak is not running in this test: 404 comes from nginx itself, 502 means "proxied"
+        SoftAssertions soft = new SoftAssertions();
+        for (String path : List.of("/keycloak/", "/keycloak/admin/", "/keycloak/admin/master/console/",
+                "/keycloak/admin/realms/orthanc/users", "/keycloak/realms/master/",
+                "/keycloak/realms/master/protocol/openid-connect/token", "/keycloak/metrics",
+                "/keycloak/realms/orthanc/../master/.well-known/openid-configuration",
+                "/keycloak/realms/orthanc/%2e%2e/master/", "/keycloak/resources/../admin/",
+                "/keycloak/realms/orthanc2/", "/keycloak/realms/ORTHANC/")) {
+            soft.assertThat(request("GET", path, null).status()).as("GET %s", path).isEqualTo(404);
+        }
+        soft.assertThat(request("POST", "/keycloak/realms/master/protocol/openid-connect/token",
+                file("grant.txt", "grant_type=password")).status()).isEqualTo(404);
+        for (String path : List.of("/keycloak/realms/orthanc/.well-known/openid-configuration",
+                "/keycloak/resources/abc/login/orthanc/css/login.css")) {
+            soft.assertThat(request("GET", path, null).status()).as("GET %s is proxied", path).isEqualTo(502);
+        }
+        // the operator listener (loopback) proxies the admin console
+        soft.assertThat(Tools.run("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
+                "http://127.0.0.1:" + env.layout.keycloakAdminPort() + "/keycloak/admin/").out()).isEqualTo("502");
+        soft.assertAll();
+    }
+
+    @Test
+    void loginEndpointsAreRateLimitedPerAddress() throws Exception {
+        // 30 a minute with a burst of 10: a quick series gets 429 from nginx (before Keycloak)
+        List<Integer> codes = new ArrayList<>();
+        for (int i = 0; i < 15; i++) {
+            codes.add(request("POST", "/keycloak/realms/orthanc/login-actions/authenticate", file("login.txt", "username=x")).status());
+        }
+        assertThat(codes.subList(0, 5)).as("first attempts reach the (absent) upstream").containsOnly(502);
+        assertThat(codes.subList(12, 15)).as("then throttled").containsOnly(429);
+    }
+
+    @Test
+    void uploadsAreRateLimitedPerAddress() throws Exception {
+        // one curl, one connection, 700 requests: more than the burst (500) in far less than 10 s
+        Path cfg = work.resolve("many.cfg");
+        int port = ConformanceEnv.port(env.layout.httpsListen());
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 700; i++) {
+            b.append("url = \"https://").append(ConformanceEnv.SITE).append(':').append(port)
+                    .append("/orthanc/instances\"\n-o /dev/null\n");
+        }
+        Files.writeString(cfg, b.toString());
+        Tools.Result r = Tools.run(null, Map.of(), 120, "curl", "-sS", "-X", "POST", "--data-binary", "x",
+                "-H", "Authorization: " + CREDENTIAL, "--cacert", env.tlsDir.resolve("ca.crt").toString(),
+                "--resolve", ConformanceEnv.SITE + ":" + port + ":127.0.0.1", "-w", "%{http_code}\n", "-K", cfg.toString());
+        List<String> codes = List.of(r.out().trim().split("\n"));
+        assertThat(codes).hasSize(700);
+        assertThat(codes.subList(0, 400)).as("within the burst Orthanc answers").doesNotContain("429");
+        assertThat(codes).as("beyond it nginx throttles").contains("429");
+    }
+
+    // ------------------------------------------------------------------ H2: no credential or PHI in logs
+
+    @Test
+    void noTokenAndNoPatientNameReachesAnyLog() throws Exception {
+        String patient = "Confidential^Patient" + ConformanceEnv.randomAlnum(6);
+        List<String> secrets = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            secrets.add("tok" + ConformanceEnv.randomAlnum(24));
+        }
+        Path dicom = instance("phi.dcm", patient, TEST_FILES.resolve("CT_small.dcm"));
+        assertThat(request("POST", "/orthanc/dicom-web/studies", stowBody(dicom), STOW_TYPE,
+                "Authorization: Bearer " + secrets.get(0)).status()).isEqualTo(200);
+        request("GET", "/orthanc/dicom-web/studies?PatientName=" + patient, null, "Authorization: Bearer " + secrets.get(0));
+        request("GET", "/orthanc/studies?token=" + secrets.get(1), null);
+        request("GET", "/orthanc/patients", null, "token: " + secrets.get(2), "api-key: " + secrets.get(3),
+                "Referer: https://" + ConformanceEnv.SITE + "/orthanc/ui/app/token-landing.html?token=" + secrets.get(4));
+        // an upstream failure (Keycloak is not running here) makes nginx write an error line
+        assertThat(request("GET", "/keycloak/realms/orthanc/protocol/openid-connect/auth?login_hint=" + patient
+                + "&state=" + secrets.get(5), null).status()).isEqualTo(502);
+        ConformanceEnv.sleep(500);
+
+        Map<Path, String> logs = new java.util.TreeMap<>();
+        try (var files = Files.walk(env.root)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".log")).toList()) {
+                logs.put(f, Files.readString(f, StandardCharsets.ISO_8859_1));
+            }
+        }
+        String nginxLog = logs.get(env.root.resolve("nginx.log"));
+        assertThat(nginxLog).as("the access log records the requests").contains("GET /orthanc/dicom-web/studies")
+                .contains("GET /keycloak/realms/orthanc/protocol/openid-connect/auth");
+        SoftAssertions soft = new SoftAssertions();
+        for (Map.Entry<Path, String> log : logs.entrySet()) {
+            for (String secret : secrets) {
+                soft.assertThat(log.getValue()).as("%s holds a token", log.getKey()).doesNotContain(secret);
+            }
+            soft.assertThat(log.getValue()).as("%s holds the patient name", log.getKey())
+                    .doesNotContain(patient).doesNotContain(patient.replace("^", "%5E"));
+        }
+        soft.assertAll();
+    }
+
+    // ------------------------------------------------------------------ H5: DICOM connections are logged
+
+    @Test
+    void dicomTlsConnectionsAreLoggedWithTheCertificateSubjectAndSerial() throws Exception {
+        String cert = env.tlsDir.resolve("client.crt").toString();
+        String serial = Tools.run("openssl", "x509", "-noout", "-serial", "-in", cert).expectSuccess("serial").out().trim()
+                .replace("serial=", "");
+        String subject = Tools.run("openssl", "x509", "-noout", "-subject", "-nameopt", "RFC2253", "-in", cert)
+                .expectSuccess("subject").out().trim().replace("subject=", "");
+        Tools.run("echoscu", "+tls", env.tlsDir.resolve("client.key").toString(), cert, "+cf",
+                env.tlsDir.resolve("ca.crt").toString(), "-aec", "ORTHANC", "127.0.0.1",
+                Integer.toString(ConformanceEnv.port(env.layout.dicomListen()))).expectSuccess("echoscu");
+        ConformanceEnv.sleep(500);
+        assertThat(env.log("nginx")).containsPattern("(?m)^127\\.0\\.0\\.1 \\[[^]]+] \"" + java.util.regex.Pattern.quote(subject)
+                + "\" " + serial + " 200 ");
+    }
+
+    // ------------------------------------------------------------------ L1, L4: TLS tickets, headers, WebDAV
+
+    @Test
+    void noTlsSessionTicketsOnEitherPort() {
+        for (String listen : List.of(env.layout.httpsListen(), env.layout.dicomListen())) {
+            Tools.Result r = Tools.run("openssl", "s_client", "-connect", "127.0.0.1:" + ConformanceEnv.port(listen),
+                    "-tls1_2", "-cert", env.tlsDir.resolve("client.crt").toString(),
+                    "-key", env.tlsDir.resolve("client.key").toString(), "-CAfile", env.tlsDir.resolve("ca.crt").toString());
+            assertThat(r.out()).as(listen).contains("Verify return code: 0").doesNotContain("TLS session ticket:");
+        }
+    }
+
+    @Test
+    void orthancPagesCannotBeFramedByOtherSites() throws Exception {
+        int port = ConformanceEnv.port(env.layout.httpsListen());
+        String head = Tools.run("curl", "-sS", "-D", "-", "-o", "/dev/null", "--cacert", env.tlsDir.resolve("ca.crt").toString(),
+                "--resolve", ConformanceEnv.SITE + ":" + port + ":127.0.0.1",
+                "https://" + ConformanceEnv.SITE + ":" + port + "/orthanc/app/explorer.html").expectSuccess("curl").out();
+        assertThat(head).containsIgnoringCase("x-frame-options: SAMEORIGIN")
+                .containsIgnoringCase("content-security-policy: frame-ancestors 'self'");
+    }
+
+    @Test
+    void webDavIsOff() throws Exception {
+        Reply r = request("PROPFIND", "/orthanc/webdav/", null, "Authorization: " + CREDENTIAL, "Depth: 1");
+        assertThat(r.status()).as(r.body()).isNotEqualTo(207).isBetween(400, 499);
+    }
+
+    // ------------------------------------------------------------------ M4: Orthanc only next to nginx
+
+    @Test
+    void orthancSharesANetworkOnlyWithNginxAndTheAuthService() throws Exception {
+        Tools.require("docker-compose");
+        Path compose = env.configDir.resolve("docker-compose.yml");
+        Tools.Result r = Tools.run(env.configDir, Map.of("SITE_NAME", ConformanceEnv.SITE), 120,
+                "docker-compose", "--file", compose.toString(), "config").expectSuccess("docker-compose config");
+        JsonNode services = new YAMLMapper().readTree(r.out()).get("services");
+        Map<String, java.util.Set<String>> networks = new java.util.TreeMap<>();
+        services.fields().forEachRemaining(e -> {
+            java.util.Set<String> names = new java.util.TreeSet<>();
+            JsonNode n = e.getValue().path("networks");
+            if (n.isArray()) {
+                n.forEach(x -> names.add(x.asText()));
+            } else {
+                n.fieldNames().forEachRemaining(names::add);
+            }
+            assertThat(names).as(e.getKey() + " declares its networks").isNotEmpty().doesNotContain("default");
+            networks.put(e.getKey(), names);
+        });
+        java.util.function.BiFunction<String, String, Boolean> share = (a, b) ->
+                networks.get(a).stream().anyMatch(networks.get(b)::contains);
+        assertThat(share.apply("orthanc", "nginx")).isTrue();
+        assertThat(share.apply("orthanc", "orthanc-auth-service")).isTrue();
+        assertThat(share.apply("orthanc", "keycloak")).as("Keycloak reaches Orthanc").isFalse();
+        assertThat(share.apply("nginx", "keycloak")).isTrue();
+        assertThat(share.apply("orthanc-auth-service", "keycloak")).isTrue();
+        // the operator port is published on the host's loopback only
+        List<String> ports = new ArrayList<>();
+        services.at("/nginx/ports").forEach(p -> ports.add(p.toString()));
+        assertThat(ports).anyMatch(p -> p.contains("127.0.0.1") && p.contains(Integer.toString(env.layout.keycloakAdminPort())));
+    }
 }

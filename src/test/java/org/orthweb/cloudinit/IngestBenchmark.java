@@ -66,7 +66,7 @@ class IngestBenchmark {
             Layout l = env.layout;
             Layout defaultLayout = new Layout("127.0.0.1:" + Tools.freePort(), "127.0.0.1:" + Tools.freePort(),
                     "127.0.0.1", defaultHttp, defaultDicom, l.keycloakHost(), l.keycloakPort(), l.authHost(),
-                    l.authPort(), l.nginxTlsDir());
+                    l.authPort(), l.nginxTlsDir(), "127.0.0.1:" + Tools.freePort());
             Process defaultProxy = env.startNginx("nginx-default",
                     Render.files(env.inputs, defaultLayout).get(Layout.CONFIG_DIR + "/nginx.conf"));
             env.awaitPort(ConformanceEnv.port(defaultLayout.dicomListen()), defaultProxy, "nginx-default");
