@@ -351,6 +351,31 @@ class EdgeSecurityConformanceTest {
         soft.assertAll();
     }
 
+    @Test
+    void theAuthServiceStartCommandKeepsTokensOutOfItsLog() throws Exception {
+        // The image's app sets the root logger to DEBUG at import and logs every token at INFO
+        // (orthanc-auth-service 26.4.1 app.py). Stand-ins with that behaviour for the image's
+        // modules (app, uvicorn), and the rendered start command run by a real shell and Python.
+        Path image = work.resolve("auth-image");
+        Files.createDirectories(image);
+        Files.writeString(image.resolve("app.py"), String.join("\n",
+                "import logging", "logging.basicConfig(level=logging.DEBUG)", "logging.warning('app imported')",
+                "def app(token):", "    logging.info('validating token: ' + token)", "    logging.warning('request served')", ""));
+        Files.writeString(image.resolve("uvicorn.py"), String.join("\n",
+                "import os", "def run(app, **options):", "    print('uvicorn.run', sorted(options.items()))",
+                "    app(os.environ['TEST_TOKEN'])", ""));
+        Path users = file("auth-users.json", "{\"orthanc\": \"pw\"}");
+        JsonNode command = new YAMLMapper().readTree(env.files.get(Layout.CONFIG_DIR + "/docker-compose.yml"))
+                .at("/services/orthanc-auth-service/command");
+        assertThat(command.get(0).asText()).isEqualTo("/bin/sh");
+        String script = command.get(2).asText().replace("$$", "$").replace("/run/secrets/auth-users.json", users.toString());
+        String token = "tok" + ConformanceEnv.randomAlnum(24);
+        Tools.Result r = Tools.run(image, Map.of("TEST_TOKEN", token, "PYTHONPATH", image.toString()), 60,
+                "/bin/sh", "-c", script).expectSuccess("auth service start command");
+        assertThat(r.out()).contains("request served").contains("('access_log', False)").contains("('log_level', 'warning')")
+                .doesNotContain(token);
+    }
+
     // ------------------------------------------------------------------ H5: DICOM connections are logged
 
     @Test
