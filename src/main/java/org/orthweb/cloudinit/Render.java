@@ -25,17 +25,8 @@ public final class Render {
     /** Name under which {@link #files} returns the cloud-config itself. */
     public static final String USER_DATA = "user-data.yaml";
 
-    /**
-     * One file written by cloud-init: template, absolute path on the host, mode, and whether its
-     * full-line {@code #} comments stay in the template only. EC2 caps user data at 16 KiB; the
-     * comments explain the templates to their readers and are dropped from the host copy of
-     * files whose syntax makes every such line a comment (nginx, Compose YAML, jq, env, systemd).
-     * The bootstrap keeps its comments (shebang, shellcheck directives, operators read it).
-     */
-    record HostFile(String template, String path, String permissions, boolean dropComments) {
-        HostFile(String template, String path, String permissions) {
-            this(template, path, permissions, false);
-        }
+    /** One file written by cloud-init: template, absolute path on the host, mode. */
+    record HostFile(String template, String path, String permissions) {
     }
 
     /**
@@ -43,18 +34,18 @@ public final class Render {
      * are files (not inline runcmd text) so that shellcheck and the tests see exactly what runs.
      */
     static final List<HostFile> HOST_FILES = List.of(
-            new HostFile("stack.env", Layout.CONFIG_DIR + "/stack.env", "0644", true),
+            new HostFile("stack.env", Layout.CONFIG_DIR + "/stack.env", "0644"),
             new HostFile("orthanc.json", Layout.CONFIG_DIR + "/orthanc.json", "0644"),
-            new HostFile("orthanc-secrets.jq", Layout.CONFIG_DIR + "/orthanc-secrets.jq", "0644", true),
-            new HostFile("keycloak-realm.jq", Layout.CONFIG_DIR + "/keycloak-realm.jq", "0644", true),
-            new HostFile("realm-security.jq", Layout.CONFIG_DIR + "/realm-security.jq", "0644", true),
+            new HostFile("orthanc-secrets.jq", Layout.CONFIG_DIR + "/orthanc-secrets.jq", "0644"),
+            new HostFile("keycloak-realm.jq", Layout.CONFIG_DIR + "/keycloak-realm.jq", "0644"),
+            new HostFile("realm-security.jq", Layout.CONFIG_DIR + "/realm-security.jq", "0644"),
             new HostFile("permissions.json", Layout.CONFIG_DIR + "/permissions.json", "0644"),
             new HostFile("anonymous-profile.json", Layout.CONFIG_DIR + "/anonymous-profile.json", "0644"),
-            new HostFile("nginx.conf", Layout.CONFIG_DIR + "/nginx.conf", "0644", true),
-            new HostFile("docker-compose.yml", Layout.CONFIG_DIR + "/docker-compose.yml", "0644", true),
+            new HostFile("nginx.conf", Layout.CONFIG_DIR + "/nginx.conf", "0644"),
+            new HostFile("docker-compose.yml", Layout.CONFIG_DIR + "/docker-compose.yml", "0644"),
             new HostFile("db-setup.sql", Layout.CONFIG_DIR + "/db-setup.sql", "0644"),
             new HostFile("orthweb-bootstrap.sh", "/usr/local/sbin/orthweb-bootstrap", "0700"),
-            new HostFile("orthweb.service", "/etc/systemd/system/orthweb.service", "0644", true));
+            new HostFile("orthweb.service", "/etc/systemd/system/orthweb.service", "0644"));
 
     /**
      * How long Keycloak keeps login and admin events: six years, the retention HIPAA asks for
@@ -102,9 +93,6 @@ public final class Render {
         List<Map<String, Object>> entries = new ArrayList<>();
         for (HostFile f : HOST_FILES) {
             String content = render("cloud-init/files/" + f.template() + ".mustache", scope);
-            if (f.dropComments()) {
-                content = withoutCommentLines(content);
-            }
             rendered.put(f.path(), content);
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("path", f.path());
@@ -214,19 +202,6 @@ public final class Render {
         scope.put("secretKeys", keys);
         scope.put("secretKeyList", String.join(" ", AppSecrets.KEYS));
         return scope;
-    }
-
-    /** The text without the lines whose first non-blank character is {@code #}. */
-    static String withoutCommentLines(String text) {
-        StringBuilder out = new StringBuilder();
-        for (String line : text.split("\n", -1)) {
-            if (!line.stripLeading().startsWith("#")) {
-                out.append(line).append('\n');
-            }
-        }
-        // split keeps a trailing empty element after the last newline: drop the extra newline
-        out.setLength(out.length() - 1);
-        return out.toString();
     }
 
     static String indent(String text, String prefix) {
