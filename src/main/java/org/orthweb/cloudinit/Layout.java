@@ -16,6 +16,9 @@ package org.orthweb.cloudinit;
  * @param authHost         host name under which Orthanc reaches the auth service
  * @param authPort         the auth service's HTTP port
  * @param nginxTlsDir      directory in which nginx finds ca.crt, server.crt and server.key
+ * @param keycloakAdminListen nginx {@code listen} argument of the operator server (Keycloak's admin
+ *                         console and master realm, plain HTTP); its port is the one Keycloak's
+ *                         admin URL names and compose publishes on the host's loopback only
  */
 public record Layout(
         String httpsListen,
@@ -27,12 +30,18 @@ public record Layout(
         int keycloakPort,
         String authHost,
         int authPort,
-        String nginxTlsDir) {
+        String nginxTlsDir,
+        String keycloakAdminListen) {
 
     /** Public HTTPS port (the security group opens it). */
     public static final int HTTPS_PORT = 443;
     /** Public DICOM TLS port (the security group opens it). */
     public static final int DICOM_TLS_PORT = 11112;
+    /**
+     * Operator port for Keycloak's admin console: published on the host's 127.0.0.1 only, reached
+     * with an SSM port-forward to the same local port (the admin URL Keycloak builds names it).
+     */
+    public static final int KEYCLOAK_ADMIN_PORT = 8081;
 
     /** Host directory of the application's non-secret configuration (written by cloud-init). */
     public static final String CONFIG_DIR = "/etc/orthweb";
@@ -90,5 +99,11 @@ public record Layout(
             "orthanc", 8042, 4242,
             "keycloak", 8080,
             "orthanc-auth-service", 8000,
-            "/etc/nginx/tls");
+            "/etc/nginx/tls",
+            Integer.toString(KEYCLOAK_ADMIN_PORT));
+
+    /** The port of {@link #keycloakAdminListen} (the listen argument may carry an address). */
+    public int keycloakAdminPort() {
+        return Integer.parseInt(keycloakAdminListen.substring(keycloakAdminListen.lastIndexOf(':') + 1));
+    }
 }

@@ -41,7 +41,9 @@ public final class Render {
             new HostFile("orthanc.json", Layout.CONFIG_DIR + "/orthanc.json", "0644"),
             new HostFile("orthanc-secrets.jq", Layout.CONFIG_DIR + "/orthanc-secrets.jq", "0644"),
             new HostFile("keycloak-realm.jq", Layout.CONFIG_DIR + "/keycloak-realm.jq", "0644"),
+            new HostFile("realm-security.jq", Layout.CONFIG_DIR + "/realm-security.jq", "0644"),
             new HostFile("permissions.json", Layout.CONFIG_DIR + "/permissions.json", "0644"),
+            new HostFile("anonymous-profile.json", Layout.CONFIG_DIR + "/anonymous-profile.json", "0644"),
             new HostFile("nginx.conf", Layout.CONFIG_DIR + "/nginx.conf", "0644"),
             new HostFile("docker-compose.yml", Layout.CONFIG_DIR + "/docker-compose.yml", "0644"),
             new HostFile("db-setup.sql", Layout.CONFIG_DIR + "/db-setup.sql", "0644"),
@@ -50,6 +52,12 @@ public final class Render {
             new HostFile("orthweb-quickack.sh", Layout.QUICKACK_SCRIPT, "0755"),
             new HostFile("orthweb-quickack.service", "/etc/systemd/system/" + Layout.QUICKACK_UNIT, "0644"),
             new HostFile("docker-firewall.conf", "/etc/systemd/system/docker.service.d/orthweb-firewall.conf", "0644"));
+
+    /**
+     * How long Keycloak keeps login and admin events: six years, the retention HIPAA asks for
+     * documentation (45 CFR 164.316(b)(2)), which clinics commonly apply to audit records.
+     */
+    static final long AUDIT_RETENTION_SECONDS = 6L * 365 * 24 * 3600;
 
     private Render() {
     }
@@ -219,6 +227,8 @@ public final class Render {
         l.put("authHost", layout.authHost());
         l.put("authPort", layout.authPort());
         l.put("nginxTlsDir", layout.nginxTlsDir());
+        l.put("keycloakAdminListen", layout.keycloakAdminListen());
+        l.put("keycloakAdminPort", layout.keycloakAdminPort());
         l.put("httpsPort", Layout.HTTPS_PORT);
         l.put("dicomTlsPort", Layout.DICOM_TLS_PORT);
         l.put("configDir", Layout.CONFIG_DIR);
@@ -238,6 +248,10 @@ public final class Render {
         l.put("orthancAddress", Layout.ORTHANC_ADDRESS);
         l.put("dbProvisionedTag", Layout.DB_PROVISIONED_TAG);
         scope.put("layout", l);
+
+        Map<String, Object> security = new LinkedHashMap<>();
+        security.put("auditRetentionSeconds", AUDIT_RETENTION_SECONDS);
+        scope.put("security", security);
 
         Map<String, Object> keys = new LinkedHashMap<>();
         for (String k : AppSecrets.KEYS) {

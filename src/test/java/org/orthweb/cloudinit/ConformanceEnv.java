@@ -79,7 +79,7 @@ final class ConformanceEnv implements AutoCloseable {
             layout = new Layout(listenAddress + ":" + Tools.freePort(), listenAddress + ":" + Tools.freePort(),
                     "127.0.0.1", Tools.freePort(), Tools.freePort(),
                     "127.0.0.1", Tools.freePort(), "127.0.0.1", Tools.freePort(),
-                    root.resolve("tls").toString());
+                    root.resolve("tls").toString(), "127.0.0.1:" + Tools.freePort());
             inputs = new UserDataInputs("conformance", "tst", "us-east-1", SITE, "127.0.0.1", pgPort,
                     "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
                     "arn:aws:secretsmanager:us-east-1:123456789012:secret:app",
