@@ -2,6 +2,7 @@ package org.orthweb.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.orthweb.cloudinit.AppImages;
+import org.orthweb.cloudinit.ConnectionBudget;
 import org.orthweb.net.Cidr;
 import org.orthweb.net.SubnetPlan;
 
@@ -234,6 +235,9 @@ public final class ConfigParser {
         String cls = text(node.get("instanceClass"), key + "instanceClass", env.hardened() ? "db.t4g.medium" : "db.t4g.small");
         if (cls != null && !DB_CLASS.matcher(cls).matches()) {
             problems.add(key + "instanceClass must be an RDS instance class such as db.t4g.medium (got '" + cls + "')");
+        } else if (cls != null) {
+            // every pool of every host must fit in the class's max_connections
+            problems.addAll(ConnectionBudget.checkDatabaseClass(cls, key + "instanceClass"));
         }
         String version = text(node.get("engineVersion"), key + "engineVersion", "17.6");
         if (version != null) {
