@@ -366,8 +366,12 @@ class KeycloakRealmConformanceTest {
     void theServiceAccountMayOnlyReadUsers() throws Exception {
         String sa = serviceAccountToken();
         String adminUri = authServiceUri("KEYCLOAK_ADMIN_URI");
-        // clients (and with them every client secret) are refused
-        assertThat(send("GET", adminUri + "clients", sa, null).statusCode()).isEqualTo(403);
+        // clients, and with them every client secret, are refused: Keycloak 26.2 answers an empty
+        // list (it lists only clients the caller may view), 26.4 answers 403
+        HttpResponse<String> clients = send("GET", adminUri + "clients", sa, null);
+        System.out.println("service account GET clients: " + clients.statusCode() + " " + clients.body());
+        assertThat(clients.statusCode() == 403 || clients.statusCode() == 200 && JSON.readTree(clients.body()).isEmpty())
+                .as("GET clients refused (403 or an empty list): " + clients.statusCode() + " " + clients.body()).isTrue();
         String clientId = JSON.readTree(send("GET", adminBase() + "/admin/realms/orthanc/clients?clientId=admin-cli",
                 adminToken(), null).body()).get(0).get("id").asText();
         assertThat(send("GET", adminUri + "clients/" + clientId + "/client-secret", sa, null).statusCode()).isEqualTo(403);
@@ -404,20 +408,32 @@ class KeycloakRealmConformanceTest {
         });
         sampler.start();
         Map<Integer, Integer> statuses = new java.util.TreeMap<>();
+        Map<String, Integer> failures = new java.util.concurrent.ConcurrentHashMap<>();
+        // 200 TLS handshakes at once on a shared two-core machine take longer than the usual 5 s
+        HttpClient burstClient = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(150)).sslContext(trusting(env.tlsDir.resolve("ca.crt"))).build();
         long started = System.nanoTime();
         try {
             List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
             for (int i = 0; i < total; i++) {
                 answers.add(pool200.submit(() -> {
                     try {
-                        return send("GET", url, admin, null).statusCode();
+                        HttpResponse<String> r = burstClient.send(HttpRequest.newBuilder(URI.create(url))
+                                .header("Authorization", "Bearer " + admin).timeout(Duration.ofSeconds(150)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() != 200) {
+                            failures.merge(r.statusCode() + " " + r.body().substring(0, Math.min(200, r.body().length())),
+                                    1, Integer::sum);
+                        }
+                        return r.statusCode();
                     } catch (IOException e) {
+                        failures.merge(e.toString(), 1, Integer::sum);
                         return -1;
                     }
                 }));
             }
             for (var a : answers) {
-                statuses.merge(a.get(180, java.util.concurrent.TimeUnit.SECONDS), 1, Integer::sum);
+                statuses.merge(a.get(300, java.util.concurrent.TimeUnit.SECONDS), 1, Integer::sum);
             }
         } finally {
             running.set(false);
@@ -427,7 +443,7 @@ class KeycloakRealmConformanceTest {
         System.out.printf("Keycloak burst: %d admin reads, %d at a time, in %.1f s: statuses %s; at most %d connections "
                 + "of role keycloak (pool %d per host, role limit %d)%n", total, concurrent,
                 (System.nanoTime() - started) / 1e9, statuses, maxSeen.get(), pool, limit);
-        assertThat(statuses).as("HTTP statuses").containsOnlyKeys(200);
+        assertThat(statuses).as("HTTP statuses; failures: " + failures).containsOnlyKeys(200);
         assertThat(maxSeen.get()).as("connections of role keycloak").isLessThanOrEqualTo(pool).isLessThan(limit);
         assertThat(env.log("keycloak")).doesNotContain("too many connections");
     }
