@@ -174,7 +174,8 @@ class KeycloakRealmConformanceTest {
     }
 
     static void awaitReady(String url) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(240));
+        // a first start builds the server (Quarkus augmentation): minutes on a busy two-core machine
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(600));
         while (Instant.now().isBefore(deadline)) {
             if (!keycloak.isAlive()) {
                 throw new AssertionError("keycloak exited:\n" + env.log("keycloak"));
@@ -390,7 +391,10 @@ class KeycloakRealmConformanceTest {
         int limit = ConnectionBudgetTest.renderedRoleLimits(env.files).get(Layout.KEYCLOAK_DB);
         int pool = ConnectionBudgetTest.renderedPools(env.files).stream()
                 .filter(p -> p.role().equals(Layout.KEYCLOAK_DB)).findFirst().orElseThrow().perHost();
-        String admin = adminToken();
+        // one host's fair share of its role's limit: what the budget gives each of the most hosts at once
+        int share = limit / ConnectionBudget.MAX_HOSTS_AT_ONCE;
+        // the auth service's own reads (realm orthanc's tokens live 5 minutes; the master admin's only 1)
+        String admin = serviceAccountToken();
         String url = adminBase() + "/admin/realms/orthanc/users?briefRepresentation=false&max=50";
         int total = 400;
         int concurrent = 200;
@@ -441,10 +445,12 @@ class KeycloakRealmConformanceTest {
             pool200.shutdownNow();
         }
         System.out.printf("Keycloak burst: %d admin reads, %d at a time, in %.1f s: statuses %s; at most %d connections "
-                + "of role keycloak (pool %d per host, role limit %d)%n", total, concurrent,
-                (System.nanoTime() - started) / 1e9, statuses, maxSeen.get(), pool, limit);
+                + "of role keycloak (pool %d per host, role limit %d = share %d for each of %d hosts)%n", total, concurrent,
+                (System.nanoTime() - started) / 1e9, statuses, maxSeen.get(), pool, limit, share,
+                ConnectionBudget.MAX_HOSTS_AT_ONCE);
         assertThat(statuses).as("HTTP statuses; failures: " + failures).containsOnlyKeys(200);
-        assertThat(maxSeen.get()).as("connections of role keycloak").isLessThanOrEqualTo(pool).isLessThan(limit);
+        assertThat(maxSeen.get()).as("connections of role keycloak from this one host")
+                .isLessThanOrEqualTo(pool).isLessThanOrEqualTo(share);
         assertThat(env.log("keycloak")).doesNotContain("too many connections");
     }
 
