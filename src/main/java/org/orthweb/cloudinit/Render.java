@@ -253,6 +253,15 @@ public final class Render {
         security.put("auditRetentionSeconds", AUDIT_RETENTION_SECONDS);
         scope.put("security", security);
 
+        Map<String, Object> db = new LinkedHashMap<>();
+        Map<String, Integer> limits = ConnectionBudget.roleLimits();
+        db.put("orthancRoleLimit", limits.get(Layout.ORTHANC_DB));
+        db.put("keycloakRoleLimit", limits.get(Layout.KEYCLOAK_DB));
+        db.put("orthancPool", ConnectionBudget.ORTHANC_POOL_PER_HOST);
+        db.put("keycloakPool", ConnectionBudget.KEYCLOAK_POOL_PER_HOST);
+        db.put("maxHosts", ConnectionBudget.MAX_HOSTS_AT_ONCE);
+        scope.put("connections", db);
+
         Map<String, Object> keys = new LinkedHashMap<>();
         for (String k : AppSecrets.KEYS) {
             keys.put(k, k);

@@ -1,5 +1,6 @@
 package org.orthweb.cloudinit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -304,6 +305,20 @@ final class ConformanceEnv implements AutoCloseable {
                 part.remove(removed);
                 if (!removed.isEmpty()) {
                     adaptations.add("removed sections of plugins Debian lacks: " + removed);
+                }
+            }
+            JsonNode dicomWeb = orthanc.path("DicomWeb");
+            if (dicomWeb.isObject() && dicomWeb.has("PublicRoot") && dicomWeb.has("Host")) {
+                // Debian's DICOMweb plugin (1.7) predates "PublicRoot" and builds links from Host +
+                // Root; the same public URL comes out when Root's public prefix moves into Host
+                String root = dicomWeb.path("Root").asText("/dicom-web/");
+                String publicRoot = dicomWeb.get("PublicRoot").asText();
+                if (publicRoot.endsWith(root)) {
+                    ObjectNode dw = (ObjectNode) dicomWeb;
+                    dw.put("Host", dicomWeb.get("Host").asText() + publicRoot.substring(0, publicRoot.length() - root.length()));
+                    dw.remove("PublicRoot");
+                    adaptations.add("DicomWeb: PublicRoot " + publicRoot + " expressed as Host " + dw.get("Host").asText()
+                            + " + Root " + root + " for Debian's plugin, which has no PublicRoot option");
                 }
             }
             Files.writeString(dir.resolve("orthanc.json"), orthanc.toPrettyString());

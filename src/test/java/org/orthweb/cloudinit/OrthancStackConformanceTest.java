@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -67,12 +68,24 @@ class OrthancStackConformanceTest {
         }
     }
 
+    /**
+     * The public host the tests reach nginx under (the site name, with the test's port): what
+     * Compose's SITE_NAME is on the host, where the port is 443 and not written.
+     */
+    static String publicHost() {
+        return ConformanceEnv.SITE + ":" + ConformanceEnv.port(env.layout.httpsListen());
+    }
+
     /** The environment the compose file gives the Orthanc container, where it means something here. */
     static Map<String, String> orthancEnvironment() throws Exception {
         JsonNode compose = new YAMLMapper().readTree(env.files.get(Layout.CONFIG_DIR + "/docker-compose.yml"));
         String nodelay = compose.at("/services/orthanc/environment/TCP_NODELAY").asText();
         assertThat(nodelay).isEqualTo("1");
-        return Map.of("TCP_NODELAY", nodelay, "ORTHWEB_SITE", ConformanceEnv.SITE);
+        String site = compose.at("/services/orthanc/environment/ORTHWEB_SITE").asText()
+                .replaceAll("\\$\\{SITE_NAME[^}]*}", publicHost());
+        System.out.println("conformance adaptation: Orthanc environment ORTHWEB_SITE=" + site
+                + " (Compose's SITE_NAME with the test's port)");
+        return Map.of("TCP_NODELAY", nodelay, "ORTHWEB_SITE", site);
     }
 
     @AfterAll
@@ -222,8 +235,60 @@ class OrthancStackConformanceTest {
         assertThat(ssl).isEqualTo("t");
     }
 
+    /** Every string in a DICOM JSON answer that is an absolute URL, with the JSON path it sits at. */
+    static void absoluteUrls(JsonNode node, String path, List<String> found) {
+        if (node.isTextual() && node.asText().contains("://")) {
+            found.add(path + " = " + node.asText());
+        } else if (node.isContainerNode()) {
+            if (node.isArray()) {
+                for (int i = 0; i < node.size(); i++) {
+                    absoluteUrls(node.get(i), path + "/" + i, found);
+                }
+            } else {
+                node.fields().forEachRemaining(e -> absoluteUrls(e.getValue(), path + "/" + e.getKey(), found));
+            }
+        }
+    }
+
     @Test
     @Order(13)
+    void everyAbsoluteDicomWebUrlIsTheHttpsPublicOne() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String base = "https://" + publicHost() + "/orthanc/dicom-web/";
+        List<String> urls = new ArrayList<>();
+        // QIDO-RS at every level: RetrieveURL (0008,1190)
+        JsonNode studies = json.readTree(https("/orthanc/dicom-web/studies"));
+        absoluteUrls(studies, "qido/studies", urls);
+        absoluteUrls(json.readTree(https("/orthanc/dicom-web/series")), "qido/series", urls);
+        absoluteUrls(json.readTree(https("/orthanc/dicom-web/instances")), "qido/instances", urls);
+        // WADO-RS metadata of every study: BulkDataURI of pixel data and other large values
+        for (JsonNode study : studies) {
+            String uid = study.at("/0020000D/Value/0").asText();
+            absoluteUrls(json.readTree(https("/orthanc/dicom-web/studies/" + uid + "/metadata")), "wado/" + uid, urls);
+        }
+        // STOW-RS: the answer's RetrieveURL (0008,1190) and each instance's (0008,1199 / 0008,1190)
+        Path body = env.root.resolve("stow-body");
+        String boundary = "orthweb-" + ConformanceEnv.randomAlnum(16);
+        try (var out = Files.newOutputStream(body)) {
+            out.write(("--" + boundary + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(Files.readAllBytes(TEST_FILES.resolve(SAMPLES.get(1))));
+            out.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        JsonNode stow = json.readTree(https("/orthanc/dicom-web/studies", "-X", "POST", "--data-binary", "@" + body,
+                "-H", "Content-Type: multipart/related; type=\"application/dicom\"; boundary=" + boundary,
+                "-H", "Accept: application/dicom+json"));
+        int beforeStow = urls.size();
+        absoluteUrls(stow, "stow", urls);
+        assertThat(urls.size() - beforeStow).as("URLs in the STOW-RS answer " + stow).isGreaterThanOrEqualTo(2);
+        assertThat(String.join("\n", urls)).contains("qido/studies/", "qido/series/", "qido/instances/", "wado/");
+        System.out.println("DICOMweb absolute URLs checked: " + urls.size() + ", e.g. " + urls.get(0));
+        for (String u : urls) {
+            assertThat(u.substring(u.indexOf(" = ") + 3)).as(u).startsWith(base);
+        }
+    }
+
+    @Test
+    @Order(14)
     void nginxHealthRedirectAndHsts() {
         assertThat(https("/nginx_health")).isEqualTo("ok\n");
         String head = https("/", "-D", "-", "-o", "/dev/null");
@@ -236,7 +301,7 @@ class OrthancStackConformanceTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void tls11IsRefusedOnBothPortsAndTls12Accepted() {
         for (String listen : List.of(env.layout.httpsListen(), env.layout.dicomListen())) {
             String target = "127.0.0.1:" + ConformanceEnv.port(listen);
