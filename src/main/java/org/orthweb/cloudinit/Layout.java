@@ -38,12 +38,18 @@ public record Layout(
     public static final String CONFIG_DIR = "/etc/orthweb";
     /** Host directory of the secret files written at boot (root only). */
     public static final String SECRETS_DIR = CONFIG_DIR + "/secrets";
-    /** Host directory of the generated CA, server and client certificates. */
+    /** Host directory of the site's CA certificate, server certificate and key (fetched at boot, root only). */
     public static final String TLS_DIR = CONFIG_DIR + "/tls";
+    /** Where nginx finds the DICOM peer check (njs), rendered per stack from the declared peers. */
+    public static final String NGINX_NJS_DIR = "/etc/nginx/orthweb";
+    public static final String DICOM_PEERS_JS = "dicom-peers.js";
     /** RDS CA bundle, same path on the host and inside the containers that connect to RDS. */
     public static final String RDS_CA_FILE = CONFIG_DIR + "/rds-ca.pem";
     /** The bootstrap's log. */
     public static final String BOOTSTRAP_LOG = "/var/log/orthweb-bootstrap.log";
+
+    /** Orthanc's own AE title: the called AE title every peer must use. */
+    public static final String ORTHANC_AET = "ORTHANC";
 
     /** Databases and their least-privilege owner roles (same name). */
     public static final String ORTHANC_DB = "orthanc";

@@ -10,6 +10,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.orthweb.pki.DicomPeers;
+import org.orthweb.pki.PeerGrant;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +43,7 @@ public final class Render {
             new HostFile("keycloak-realm.jq", Layout.CONFIG_DIR + "/keycloak-realm.jq", "0644"),
             new HostFile("permissions.json", Layout.CONFIG_DIR + "/permissions.json", "0644"),
             new HostFile("nginx.conf", Layout.CONFIG_DIR + "/nginx.conf", "0644"),
+            new HostFile(Layout.DICOM_PEERS_JS, Layout.CONFIG_DIR + "/" + Layout.DICOM_PEERS_JS, "0644"),
             new HostFile("docker-compose.yml", Layout.CONFIG_DIR + "/docker-compose.yml", "0644"),
             new HostFile("db-setup.sql", Layout.CONFIG_DIR + "/db-setup.sql", "0644"),
             new HostFile("orthweb-bootstrap.sh", "/usr/local/sbin/orthweb-bootstrap", "0700"),
@@ -134,6 +138,14 @@ public final class Render {
         if (in.containerLogGroup() != null) {
             check("containerLogGroup", in.containerLogGroup(), LOG_GROUP);
         }
+        check("pkiSecretArn", in.pkiSecretArn(), ARN);
+        for (PeerGrant peer : in.dicomPeers()) {
+            // the config layer validated them; here again because they land in njs, JSON and logs
+            check("dicomPeers name", peer.name(), NAME);
+            DicomPeers.aeTitleProblem(peer.aeTitle()).ifPresent(p -> {
+                throw new IllegalArgumentException("dicomPeers aeTitle " + p);
+            });
+        }
     }
 
     private static void check(String name, String value, Pattern shape) {
@@ -156,6 +168,9 @@ public final class Render {
         scope.put("bucketName", in.bucketName());
         scope.put("containerLogGroup", in.containerLogGroup() == null ? "" : in.containerLogGroup());
         scope.put("images", AppImages.resolve(in.imageOverrides()));
+        scope.put("pkiSecretArn", in.pkiSecretArn());
+        scope.put("dicomPeersJson", DicomAccess.njsTable(in.dicomPeers()));
+        scope.put("dicomModalitiesJson", DicomAccess.orthancModalities(in.dicomPeers()));
 
         Map<String, Object> l = new LinkedHashMap<>();
         l.put("httpsListen", layout.httpsListen());
@@ -168,6 +183,9 @@ public final class Render {
         l.put("authHost", layout.authHost());
         l.put("authPort", layout.authPort());
         l.put("nginxTlsDir", layout.nginxTlsDir());
+        l.put("nginxDicomPeersJs", Layout.NGINX_NJS_DIR + "/" + Layout.DICOM_PEERS_JS);
+        l.put("dicomPeersJs", Layout.DICOM_PEERS_JS);
+        l.put("orthancAet", Layout.ORTHANC_AET);
         l.put("httpsPort", Layout.HTTPS_PORT);
         l.put("dicomTlsPort", Layout.DICOM_TLS_PORT);
         l.put("configDir", Layout.CONFIG_DIR);

@@ -1,5 +1,8 @@
 package org.orthweb.cloudinit;
 
+import org.orthweb.pki.PeerGrant;
+
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -20,6 +23,9 @@ import java.util.Objects;
  * @param containerLogGroup CloudWatch log group for Docker's awslogs driver, or null when disabled
  * @param imageOverrides    image name to tag, or to whole pinned image reference, from stack config
  *                          (may be empty; see {@link AppImages#resolve})
+ * @param pkiSecretArn      Secrets Manager ARN of the site's TLS material {caCert, serverCert, serverKey}
+ * @param dicomPeers        the DICOM peers nginx and Orthanc admit (names, AE titles, certificate
+ *                          serials: public facts; the peers' keys never reach the host)
  */
 public record UserDataInputs(
         String stack,
@@ -32,7 +38,9 @@ public record UserDataInputs(
         String appSecretArn,
         String bucketName,
         String containerLogGroup,
-        Map<String, String> imageOverrides) {
+        Map<String, String> imageOverrides,
+        String pkiSecretArn,
+        List<PeerGrant> dicomPeers) {
 
     public UserDataInputs {
         Objects.requireNonNull(stack, "stack");
@@ -43,5 +51,7 @@ public record UserDataInputs(
         Objects.requireNonNull(appSecretArn, "appSecretArn");
         Objects.requireNonNull(bucketName, "bucketName");
         imageOverrides = imageOverrides == null ? Map.of() : Map.copyOf(imageOverrides);
+        Objects.requireNonNull(pkiSecretArn, "pkiSecretArn");
+        dicomPeers = List.copyOf(dicomPeers);
     }
 }

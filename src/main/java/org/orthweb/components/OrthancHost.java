@@ -102,8 +102,9 @@ public final class OrthancHost extends ComponentResource {
         new RolePolicy(name + "-access", RolePolicyArgs.builder()
                 .role(role.id())
                 .policy(Output.tuple(args.bucketArn(), args.dbSecretArn(), args.appSecretArn(), args.kmsKeyArn(),
-                                dbUserArns, logGroupArn == null ? Output.<String>ofNullable(null) : logGroupArn)
-                        .applyValue(t -> hostPolicy(new HostPolicyScope(t.t1, t.t2, t.t3, t.t4, t.t5, t.t6))))
+                                dbUserArns, logGroupArn == null ? Output.<String>ofNullable(null) : logGroupArn,
+                                args.pkiSecretArn())
+                        .applyValue(t -> hostPolicy(new HostPolicyScope(t.t1, t.t2, t.t3, t.t7, t.t4, t.t5, t.t6))))
                 .build(), CustomResourceOptions.builder().parent(role).build());
         var profile = new InstanceProfile(name + "-profile", InstanceProfileArgs.builder()
                 .name(naming.name("host-profile"))
@@ -126,11 +127,13 @@ public final class OrthancHost extends ComponentResource {
 
         // never a secret: the parser refuses a secret site name, so user data stays plain
         Output<String> siteName = cfg.site().name().map(Output::of).orElse(Output.ofNullable(null));
+        // the peers' grants are public facts (names, AE titles, serials): adding or removing a peer
+        // changes the user data, so `pulumi up` replaces the hosts with the new allow-list
         Output<String> userData = Output.tuple(args.dbAddress(), args.dbPort(), args.dbSecretArn(), args.appSecretArn(),
-                        args.bucketName(), logGroupName, siteName)
+                        args.bucketName(), logGroupName, siteName, Output.tuple(args.pkiSecretArn(), args.dicomPeers()))
                 .applyValue(t -> CloudInit.encode(CloudInit.userData(new UserDataInputs(
                         cfg.stack(), cfg.environment().code(), args.aws().region(), t.t7, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6,
-                        cfg.images()))));
+                        cfg.images(), t.t8.t1, t.t8.t2))));
 
         var template = new LaunchTemplate(name + "-template", LaunchTemplateArgs.builder()
                 .namePrefix(naming.name("host-"))
@@ -195,19 +198,20 @@ public final class OrthancHost extends ComponentResource {
     }
 
     /** What the host role may touch, by ARN. */
-    record HostPolicyScope(String bucketArn, String dbSecretArn, String appSecretArn, String kmsKeyArn,
-                           List<String> dbUserArns, String logGroupArn) {
+    record HostPolicyScope(String bucketArn, String dbSecretArn, String appSecretArn, String pkiSecretArn,
+                           String kmsKeyArn, List<String> dbUserArns, String logGroupArn) {
     }
 
     /**
-     * Least privilege for the host: read its two secrets, connect to the DB as IAM users, objects
+     * Least privilege for the host: read its three secrets (not the DICOM peers' keys), connect to the DB as IAM users, objects
      * of the data bucket (not s3:* as the reference), the stack key for SSE-KMS and secrets, and
      * write its container log group. No wildcard actions, no wildcard resources.
      */
     static String hostPolicy(HostPolicyScope scope) {
         List<Map<String, Object>> statements = new ArrayList<>();
         statements.add(statement("ReadStackSecrets", "Allow", List.of("secretsmanager:GetSecretValue",
-                "secretsmanager:DescribeSecret"), Map.of("Resource", List.of(scope.dbSecretArn(), scope.appSecretArn()))));
+                "secretsmanager:DescribeSecret"), Map.of("Resource", List.of(scope.dbSecretArn(), scope.appSecretArn(),
+                scope.pkiSecretArn()))));
         statements.add(statement("ConnectToDatabaseWithIam", "Allow", "rds-db:connect",
                 Map.of("Resource", scope.dbUserArns())));
         statements.add(statement("ListDataBucket", "Allow", List.of("s3:ListBucket", "s3:GetBucketLocation"),

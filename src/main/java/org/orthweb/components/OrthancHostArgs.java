@@ -3,6 +3,7 @@ package org.orthweb.components;
 import com.pulumi.core.Output;
 import org.orthweb.config.StackConfig;
 import org.orthweb.naming.Naming;
+import org.orthweb.pki.PeerGrant;
 
 import java.util.List;
 
@@ -20,6 +21,8 @@ import java.util.List;
  * @param dbResourceId     database resource id (rds-db:connect scope)
  * @param dbSecretArn      master credential secret
  * @param appSecretArn     application secrets
+ * @param pkiSecretArn     the site's CA certificate, server certificate and key ({@link SitePki})
+ * @param dicomPeers       the DICOM peers the hosts admit (from {@link SitePki#grants})
  */
 public record OrthancHostArgs(
         Naming naming,
@@ -34,7 +37,9 @@ public record OrthancHostArgs(
         Output<Integer> dbPort,
         Output<String> dbResourceId,
         Output<String> dbSecretArn,
-        Output<String> appSecretArn) {
+        Output<String> appSecretArn,
+        Output<String> pkiSecretArn,
+        Output<List<PeerGrant>> dicomPeers) {
 
     public OrthancHostArgs {
         publicSubnetIds = List.copyOf(publicSubnetIds);

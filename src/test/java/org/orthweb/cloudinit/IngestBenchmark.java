@@ -47,7 +47,7 @@ class IngestBenchmark {
         try (ConformanceEnv env = new ConformanceEnv()) {
             env.startPostgres();
             env.writeSecrets();
-            env.bootstrap("secrets", "certs", "db", "configure").expectSuccess("bootstrap");
+            env.bootstrap("secrets", "db", "configure").expectSuccess("bootstrap");
             String nodelay = new YAMLMapper().readTree(env.files.get(Layout.CONFIG_DIR + "/docker-compose.yml"))
                     .at("/services/orthanc/environment/TCP_NODELAY").asText();
 
@@ -142,10 +142,13 @@ class IngestBenchmark {
     static void send(ConformanceEnv env, int port, boolean tls, Map<String, String> clientEnv, List<String> files) {
         List<String> cmd = new ArrayList<>(List.of("storescu"));
         if (tls) {
-            cmd.addAll(List.of("+tls", env.tlsDir.resolve("client.key").toString(), env.tlsDir.resolve("client.crt").toString(),
+            TestPki.Issued peer = env.peers.get("modality-1");
+            cmd.addAll(List.of("+tls", peer.key().toString(), peer.cert().toString(),
                     "+cf", env.tlsDir.resolve("ca.crt").toString()));
         }
-        cmd.addAll(List.of("-aec", "ORTHANC", "127.0.0.1", Integer.toString(port)));
+        // the declared peer's calling AE title: Orthanc accepts stores only from declared peers
+        cmd.addAll(List.of("-aet", env.declared.get("modality-1").effectiveAeTitle(), "-aec", "ORTHANC", "127.0.0.1",
+                Integer.toString(port)));
         cmd.addAll(files);
         Tools.run(env.root, clientEnv, 900, cmd.toArray(String[]::new)).expectSuccess("storescu");
     }
