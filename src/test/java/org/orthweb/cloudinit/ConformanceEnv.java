@@ -46,6 +46,8 @@ final class ConformanceEnv implements AutoCloseable {
             "PostgreSQL", "libOrthancPostgreSQLIndex.so",
             "DicomWeb", "libOrthancDicomWeb.so");
     static final String SITE = "localhost";
+    /** Object-valued options of Orthanc itself (not of a plugin): kept whatever plugins Debian ships. */
+    static final java.util.Set<String> ORTHANC_CORE_SECTIONS = java.util.Set.of("DicomModalities");
 
     final Path root;
     final Layout layout;
@@ -296,7 +298,7 @@ final class ConformanceEnv implements AutoCloseable {
                 List<String> removed = new ArrayList<>();
                 part.fieldNames().forEachRemaining(section -> {
                     if (Character.isUpperCase(section.charAt(0)) && part.get(section).isObject()
-                            && !DEBIAN_PLUGIN_FILES.containsKey(section)) {
+                            && !DEBIAN_PLUGIN_FILES.containsKey(section) && !ORTHANC_CORE_SECTIONS.contains(section)) {
                         removed.add(section);
                     }
                 });
