@@ -23,8 +23,8 @@ public final class DicomPeers {
     /**
      * Every problem of {@code peers}, each naming the setting, the peer and what is allowed; empty
      * when the list is valid. Names must be DNS-label-like and unique; AE titles (declared or
-     * derived from the name) must be valid DICOM AE values and unique, compared as DICOM does
-     * (leading and trailing spaces are not significant, so they are refused outright).
+     * derived from the name) must be valid DICOM AE values and unique ignoring case (as Orthanc
+     * compares them); leading and trailing spaces are not significant in DICOM, so they are refused.
      */
     public static List<String> problems(List<DicomPeer> peers) {
         List<String> problems = new ArrayList<>();
@@ -48,7 +48,8 @@ public final class DicomPeers {
             peer.aeTitle().ifPresent(ae -> aeTitleProblem(ae).ifPresent(p -> problems.add(where + ".aeTitle " + p)));
             String ae = peer.effectiveAeTitle();
             if (aeTitleProblem(ae).isEmpty()) {
-                String other = aeTitles.putIfAbsent(ae, peer.name());
+                // Orthanc compares AE titles ignoring case unless StrictAetComparison: so do we
+                String other = aeTitles.putIfAbsent(ae.toUpperCase(java.util.Locale.ROOT), peer.name());
                 if (other != null) {
                     problems.add(where + ": AE title '" + ae + "' is also the AE title of peer '" + other + "'"
                             + (peer.aeTitle().isEmpty() ? " (derived from the name; declare aeTitle)" : "")
