@@ -407,4 +407,23 @@ class OrthancStackConformanceTest {
                 Integer.toString(port), kept.getKey().toString())).expectSuccess("the remaining peer still stores");
         assertThat(stored(kept.getValue())).isTrue();
     }
+
+    @Test
+    @Order(26)
+    void theCommandLinesOfTheDicomClientKitWorkAsWritten() throws Exception {
+        TestPki.Issued ct = env.peers.get("ct-scanner-1");
+        var kit = new org.orthweb.cli.DicomClientKit("ct-scanner-1", "CT1", Files.readString(ct.cert()),
+                Files.readString(ct.key()), Files.readString(env.siteCa.cert()), "ORTHANC",
+                List.of("127.0.0.1:" + dicomPort()));
+        Path dir = env.root.resolve("kit");
+        kit.writeTo(dir);
+        String text = Files.readString(dir.resolve("ct-scanner-1.txt"));
+        String echo = text.lines().filter(l -> l.trim().startsWith("echoscu ")).findFirst().orElseThrow().trim();
+        String store = text.lines().filter(l -> l.trim().startsWith("storescu ")).findFirst().orElseThrow().trim();
+        Tools.run(dir, Map.of(), 60, "bash", "-c", echo).expectSuccess("the kit's echoscu line");
+        var instance = freshInstance("kit-store");
+        Tools.run(dir, Map.of(), 60, "bash", "-c", store.replace("FILE.dcm...", instance.getKey().toString()))
+                .expectSuccess("the kit's storescu line");
+        assertThat(stored(instance.getValue())).isTrue();
+    }
 }
