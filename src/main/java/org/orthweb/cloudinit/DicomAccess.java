@@ -2,7 +2,6 @@ package org.orthweb.cloudinit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.orthweb.pki.PeerGrant;
 
 import java.util.LinkedHashMap;
@@ -18,7 +17,8 @@ final class DicomAccess {
 
     /** Port Orthanc would call a peer back on; never used (peers sit behind nginx, Orthanc never initiates). */
     static final int UNUSED_PEER_PORT = 104;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    // compact: every byte counts against the 16 KB of user data
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private DicomAccess() {
     }

@@ -220,9 +220,9 @@ public final class PlanMocks implements Mocks {
         return out.substring(0, length);
     }
 
-    /** A visibly fake PEM block: the offline plan generates no key or certificate. */
+    /** A visibly fake PEM block on one line (the plan prints one line per resource): nothing is generated offline. */
     private static String pem(String type, String name) {
-        return "-----BEGIN " + type + "-----\n(offline plan placeholder for " + name + ")\n-----END " + type + "-----\n";
+        return "-----BEGIN " + type + "----- (offline plan placeholder for " + name + ") -----END " + type + "-----";
     }
 
     private static String uuid(String seed) {
