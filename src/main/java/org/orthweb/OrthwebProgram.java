@@ -124,7 +124,7 @@ public final class OrthwebProgram {
         var host = new OrthancHost("host", new OrthancHostArgs(naming, aws, cfg, vpc.publicSubnetIds,
                 firewall.securityGroupId, key.keyArn, storage.bucketName, storage.bucketArn, database.address,
                 database.port, database.resourceId, database.masterSecretArn, secrets.secretArn, pki.serverSecretArn,
-                pki.grants), components, invoke);
+                pki.serverSecretVersionId), components, invoke);
 
         exportOutputs(ctx, cfg, host, database, storage, key, secrets);
         exportDicomOutputs(ctx, pki);

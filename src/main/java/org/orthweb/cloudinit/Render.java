@@ -10,9 +10,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.orthweb.pki.DicomPeers;
-import org.orthweb.pki.PeerGrant;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,13 +136,7 @@ public final class Render {
             check("containerLogGroup", in.containerLogGroup(), LOG_GROUP);
         }
         check("pkiSecretArn", in.pkiSecretArn(), ARN);
-        for (PeerGrant peer : in.dicomPeers()) {
-            // the config layer validated them; here again because they land in njs, JSON and logs
-            check("dicomPeers name", peer.name(), NAME);
-            DicomPeers.aeTitleProblem(peer.aeTitle()).ifPresent(p -> {
-                throw new IllegalArgumentException("dicomPeers aeTitle " + p);
-            });
-        }
+        check("pkiSecretVersionId", in.pkiSecretVersionId(), NAME);
     }
 
     private static void check(String name, String value, Pattern shape) {
@@ -169,8 +160,7 @@ public final class Render {
         scope.put("containerLogGroup", in.containerLogGroup() == null ? "" : in.containerLogGroup());
         scope.put("images", AppImages.resolve(in.imageOverrides()));
         scope.put("pkiSecretArn", in.pkiSecretArn());
-        scope.put("dicomPeersJson", DicomAccess.njsTable(in.dicomPeers()));
-        scope.put("dicomModalitiesJson", DicomAccess.orthancModalities(in.dicomPeers()));
+        scope.put("pkiSecretVersionId", in.pkiSecretVersionId());
 
         Map<String, Object> l = new LinkedHashMap<>();
         l.put("httpsListen", layout.httpsListen());
@@ -183,8 +173,10 @@ public final class Render {
         l.put("authHost", layout.authHost());
         l.put("authPort", layout.authPort());
         l.put("nginxTlsDir", layout.nginxTlsDir());
-        l.put("nginxDicomPeersJs", Layout.NGINX_NJS_DIR + "/" + Layout.DICOM_PEERS_JS);
+        l.put("nginxNjsDir", Layout.NGINX_NJS_DIR);
         l.put("dicomPeersJs", Layout.DICOM_PEERS_JS);
+        l.put("dicomPeersJson", Layout.DICOM_PEERS_JSON);
+        l.put("orthancDicomJson", Layout.ORTHANC_DICOM_JSON);
         l.put("orthancAet", Layout.ORTHANC_AET);
         l.put("httpsPort", Layout.HTTPS_PORT);
         l.put("dicomTlsPort", Layout.DICOM_TLS_PORT);

@@ -1,8 +1,5 @@
 package org.orthweb.cloudinit;
 
-import org.orthweb.pki.PeerGrant;
-
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -23,9 +20,10 @@ import java.util.Objects;
  * @param containerLogGroup CloudWatch log group for Docker's awslogs driver, or null when disabled
  * @param imageOverrides    image name to tag, or to whole pinned image reference, from stack config
  *                          (may be empty; see {@link AppImages#resolve})
- * @param pkiSecretArn      Secrets Manager ARN of the site's TLS material {caCert, serverCert, serverKey}
- * @param dicomPeers        the DICOM peers nginx and Orthanc admit (names, AE titles, certificate
- *                          serials: public facts; the peers' keys never reach the host)
+ * @param pkiSecretArn      Secrets Manager ARN of the site's TLS material and DICOM peer allow-list
+ *                          ({@link org.orthweb.pki.DicomAccess#hostSecret})
+ * @param pkiSecretVersionId the version of that secret this host must read (a new one, for a new
+ *                          peer list or server certificate, makes new user data: hosts are replaced)
  */
 public record UserDataInputs(
         String stack,
@@ -40,7 +38,7 @@ public record UserDataInputs(
         String containerLogGroup,
         Map<String, String> imageOverrides,
         String pkiSecretArn,
-        List<PeerGrant> dicomPeers) {
+        String pkiSecretVersionId) {
 
     public UserDataInputs {
         Objects.requireNonNull(stack, "stack");
@@ -52,6 +50,6 @@ public record UserDataInputs(
         Objects.requireNonNull(bucketName, "bucketName");
         imageOverrides = imageOverrides == null ? Map.of() : Map.copyOf(imageOverrides);
         Objects.requireNonNull(pkiSecretArn, "pkiSecretArn");
-        dicomPeers = List.copyOf(dicomPeers);
+        Objects.requireNonNull(pkiSecretVersionId, "pkiSecretVersionId");
     }
 }

@@ -127,10 +127,10 @@ public final class OrthancHost extends ComponentResource {
 
         // never a secret: the parser refuses a secret site name, so user data stays plain
         Output<String> siteName = cfg.site().name().map(Output::of).orElse(Output.ofNullable(null));
-        // the peers' grants are public facts (names, AE titles, serials): adding or removing a peer
-        // changes the user data, so `pulumi up` replaces the hosts with the new allow-list
+        // the site TLS secret's version: a peer added or removed, or a re-issued server certificate,
+        // is a new version, hence new user data, so `pulumi up` replaces the hosts with it
         Output<String> userData = Output.tuple(args.dbAddress(), args.dbPort(), args.dbSecretArn(), args.appSecretArn(),
-                        args.bucketName(), logGroupName, siteName, Output.tuple(args.pkiSecretArn(), args.dicomPeers()))
+                        args.bucketName(), logGroupName, siteName, Output.tuple(args.pkiSecretArn(), args.pkiSecretVersionId()))
                 .applyValue(t -> CloudInit.encode(CloudInit.userData(new UserDataInputs(
                         cfg.stack(), cfg.environment().code(), args.aws().region(), t.t7, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6,
                         cfg.images(), t.t8.t1, t.t8.t2))));

@@ -3,7 +3,6 @@ package org.orthweb.components;
 import com.pulumi.core.Output;
 import org.orthweb.config.StackConfig;
 import org.orthweb.naming.Naming;
-import org.orthweb.pki.PeerGrant;
 
 import java.util.List;
 
@@ -22,7 +21,7 @@ import java.util.List;
  * @param dbSecretArn      master credential secret
  * @param appSecretArn     application secrets
  * @param pkiSecretArn     the site's CA certificate, server certificate and key ({@link SitePki})
- * @param dicomPeers       the DICOM peers the hosts admit (from {@link SitePki#grants})
+ * @param pkiSecretVersionId the version of that secret the hosts read ({@link SitePki#serverSecretVersionId})
  */
 public record OrthancHostArgs(
         Naming naming,
@@ -39,7 +38,7 @@ public record OrthancHostArgs(
         Output<String> dbSecretArn,
         Output<String> appSecretArn,
         Output<String> pkiSecretArn,
-        Output<List<PeerGrant>> dicomPeers) {
+        Output<String> pkiSecretVersionId) {
 
     public OrthancHostArgs {
         publicSubnetIds = List.copyOf(publicSubnetIds);

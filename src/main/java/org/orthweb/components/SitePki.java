@@ -18,6 +18,7 @@ import com.pulumi.tls.PrivateKeyArgs;
 import com.pulumi.tls.SelfSignedCert;
 import com.pulumi.tls.SelfSignedCertArgs;
 import org.orthweb.naming.Policies;
+import org.orthweb.pki.DicomAccess;
 import org.orthweb.pki.DicomPeer;
 import org.orthweb.pki.PeerGrant;
 import org.orthweb.pki.Validity;
@@ -55,8 +56,17 @@ public final class SitePki extends ComponentResource {
 
     /** The site CA certificate (public): peers trust the server with it. */
     public final Output<String> caCertPem;
-    /** Secret {@code {caCert, serverCert, serverKey}} (PEM) the hosts read at boot. */
+    /**
+     * Secret the hosts read at boot ({@link DicomAccess#hostSecret}): CA certificate, server
+     * certificate and key (PEM), and the peers nginx and Orthanc admit.
+     */
     public final Output<String> serverSecretArn;
+    /**
+     * The version of that secret the hosts must read. It changes with every peer added or removed
+     * and every re-issued server certificate; the hosts' user data names it, so `pulumi up`
+     * replaces them and a host never reads a version older than the deployment that made it.
+     */
+    public final Output<String> serverSecretVersionId;
     /** Secret of every peer's {@code {aeTitle, certificate, privateKey}} by name; not for hosts. */
     public final Output<String> peerSecretArn;
     /** What the hosts enforce per peer (name, AE title, certificate serial); public. */
@@ -123,20 +133,17 @@ public final class SitePki extends ComponentResource {
             return byName;
         }).asSecret();
 
-        this.serverSecretArn = secret(name + "-server-secret", args, "tls-server",
-                "The site's CA certificate, server certificate and server key (PEM), read by the hosts at boot",
-                Output.tuple(ca.certPem(), server.certPem(), serverKey.privateKeyPem()).applyValue(t -> {
-                    Map<String, String> doc = new LinkedHashMap<>();
-                    doc.put("caCert", t.t1);
-                    doc.put("serverCert", t.t2);
-                    doc.put("serverKey", t.t3);
-                    return Policies.toJson(doc);
-                }));
+        var serverSecret = secret(name + "-server-secret", args, "tls-server",
+                "The site's CA certificate, server certificate and key (PEM) and DICOM peer allow-list, read by the hosts",
+                Output.tuple(ca.certPem(), server.certPem(), serverKey.privateKeyPem(), this.grants).applyValue(t ->
+                        Policies.toJson(DicomAccess.hostSecret(t.t1, t.t2, t.t3, t.t4))));
+        this.serverSecretArn = serverSecret.t1;
+        this.serverSecretVersionId = serverSecret.t2;
         this.peerSecretArn = secret(name + "-peers-secret", args, "dicom-peers",
                 "Keys and certificates of the DICOM peers (PEM), for handing to each peer; hosts cannot read it",
-                peerMaterial.applyValue(Policies::toJson));
+                peerMaterial.applyValue(Policies::toJson)).t1;
         registerOutputs(Map.of("caCertPem", caCertPem, "serverSecretArn", serverSecretArn,
-                "peerSecretArn", peerSecretArn));
+                "serverSecretVersionId", serverSecretVersionId, "peerSecretArn", peerSecretArn));
     }
 
     private static PrivateKey key(String name, CustomResourceOptions options) {
@@ -156,8 +163,10 @@ public final class SitePki extends ComponentResource {
                 .build(), options);
     }
 
-    private Output<String> secret(String name, SitePkiArgs args, String purpose, String description,
-                                  Output<String> value) {
+    /** A secret under the stack's key and its one version: (ARN, version id). */
+    private com.pulumi.core.Tuples.Tuple2<Output<String>, Output<String>> secret(String name, SitePkiArgs args,
+                                                                                  String purpose, String description,
+                                                                                  Output<String> value) {
         var secret = new Secret(name, SecretArgs.builder()
                 .name(args.naming().prefix().applyValue(p -> p + "/orthweb/" + purpose))
                 .description(description)
@@ -165,11 +174,11 @@ public final class SitePki extends ComponentResource {
                 .recoveryWindowInDays(args.recoveryWindowDays())
                 .tags(args.naming().tags(purpose))
                 .build(), CustomResourceOptions.builder().parent(this).protect(args.protect()).build());
-        new SecretVersion(name + "-value", SecretVersionArgs.builder()
+        var version = new SecretVersion(name + "-value", SecretVersionArgs.builder()
                 .secretId(secret.id())
                 .secretString(value.asSecret())
                 .build(), CustomResourceOptions.builder().parent(secret).build());
-        return secret.arn();
+        return com.pulumi.core.Tuples.of(secret.arn(), version.versionId());
     }
 
     /**

@@ -124,6 +124,12 @@ public final class PlanMocks implements Mocks {
                 // the provider's id is the certificate's random 128-bit serial, in decimal
                 return new java.math.BigInteger(hex(name, 32), 16).toString();
             }
+            case "aws:secretsmanager/secretVersion:SecretVersion" -> {
+                String versionId = uuid(name + "-version");
+                state.put("versionId", versionId);
+                state.put("arn", String.valueOf(in.get("secretId")));
+                return in.get("secretId") + "|" + versionId;
+            }
             case "aws:kms/key:Key" -> {
                 String keyId = uuid(name);
                 state.put("keyId", keyId);

@@ -145,7 +145,7 @@ class BootstrapAwsStepsTest {
             Files.setPosixFilePermissions(sleep, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             Tools.Result r = env.bootstrap("secrets");
             assertThat(r.exit()).isNotZero();
-            assertThat(r.out()).contains("site TLS material not readable yet (attempt 30)")
+            assertThat(r.out()).contains("site TLS material not readable yet (attempt 30 of 30)")
                     .contains("no site TLS material in " + env.inputs.pkiSecretArn());
         }
     }

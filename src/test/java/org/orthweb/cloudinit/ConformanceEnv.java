@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.orthweb.pki.DicomAccess;
 import org.orthweb.pki.DicomPeer;
 import org.orthweb.pki.PeerGrant;
 
@@ -67,6 +68,8 @@ final class ConformanceEnv implements AutoCloseable {
     final TestPki.Issued retiredPeer;
     /** Another stack's CA and a client certificate from it with a declared peer's name and serial. */
     final TestPki.Issued foreignPeer;
+    /** What SitePki would grant the declared peers (the allow-list in the site TLS secret). */
+    final List<PeerGrant> grants = new ArrayList<>();
     final Map<String, String> bootstrapEnv = new HashMap<>();
     final int pgPort;
     final String pgPassword = randomAlnum(32);
@@ -98,13 +101,13 @@ final class ConformanceEnv implements AutoCloseable {
             retiredPeer = pki.peer("retired-1", siteCa, new BigInteger("7C0FFEE0000000000000000000000001", 16));
             TestPki.Issued foreignCa = pki.ca("foreign-ca", "Orthweb other-stack site CA", new BigInteger("4A11CE", 16));
             foreignPeer = pki.peer("foreign-modality-1", foreignCa, peers.get("modality-1").serial());
-            List<PeerGrant> grants = new ArrayList<>();
             declared.forEach((name, peer) -> grants.add(PeerGrant.of(peer, peers.get(name).decimalSerial())));
             inputs = new UserDataInputs("conformance", "tst", "us-east-1", SITE, "127.0.0.1", pgPort,
                     "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
                     "arn:aws:secretsmanager:us-east-1:123456789012:secret:app",
                     "conformance-bucket", null, Map.of(),
-                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:conformance/orthweb/tls-server", grants);
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:conformance/orthweb/tls-server",
+                    "6a1e0c9d-2b3f-4c5d-8e7f-90a1b2c3d4e5");
             files = Render.files(inputs, layout);
             configDir = root.resolve("etc-orthweb");
             secretsDir = configDir.resolve("secrets");
@@ -116,7 +119,9 @@ final class ConformanceEnv implements AutoCloseable {
                 if (f.getKey().startsWith(Layout.CONFIG_DIR + "/")) {
                     Path target = configDir.resolve(f.getKey().substring(Layout.CONFIG_DIR.length() + 1));
                     Files.createDirectories(target.getParent());
-                    Files.writeString(target, f.getValue());
+                    // the peer check reads its allow-list from nginx's directory: here, from the test's
+                    Files.writeString(target, f.getKey().endsWith("/" + Layout.DICOM_PEERS_JS)
+                            ? f.getValue().replace(Layout.NGINX_NJS_DIR + "/", configDir + "/") : f.getValue());
                 }
             }
             Files.writeString(bootstrapScript(), files.get("/usr/local/sbin/orthweb-bootstrap"));
@@ -166,13 +171,14 @@ final class ConformanceEnv implements AutoCloseable {
         return values;
     }
 
-    /** The site TLS secret as SitePki writes it: {caCert, serverCert, serverKey} in PEM. */
+    /** The site TLS secret as SitePki writes it ({@link DicomAccess#hostSecret}), for the declared peers. */
     String pkiSecretJson() throws IOException {
-        ObjectNode pki = new ObjectMapper().createObjectNode();
-        pki.put("caCert", Files.readString(siteCa.cert()));
-        pki.put("serverCert", Files.readString(serverCert.cert()));
-        pki.put("serverKey", Files.readString(serverCert.key()));
-        return pki.toString();
+        return pkiSecretJson(grants);
+    }
+
+    String pkiSecretJson(List<PeerGrant> peers) throws IOException {
+        return new ObjectMapper().writeValueAsString(DicomAccess.hostSecret(Files.readString(siteCa.cert()),
+                Files.readString(serverCert.cert()), Files.readString(serverCert.key()), peers));
     }
 
     void serveSecrets(String appJson, String masterJson) throws IOException {
@@ -190,11 +196,14 @@ final class ConformanceEnv implements AutoCloseable {
                 "#!/bin/bash",
                 "# test stand-in for: aws secretsmanager get-secret-value --secret-id ARN --query SecretString --output text",
                 "[[ $1 == secretsmanager && $2 == get-secret-value && $* == *'--query SecretString --output text'* ]] || exit 252",
-                "while [[ $# -gt 0 ]]; do [[ $1 == --secret-id ]] && id=$2; shift; done",
+                "while [[ $# -gt 0 ]]; do [[ $1 == --secret-id ]] && id=$2; [[ $1 == --version-id ]] && ver=$2; shift; done",
                 "case $id in",
                 "  " + inputs.appSecretArn() + ") cat '" + fake.resolve("app.json") + "' ;;",
                 "  " + inputs.dbSecretArn() + ") cat '" + fake.resolve("db.json") + "' ;;",
-                "  " + inputs.pkiSecretArn() + ") cat '" + fake.resolve("pki.json") + "' ;;",
+                "  # the site TLS secret only at the version the user data names",
+                "  " + inputs.pkiSecretArn() + ") [[ ${ver:-} == " + inputs.pkiSecretVersionId() + " ]] || "
+                        + "{ echo \"ResourceNotFoundException: version ${ver:-AWSCURRENT}\" >&2; exit 254; }; cat '"
+                        + fake.resolve("pki.json") + "' ;;",
                 "  *) echo \"ResourceNotFoundException: $id\" >&2; exit 254 ;;",
                 "esac", ""));
         Files.setPosixFilePermissions(aws, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -293,6 +302,8 @@ final class ConformanceEnv implements AutoCloseable {
         ObjectNode test = json.createObjectNode();
         if (shipped) {
             ObjectNode orthanc = (ObjectNode) json.readTree(files.get(Layout.CONFIG_DIR + "/orthanc.json"));
+            // the DICOM peers, as the bootstrap wrote them (the image merges every /etc/orthanc/*.json)
+            Files.copy(configDir.resolve(Layout.ORTHANC_DICOM_JSON), dir.resolve(Layout.ORTHANC_DICOM_JSON));
             ObjectNode secrets = (ObjectNode) json.readTree(secretsDir.resolve("orthanc-secrets.json").toFile());
             for (ObjectNode part : List.of(orthanc, secrets)) {
                 List<String> removed = new ArrayList<>();

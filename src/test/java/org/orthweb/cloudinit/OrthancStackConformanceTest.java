@@ -372,26 +372,23 @@ class OrthancStackConformanceTest {
     @Test
     @Order(25)
     void removingAPeerFromTheListStopsItAndTheOthersKeepWorking() throws Exception {
-        // what `pulumi up` does after the peer leaves orthweb:dicom.clients: new user data, a
-        // freshly rendered nginx; here beside the running one, on ports of its own
-        UserDataInputs in = env.inputs;
-        List<org.orthweb.pki.PeerGrant> remaining = in.dicomPeers().stream()
+        // what `pulumi up` does after the peer leaves orthweb:dicom.clients: a new version of the
+        // site TLS secret without it, new user data naming that version, a new host whose
+        // bootstrap writes the new allow-list and whose nginx starts with it. Here: the same
+        // bootstrap step on this host's files, and a second nginx (ports of its own) started after it.
+        List<org.orthweb.pki.PeerGrant> remaining = env.grants.stream()
                 .filter(p -> !p.name().equals("ct-scanner-1")).toList();
-        UserDataInputs without = new UserDataInputs(in.stack(), in.environment(), in.region(), in.siteName(), in.dbHost(),
-                in.dbPort(), in.dbSecretArn(), in.appSecretArn(), in.bucketName(), in.containerLogGroup(),
-                in.imageOverrides(), in.pkiSecretArn(), remaining);
+        env.serveSecrets(Files.readString(env.root.resolve("fake-aws/app.json")),
+                Files.readString(env.root.resolve("fake-aws/db.json")), env.pkiSecretJson(remaining));
+        env.bootstrap("secrets").expectSuccess("bootstrap secrets with the new allow-list");
+        assertThat(Files.readString(env.configDir.resolve(Layout.DICOM_PEERS_JSON))).doesNotContain("ct-scanner-1")
+                .contains("modality-1");
+        assertThat(Files.readString(env.configDir.resolve(Layout.ORTHANC_DICOM_JSON))).doesNotContain("CT1");
         Layout l = env.layout;
         Layout after = new Layout("127.0.0.1:" + Tools.freePort(), "127.0.0.1:" + Tools.freePort(), l.orthancHost(),
                 l.orthancHttpPort(), l.orthancDicomPort(), l.keycloakHost(), l.keycloakPort(), l.authHost(), l.authPort(),
                 l.nginxTlsDir());
-        Map<String, String> rendered = Render.files(without, after);
-        // the peer check is a file of its own: write the new one beside the old one
-        Path js = env.configDir.resolve("after-removal").resolve(Layout.DICOM_PEERS_JS);
-        Files.createDirectories(js.getParent());
-        Files.writeString(js, rendered.get(Layout.CONFIG_DIR + "/" + Layout.DICOM_PEERS_JS));
-        String conf = rendered.get(Layout.CONFIG_DIR + "/nginx.conf")
-                .replace(Layout.NGINX_NJS_DIR + "/" + Layout.DICOM_PEERS_JS, js.toString());
-        Process nginx = env.startNginx("nginx-after-removal", conf);
+        Process nginx = env.startNginx("nginx-after-removal", Render.files(env.inputs, after).get(Layout.CONFIG_DIR + "/nginx.conf"));
         int port = ConformanceEnv.port(after.dicomListen());
         env.awaitPort(port, nginx, "nginx-after-removal");
 
@@ -409,15 +406,38 @@ class OrthancStackConformanceTest {
     }
 
     @Test
+    @Order(27)
+    void aHostReadsOnlyTheSecretVersionItsUserDataNames() throws Exception {
+        String stackEnv = Files.readString(env.configDir.resolve("stack.env"));
+        assertThat(stackEnv).contains("PKI_VERSION_ID=" + env.inputs.pkiSecretVersionId() + "\n");
+        // another version (an older deployment's) is not what this host was made for: no fallback
+        Path changed = env.root.resolve("stack-env-other-version");
+        Files.writeString(changed, stackEnv.replace(env.inputs.pkiSecretVersionId(), "0ther-version"));
+        Path original = env.root.resolve("stack-env-original");
+        Files.copy(env.configDir.resolve("stack.env"), original);
+        try {
+            Files.copy(changed, env.configDir.resolve("stack.env"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            env.bootstrapEnv.put("ORTHWEB_PKI_ATTEMPTS", "1");
+            Tools.Result r = env.bootstrap("secrets");
+            assertThat(r.exit()).isNotZero();
+            assertThat(r.out()).contains("no site TLS material in " + env.inputs.pkiSecretArn());
+        } finally {
+            env.bootstrapEnv.remove("ORTHWEB_PKI_ATTEMPTS");
+            Files.copy(original, env.configDir.resolve("stack.env"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @Test
     @Order(26)
     void theCommandLinesOfTheDicomClientKitWorkAsWritten() throws Exception {
-        TestPki.Issued ct = env.peers.get("ct-scanner-1");
-        var kit = new org.orthweb.cli.DicomClientKit("ct-scanner-1", "CT1", Files.readString(ct.cert()),
-                Files.readString(ct.key()), Files.readString(env.siteCa.cert()), "ORTHANC",
+        // modality-1: still declared after the removal test
+        TestPki.Issued peer = env.peers.get("modality-1");
+        var kit = new org.orthweb.cli.DicomClientKit("modality-1", "MODALITY-1", Files.readString(peer.cert()),
+                Files.readString(peer.key()), Files.readString(env.siteCa.cert()), "ORTHANC",
                 List.of("127.0.0.1:" + dicomPort()));
         Path dir = env.root.resolve("kit");
         kit.writeTo(dir);
-        String text = Files.readString(dir.resolve("ct-scanner-1.txt"));
+        String text = Files.readString(dir.resolve("modality-1.txt"));
         String echo = text.lines().filter(l -> l.trim().startsWith("echoscu ")).findFirst().orElseThrow().trim();
         String store = text.lines().filter(l -> l.trim().startsWith("storescu ")).findFirst().orElseThrow().trim();
         Tools.run(dir, Map.of(), 60, "bash", "-c", echo).expectSuccess("the kit's echoscu line");

@@ -82,10 +82,16 @@ class SitePkiTest {
     }
 
     @Test
-    void hostsLearnThePeersSerialAndAeTitleButNoCertificateOrKey() {
+    void hostsGetTheTlsSecretAndItsVersionButNoCertificateKeyOrPeerList() {
         String userData = TestStacks.decodeUserData(prod.named("host-template").inputs().get("userData"));
         String serial = PeerGrant.serialHex(prod.named("pki-peer-modality-1-cert").id());
-        assertThat(userData).contains("\"" + serial + "\"", "MODALITY-1", String.valueOf(prod.outputs().get("tlsSecretArn")));
+        Object version = prod.named("pki-server-secret-value").computed().get("versionId");
+        assertThat(version).isNotNull();
+        // the exact version: a new peer list or server certificate is new user data (hosts replaced)
+        assertThat(userData).contains("PKI_SECRET_ARN=" + prod.outputs().get("tlsSecretArn") + "\n",
+                "PKI_VERSION_ID=" + version + "\n");
+        // the allow-list travels in the secret, not in the 16 KB of user data
+        assertThat(userData).doesNotContain(serial);
         // no PEM block at all (the mock's placeholders name their resource), no pointer to the peers' keys
         assertThat(userData).doesNotContain("offline plan placeholder",
                 String.valueOf(prod.outputs().get(DicomOutputs.PEER_SECRET_ARN)));
