@@ -17,6 +17,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // before any program runs, whichever role: see CommonPool (Java 25 on two CPUs)
+        CommonPool.ensureParallelism();
         if (args.length == 0 && System.getenv("PULUMI_MONITOR") != null) {
             System.exit(runUnderEngine());
         }

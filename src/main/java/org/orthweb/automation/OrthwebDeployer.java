@@ -157,6 +157,8 @@ public final class OrthwebDeployer {
 
     private <T> T run(Operation op, boolean create, boolean plugins, Step<T> step) {
         PulumiCli.require(processEnvironment, op);
+        // the inline program runs in this JVM, on pulumi-java's runner: see CommonPool
+        org.orthweb.CommonPool.ensureParallelism();
         List<String> engineErrors = Collections.synchronizedList(new ArrayList<>());
         ProgressTracker events = new ProgressTracker(event -> {
             if (event.kind() == ProgressEvent.Kind.ERROR) {
