@@ -17,6 +17,13 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // before any program runs, whichever role: see CommonPool (Java 25 on two CPUs)
+        try {
+            CommonPool.ensureParallelism();
+        } catch (IllegalStateException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(Cli.INVALID);
+        }
         if (args.length == 0 && System.getenv("PULUMI_MONITOR") != null) {
             System.exit(runUnderEngine());
         }

@@ -8,8 +8,8 @@ import java.util.Optional;
 /**
  * Which stack, where its state lives and how its secrets are encrypted.
  *
- * @param project              Pulumi project name (with a {@link ConfigSource.ProjectDirectory},
- *                             its Pulumi.yaml decides)
+ * @param project              Pulumi project name (when the workspace directory has a project
+ *                             file, such as the project folder's Pulumi.yaml, the file's name)
  * @param stack                stack name
  * @param config               where the configuration comes from
  * @param backendUrl           state backend, e.g. {@code s3://bucket}, {@code file:///var/lib/orthweb};

@@ -58,9 +58,10 @@ final class Failures {
         }
         if (lower.contains("passphrase")) {
             return new DeploymentException(DeploymentException.Reason.SECRETS, op, stack, details,
-                    "the stack encrypts secrets with a passphrase: set PULUMI_CONFIG_PASSPHRASE or "
-                            + "PULUMI_CONFIG_PASSPHRASE_FILE to it (or create the stack with another secrets "
-                            + "provider, e.g. --secrets-provider awskms://alias/orthweb-state).", error);
+                    "the stack encrypts secrets with a passphrase: `export PULUMI_CONFIG_PASSPHRASE=...` (or "
+                            + "PULUMI_CONFIG_PASSPHRASE_FILE=<file>) in this shell, then run " + op.command()
+                            + " again (or create the stack with another secrets provider, e.g. "
+                            + "`--secrets-provider awskms://alias/orthweb-state`).", error);
         }
         if (lower.contains("pulumi login") || lower.contains("pulumi_access_token") || lower.contains("access token")
                 || lower.contains("not logged in")
@@ -76,12 +77,25 @@ final class Failures {
                             + "`aws sts get-caller-identity` must succeed in the same environment.", error);
         }
         return new DeploymentException(DeploymentException.Reason.OPERATION_FAILED, op, stack, details,
-                switch (op) {
-                    case OUTPUTS -> "check the backend and the stack name.";
-                    case PREVIEW -> "fix the cause above and preview again; nothing was changed.";
-                    default -> "fix the cause above and run " + op.command() + " again: what already changed is "
-                            + "recorded in the stack's state, so the next run continues from there.";
-                }, error);
+                generic(op, stack), error);
+    }
+
+    /**
+     * What to do when the engine's own words (the details) are all we know: each names a command
+     * that shows more or continues, never just "fix it".
+     */
+    static String generic(Operation op, String stack) {
+        String logs = "`pulumi stack history --stack " + stack + "` and the engine's log (`pulumi %s --stack "
+                + stack + " --logtostderr -v=3` in the project folder) show more";
+        return switch (op) {
+            case OUTPUTS -> "`pulumi stack ls` (with the same --backend or PULUMI_BACKEND_URL) lists the stacks of "
+                    + "this project; check that '" + stack + "' is among them and has been deployed (`up`).";
+            case PREVIEW -> "nothing was changed. Correct what the lines above name (a setting in Pulumi." + stack
+                    + ".yaml, a permission, a quota), then run preview again; " + logs.formatted("preview") + ".";
+            default -> "correct what the lines above name (a setting in Pulumi." + stack + ".yaml, a permission, a "
+                    + "quota), then run " + op.command() + " again: what already changed is recorded in the stack's "
+                    + "state, so the next run continues from there; " + logs.formatted(op.command()) + ".";
+        };
     }
 
     /** A provider plugin could not be installed. */

@@ -11,6 +11,8 @@ import com.pulumi.automation.OutputValue;
 import com.pulumi.automation.PluginInstallOptions;
 import com.pulumi.automation.PluginKind;
 import com.pulumi.automation.PreviewOptions;
+import com.pulumi.automation.ProjectRuntimeName;
+import com.pulumi.automation.ProjectSettings;
 import com.pulumi.automation.PulumiCommand;
 import com.pulumi.automation.RefreshOptions;
 import com.pulumi.automation.UpOptions;
@@ -18,9 +20,11 @@ import com.pulumi.automation.UpdateResult;
 import com.pulumi.automation.WorkspaceStack;
 import com.pulumi.automation.events.EngineEvent;
 
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
@@ -67,16 +71,32 @@ public final class LocalStackOperations implements StackOperations {
         });
         Consumer<Context> inline = ctx -> program.get().accept(ctx);
 
-        var options = LocalWorkspaceOptions.builder().environmentVariables(settings.cliEnvironment());
-        settings.workspaceDirectory().ifPresent(options::workDir);
+        var options = LocalWorkspaceOptions.builder()
+                .environmentVariables(settings.cliEnvironment())
+                .program(inline);
+        Optional<Path> dir = settings.workspaceDirectory();
+        dir.ifPresent(options::workDir);
         settings.secretsProvider().ifPresent(options::secretsProvider);
         if (command != null) {
             options.pulumiCommand(command);
         }
+        // A directory with a project file (the project folder, or a work dir of an earlier run) is
+        // used as it is: passing settings would make LocalWorkspace compare them with the file and
+        // refuse any difference (see ProjectFile). Without one, the workspace writes a minimal one.
+        if (dir.flatMap(ProjectFile::in).isEmpty()) {
+            options.projectSettings(ProjectSettings.builder(settings.project(), ProjectRuntimeName.JAVA).build());
+        }
 
-        WorkspaceStack stack = create
-                ? LocalWorkspace.createOrSelectStack(settings.project(), settings.stack(), inline, options.build())
-                : LocalWorkspace.selectStack(settings.project(), settings.stack(), inline, options.build());
+        LocalWorkspace workspace = LocalWorkspace.create(options.build());
+        WorkspaceStack stack;
+        try {
+            stack = create
+                    ? WorkspaceStack.createOrSelect(settings.stack(), workspace)
+                    : WorkspaceStack.select(settings.stack(), workspace);
+        } catch (AutomationException | RuntimeException e) {
+            closeQuietly(workspace);
+            throw e;
+        }
         return new LocalStackOperations(stack, program);
     }
 
@@ -138,8 +158,12 @@ public final class LocalStackOperations implements StackOperations {
     @Override
     public void close() {
         // Closes the workspace too, which removes the temporary directory of an inline program.
+        closeQuietly(stack);
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
         try {
-            stack.close();
+            closeable.close();
         } catch (Exception e) {
             // nothing useful to do here: the operation's result, or its error, is what matters
         }

@@ -49,10 +49,12 @@ public final class OrthwebDeployer {
     private final Map<String, String> processEnvironment;
 
     private OrthwebDeployer(Builder b) {
-        this.settings = new DeploymentSettings(b.project, Objects.requireNonNull(b.stack, "stack is required"),
+        var chosen = new DeploymentSettings(b.project == null ? OrthwebProgram.PROJECT : b.project,
+                Objects.requireNonNull(b.stack, "stack is required"),
                 Objects.requireNonNull(b.config, "a config, a stack file or a project directory is required"),
                 Optional.ofNullable(b.backendUrl), Optional.ofNullable(b.secretsProvider), Optional.ofNullable(b.workDir),
                 b.environmentVariables);
+        this.settings = withProjectOnDisk(chosen, b.project != null);
         if (settings.config() instanceof ConfigSource.Typed t && !t.config().stack().equals(settings.stack())) {
             throw new IllegalArgumentException("the config was made for stack '" + t.config().stack()
                     + "' but the deployer is for stack '" + settings.stack() + "'");
@@ -60,6 +62,29 @@ public final class OrthwebDeployer {
         this.listener = b.listener;
         this.opener = b.opener;
         this.processEnvironment = b.processEnvironment;
+    }
+
+    /**
+     * A workspace directory that already has a project file is Pulumi's to read, name included
+     * (the stacks live under that name in the backend): its name is used, and a different one
+     * chosen in code is refused rather than silently ignored.
+     */
+    private static DeploymentSettings withProjectOnDisk(DeploymentSettings s, boolean chosenInCode) {
+        Optional<Path> file = s.workspaceDirectory().flatMap(ProjectFile::in);
+        if (file.isEmpty()) {
+            return s;
+        }
+        String onDisk = ProjectFile.name(file.get());
+        if (onDisk.equals(s.project())) {
+            return s;
+        }
+        if (chosenInCode) {
+            throw new IllegalArgumentException("the deployer is for project '" + s.project() + "' but " + file.get()
+                    + " names project '" + onDisk + "': remove project(...) to use the file's, or change its name: to '"
+                    + s.project() + "'");
+        }
+        return new DeploymentSettings(onDisk, s.stack(), s.config(), s.backendUrl(), s.secretsProvider(), s.workDir(),
+                s.environmentVariables());
     }
 
     public static Builder builder() {
@@ -132,6 +157,8 @@ public final class OrthwebDeployer {
 
     private <T> T run(Operation op, boolean create, boolean plugins, Step<T> step) {
         PulumiCli.require(processEnvironment, op);
+        // the inline program runs in this JVM, on pulumi-java's runner: see CommonPool
+        org.orthweb.CommonPool.ensureParallelism();
         List<String> engineErrors = Collections.synchronizedList(new ArrayList<>());
         ProgressTracker events = new ProgressTracker(event -> {
             if (event.kind() == ProgressEvent.Kind.ERROR) {
@@ -163,7 +190,8 @@ public final class OrthwebDeployer {
 
     /** Settings for a deployer. {@code stack} and one config source are required. */
     public static final class Builder {
-        private String project = OrthwebProgram.PROJECT;
+        /** null: the project file's name in the workspace directory, else {@link OrthwebProgram#PROJECT}. */
+        private String project;
         private String stack;
         private ConfigSource config;
         private String backendUrl;
@@ -177,6 +205,10 @@ public final class OrthwebDeployer {
         private Builder() {
         }
 
+        /**
+         * The Pulumi project name; default: the name in the workspace directory's project file
+         * (Pulumi.yaml), else {@value OrthwebProgram#PROJECT}. A different name than that file's is refused.
+         */
         public Builder project(String project) {
             this.project = Objects.requireNonNull(project);
             return this;

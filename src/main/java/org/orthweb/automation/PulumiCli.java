@@ -49,8 +49,9 @@ public final class PulumiCli {
         String detail = "the Pulumi CLI (pulumi) was not found on PATH; preview, up, refresh, destroy, outputs and "
                 + "dicom-client need it (plan and render do not)";
         String hint = offPath(env)
-                .map(p -> "it is installed at " + p + " but that directory is not on PATH: add "
-                        + p.getParent() + " to PATH, then run the command again.")
+                .map(p -> "it is installed at " + p + " but that directory is not on PATH: add it "
+                        + "(`export PATH=\"" + p.getParent() + ":$PATH\"`, and in your shell's profile), then run "
+                        + "the command again.")
                 .orElse(INSTALL_HINT);
         throw new DeploymentException(DeploymentException.Reason.PULUMI_CLI_MISSING, op, null, List.of(detail),
                 hint, null);

@@ -1,6 +1,7 @@
 package org.orthweb.cli;
 
 import org.orthweb.config.StackConfig;
+import org.orthweb.plan.CostEstimate;
 import org.orthweb.plan.OfflinePlan;
 import org.orthweb.plan.Plan;
 import org.orthweb.plan.PlanPrinter;
@@ -24,14 +25,20 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     StackOptions stack;
 
-    @Option(names = "--json", description = "Print exactly one JSON document: {stack, resources, outputs}.")
+    @Option(names = "--json", description = "Print exactly one JSON document: {stack, legend, resources (with their "
+            + "markers), outputs}, every value in full.")
     boolean json;
+
+    @Option(names = "--wide", description = "Print every setting exactly as given (policy documents as JSON, user "
+            + "data in full) instead of summarising them.")
+    boolean wide;
 
     @Override
     public Integer call() {
         StackConfig config = stack.load();
         Plan plan = OfflinePlan.run(config);
-        spec.commandLine().getOut().println(json ? PlanPrinter.json(plan) : PlanPrinter.text(plan));
+        spec.commandLine().getOut().println(json ? PlanPrinter.json(plan)
+                : PlanPrinter.text(plan, new PlanPrinter.Options(wide, CostEstimate.NONE)));
         spec.commandLine().getOut().flush();
         return Cli.OK;
     }

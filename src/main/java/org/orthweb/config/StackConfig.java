@@ -72,7 +72,7 @@ public record StackConfig(
             @Default("172.17.0.0/16")
             @Check({Rules.VpcPrefix.class, Rules.OutsideContainerNetwork.class})
             Cidr vpcCidr,
-            @Setting("zones with a public subnet and a host (private subnets always cover two or more)")
+            @Setting("zones that get a public and a private subnet; hosts go into the first instanceCount of them (private subnets always cover two or more)")
             @Default("2")
             @Range(min = ConfigRules.MIN_AZ, max = ConfigRules.MAX_AZ)
             int azCount,
@@ -110,7 +110,7 @@ public record StackConfig(
             @Default("t3.medium")
             @Check(Rules.X86InstanceType.class)
             String instanceType,
-            @Setting("number of hosts, one per public subnet (at most azCount)")
+            @Setting("number of hosts, each in its own zone's public subnet (at most azCount)")
             @Default(value = "1", hardened = "${network.azCount}")
             @Range(min = 1, max = ConfigRules.MAX_AZ * ConfigRules.MAX_INSTANCES_PER_AZ)
             int instanceCount,

@@ -3,6 +3,7 @@ package org.orthweb.plan;
 import com.pulumi.core.Output;
 import com.pulumi.core.internal.Internal;
 import com.pulumi.resources.Resource;
+import com.pulumi.resources.ResourceTransformation;
 import com.pulumi.test.PulumiTest;
 import com.pulumi.test.TestOptions;
 import com.pulumi.test.TestResult;
@@ -13,6 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,7 +40,16 @@ public final class OfflinePlan {
      */
     public static Plan run(StackConfig config) {
         PULUMI_LOGGER.setLevel(java.util.logging.Level.OFF);
+        org.orthweb.CommonPool.ensureParallelism();
         PlanMocks mocks = new PlanMocks(config.region(), config.stack());
+        // resource options are not in the mock engine's registrations: record protect on the way
+        Set<String> protectedNames = ConcurrentHashMap.newKeySet();
+        ResourceTransformation recordProtect = args -> {
+            if (args.options().getProtect().orElse(false)) {
+                protectedNames.add(args.resource().pulumiResourceName());
+            }
+            return Optional.empty();
+        };
         TestResult result;
         try {
             result = PulumiTest.withMocks(mocks)
@@ -44,6 +57,7 @@ public final class OfflinePlan {
                             .projectName(OrthwebProgram.PROJECT)
                             .stackName(config.stack())
                             .preview(false)
+                            .resourceTransformations(List.of(recordProtect))
                             .build())
                     .runTest(ctx -> OrthwebProgram.define(ctx, config));
             if (!result.exceptions().isEmpty() || !result.errors().isEmpty()) {
@@ -57,13 +71,16 @@ public final class OfflinePlan {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> computed = (Map<String, Object>) Masking.mask(Masking.normalise(r.computed()));
                 resources.add(new Plan.PlannedResource(r.type(), r.name(),
-                        parents.get(r.type() + "::" + r.name()), inputs, r.id(), computed));
+                        parents.get(r.type() + "::" + r.name()), inputs, r.id(), computed, Set.of()));
             }
             Map<String, Object> outputs = new LinkedHashMap<>();
             for (var entry : new java.util.TreeMap<>(result.outputs()).entrySet()) {
                 outputs.put(entry.getKey(), outputValue(entry.getValue()));
             }
-            return new Plan(config.stack(), treeOrder(resources), outputs);
+            List<Plan.PlannedResource> marked = resources.stream()
+                    .map(r -> r.withMarkers(Markers.of(r, resources, outputs, protectedNames.contains(r.name()))))
+                    .toList();
+            return new Plan(config.stack(), treeOrder(marked), outputs);
         } finally {
             PulumiTest.cleanup();
         }

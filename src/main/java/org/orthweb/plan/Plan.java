@@ -23,9 +23,21 @@ public record Plan(String stack, List<PlannedResource> resources, Map<String, Ob
      * @param inputs  inputs with secrets masked
      * @param id       the placeholder id the mock provider assigned
      * @param computed attributes the provider computes (ARN, endpoint...), as placeholders
+     * @param markers  what a reader must notice (internet-facing, patient data, protect, cost);
+     *                 see {@link Markers}
      */
     public record PlannedResource(String type, String name, String parent, Map<String, Object> inputs, String id,
-                                  Map<String, Object> computed) {
+                                  Map<String, Object> computed, java.util.Set<Marker> markers) {
+
+        public PlannedResource {
+            markers = markers.isEmpty() ? java.util.Set.of() : java.util.Collections.unmodifiableSet(
+                    java.util.EnumSet.copyOf(markers));
+        }
+
+        /** The same resource with these markers. */
+        PlannedResource withMarkers(java.util.Set<Marker> set) {
+            return new PlannedResource(type, name, parent, inputs, id, computed, set);
+        }
 
         /** An input or computed attribute (inputs win), or null. */
         public Object get(String key) {

@@ -18,7 +18,7 @@ class ConfigSourceTest {
     private static final String SECURE_KEY = "  orthweb:host:\n    publicKey:\n      secure: v1:AAAABBBBCCCC\n";
 
     private Path devFileWithSecureKey(Path file) throws Exception {
-        String dev = Files.readString(Fixtures.PROJECT.resolve("Pulumi.dev.yaml"))
+        String dev = Files.readString(Fixtures.stackFile("Pulumi.dev.yaml"))
                 .replaceAll("  orthweb:host:\n(    .*\n)+", SECURE_KEY);
         assertThat(dev).contains("secure:");
         return Files.writeString(file, dev);
@@ -34,7 +34,7 @@ class ConfigSourceTest {
 
     @Test
     void anyOtherFileBecomesTheTypedConfig() throws Exception {
-        Path file = Files.copy(Fixtures.PROJECT.resolve("Pulumi.dev.yaml"), dir.resolve("clinic-a.yaml"));
+        Path file = Files.copy(Fixtures.stackFile("Pulumi.dev.yaml"), dir.resolve("clinic-a.yaml"));
 
         assertThat(ConfigSource.fromStackFile("dev", file)).isEqualTo(new ConfigSource.Typed(Fixtures.dev()));
     }
@@ -42,7 +42,7 @@ class ConfigSourceTest {
     @Test
     void aPulumiStackFileOfAnotherStackIsTypedToo() throws Exception {
         Files.copy(Fixtures.PROJECT.resolve("Pulumi.yaml"), dir.resolve("Pulumi.yaml"));
-        Path file = Files.copy(Fixtures.PROJECT.resolve("Pulumi.dev.yaml"), dir.resolve("Pulumi.dev.yaml"));
+        Path file = Files.copy(Fixtures.stackFile("Pulumi.dev.yaml"), dir.resolve("Pulumi.dev.yaml"));
 
         assertThat(ConfigSource.fromStackFile("staging-copy", file)).isInstanceOf(ConfigSource.Typed.class);
     }
@@ -61,7 +61,7 @@ class ConfigSourceTest {
     void anInvalidFileIsRefusedBeforeAnythingRunsEvenInTheProject() throws Exception {
         Files.copy(Fixtures.PROJECT.resolve("Pulumi.yaml"), dir.resolve("Pulumi.yaml"));
         Path file = Files.writeString(dir.resolve("Pulumi.dev.yaml"),
-                Files.readString(Fixtures.PROJECT.resolve("Pulumi.dev.yaml")).replace("environment: dev", "environment: qa"));
+                Files.readString(Fixtures.stackFile("Pulumi.dev.yaml")).replace("environment: dev", "environment: qa"));
 
         assertThatThrownBy(() -> ConfigSource.fromStackFile("dev", file))
                 .isInstanceOf(ConfigException.class)

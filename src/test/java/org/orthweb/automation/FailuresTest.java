@@ -83,7 +83,8 @@ class FailuresTest {
                         + "creating a DB instance with the following combination",
                 "update failed");
         assertThat(e.getMessage()).contains("up of stack 'prod' failed:\n  aws:rds/instance")
-                .contains("What to do: fix the cause above and run up again");
+                .contains("What to do: correct what the lines above name").contains("then run up again")
+                .contains("`pulumi stack history --stack prod`");
     }
 
     @Test
@@ -121,5 +122,51 @@ class FailuresTest {
         assertThat(e.reason()).isEqualTo(DeploymentException.Reason.PLUGIN);
         assertThat(e.hint()).contains("pulumi plugin install resource aws 6.83.0");
         assertThat(e.details()).singleElement().asString().contains("downloading failed");
+    }
+
+    /** A "what to do" names something to run or set: a command, option or variable in backquotes. */
+    private static final java.util.regex.Pattern CONCRETE = java.util.regex.Pattern.compile("`[^`]+`");
+
+    @Test
+    void everyWhatToDoNamesACommandToRun() throws Exception {
+        List<DeploymentException> failures = new java.util.ArrayList<>();
+        for (Operation op : Operation.values()) {
+            for (String stderr : List.of("error: something the engine said\n",
+                    "error: [409] Conflict: Another update is currently in progress.\n",
+                    "error: no stack named 'dev' found\n",
+                    "error: passphrase must be set with PULUMI_CONFIG_PASSPHRASE\n",
+                    "error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions\n",
+                    "error: No valid credential sources found\n")) {
+                Exception cause = stderr.contains("[409]") ? new ConcurrentUpdateException(stderr(stderr))
+                        : stderr.contains("no stack named") ? new StackNotFoundException(stderr(stderr))
+                        : new CommandException(stderr(stderr));
+                failures.add(Failures.of(op, "dev", cause, List.of()));
+            }
+            failures.add(Failures.of(op, "dev", new AutomationException(new IOException(
+                    "Cannot run program \"pulumi\": error=2, No such file or directory")), List.of()));
+            failures.add(Failures.of(op, "dev", new AutomationException("Minimum version requirement failed"), List.of()));
+            failures.add(Failures.of(op, "dev", new IllegalStateException("anything else"), List.of()));
+            failures.add(Failures.plugin(op, "dev", new ProviderPlugin("aws", "6.83.0"), new CommandException(
+                    stderr("error: downloading failed\n"))));
+        }
+        var home = java.nio.file.Files.createTempDirectory("home");
+        var bin = java.nio.file.Files.createDirectories(home.resolve(".pulumi/bin"));
+        java.nio.file.Files.writeString(bin.resolve("pulumi"), "#!/bin/sh\n");
+        bin.resolve("pulumi").toFile().setExecutable(true);
+        for (var env : List.of(java.util.Map.of("PATH", "/nonexistent"),
+                java.util.Map.of("PATH", "/nonexistent", "HOME", home.toString()))) {
+            try {
+                PulumiCli.require(env, Operation.UP);
+            } catch (DeploymentException e) {
+                failures.add(e);
+            }
+        }
+
+        assertThat(failures).extracting(DeploymentException::reason).containsAll(
+                java.util.EnumSet.allOf(DeploymentException.Reason.class));
+        assertThat(failures).allSatisfy(e -> {
+            assertThat(e.hint()).as(e.getMessage()).containsPattern(CONCRETE);
+            assertThat(e.getMessage()).contains("\nWhat to do: " + e.hint());
+        });
     }
 }

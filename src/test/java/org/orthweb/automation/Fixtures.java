@@ -13,6 +13,7 @@ import com.pulumi.automation.events.SummaryEvent;
 import org.orthweb.config.ConfigParser;
 import org.orthweb.config.RawConfig;
 import org.orthweb.config.StackConfig;
+import org.orthweb.support.TestStacks;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Stack configs from the project's own stack files, engine events, and a stand-in Pulumi CLI. */
+/**
+ * Stack configs from the fixture stack files (the shipped ones, see {@link TestStacks}), a
+ * project folder with the real Pulumi.yaml, engine events, and a stand-in Pulumi CLI.
+ */
 public final class Fixtures {
 
     public static final Path PROJECT = Path.of("").toAbsolutePath();
@@ -32,19 +36,82 @@ public final class Fixtures {
     }
 
     public static StackConfig dev() {
-        return ConfigParser.parse("dev", RawConfig.fromStackFile(PROJECT.resolve("Pulumi.dev.yaml")));
+        return TestStacks.config("dev");
     }
 
     public static StackConfig prod() {
-        return ConfigParser.parse("prod", RawConfig.fromStackFile(PROJECT.resolve("Pulumi.prod.yaml")));
+        return TestStacks.config("prod");
+    }
+
+    /** A fixture stack file, e.g. "Pulumi.dev.yaml" as shipped. */
+    public static Path stackFile(String fileName) {
+        return TestStacks.FIXTURES.resolve(fileName);
+    }
+
+    /**
+     * A project folder under {@code parent}: the project's real Pulumi.yaml beside the given
+     * stack files (file name to text), as a user has it.
+     */
+    public static Path projectFolder(Path parent, Map<String, String> stackFiles) throws IOException {
+        Path project = Files.createDirectories(parent.resolve("project"));
+        Files.copy(PROJECT.resolve("Pulumi.yaml"), project.resolve("Pulumi.yaml"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        for (var file : stackFiles.entrySet()) {
+            Files.writeString(project.resolve(file.getKey()), file.getValue());
+        }
+        return project;
     }
 
     /** The dev stack file with some keys overridden and some marked secret (as if decrypted). */
     public static StackConfig devWith(String stack, Map<String, JsonNode> overrides, Set<String> secretKeys) {
-        RawConfig file = RawConfig.fromStackFile(PROJECT.resolve("Pulumi.dev.yaml"));
+        RawConfig file = RawConfig.fromStackFile(stackFile("Pulumi.dev.yaml"));
         Map<String, JsonNode> values = new HashMap<>(file.values());
         values.putAll(overrides);
         return ConfigParser.parse(stack, new RawConfig(values, secretKeys));
+    }
+
+    /** An OpenSSH public key of the shape the config accepts (not anyone's real key). */
+    public static final String SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGxqHDn8UTPMJk3xaO4JCcXGPq9Zb0o8J1yvW7Z2Zq5x ops@example.org";
+
+    /**
+     * A dev stack file after the README's deploy-section edits, with the public key stored as
+     * Pulumi stores a secret ({@code secure: v1:<nonce>:<ciphertext>}, base64 parts, and the
+     * passphrase provider's {@code encryptionsalt}).
+     */
+    public static String devStackFileWithSecureKey() {
+        return """
+                encryptionsalt: v1:Zm9yLXRlc3Rz:v1:aTJrN2Z4ZHE5cGJh:Y2xmNmV1dGh6b2ZhZ2xwbg==
+                config:
+                  aws:region: eu-west-1
+                  orthweb:environment: dev
+                  orthweb:owner: radiology-it
+                  orthweb:network:
+                    dicomClientCidrs:
+                      - 203.0.113.0/24
+                  orthweb:host:
+                    instanceCount: 1
+                    publicKey:
+                      secure: v1:5s9uHsLmXZ2Vd7rK:Zq3cB1nY0FZq5rE8oG4uO3x6nT2e9wVvJ8sL7kQ1mA0pXyR4hN6bC3dF5gH7jK9
+                  orthweb:site:
+                    name: pacs.example.org
+                """;
+    }
+
+    /**
+     * What {@code pulumi config --show-secrets --json} prints for {@link #devStackFileWithSecureKey()}
+     * once Pulumi has decrypted it: structured values as JSON text, the secure one flagged.
+     */
+    public static String devStackConfigDecrypted() {
+        var json = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+        var out = json.objectNode();
+        out.putObject("aws:region").put("value", "eu-west-1").put("secret", false);
+        out.putObject("orthweb:environment").put("value", "dev").put("secret", false);
+        out.putObject("orthweb:owner").put("value", "radiology-it").put("secret", false);
+        out.putObject("orthweb:network").put("value", "{\"dicomClientCidrs\":[\"203.0.113.0/24\"]}").put("secret", false);
+        out.putObject("orthweb:host").put("value", "{\"instanceCount\":1,\"publicKey\":\"" + SSH_KEY + "\"}")
+                .put("secret", true);
+        out.putObject("orthweb:site").put("value", "{\"name\":\"pacs.example.org\"}").put("secret", false);
+        return out.toString();
     }
 
     /** An orthweb:host value whose publicKey stands for a secure value that was not decrypted. */

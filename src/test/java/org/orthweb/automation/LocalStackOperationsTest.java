@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,6 +145,97 @@ class LocalStackOperationsTest {
                     assertThat(e.getMessage()).contains("outputs of stack 'dev' failed: no stack named 'dev' found");
                 });
         assertThat(cli.lines()).noneMatch(l -> l.startsWith("stack init"));
+    }
+
+    /**
+     * The project folder as a user has it: the real Pulumi.yaml (description, runtime binary,
+     * project config) beside a stack file holding a {@code secure:} value, as Pulumi writes it.
+     */
+    private Path projectFolder() throws Exception {
+        return Fixtures.projectFolder(dir, Map.of("Pulumi.dev.yaml", Fixtures.devStackFileWithSecureKey()));
+    }
+
+    @Test
+    void previewFromTheProjectFolderUsesItsOwnPulumiYamlAndStackFile() throws Exception {
+        Path project = projectFolder();
+        var answers = new ScriptedPulumiCommand((args, options) -> {
+            String line = String.join(" ", args);
+            if (line.startsWith("config --show-secrets --json")) {
+                return ScriptedPulumiCommand.ok(Fixtures.devStackConfigDecrypted());
+            }
+            if (args.get(0).equals("preview")) {
+                options.onEngineEvent().accept(Fixtures.summary(Map.of(OperationType.CREATE, 42)));
+            }
+            return null;
+        });
+        var deployer = OrthwebDeployer.builder().stack("dev").stackFile(project.resolve("Pulumi.dev.yaml"))
+                .processEnvironment(env).opener(LocalStackOperations.using(answers)).build();
+
+        OperationResult preview = deployer.preview();
+
+        assertThat(preview.changes()).containsExactly(Map.entry(OperationType.CREATE, 42));
+        List<String> lines = answers.lines();
+        assertThat(lines.get(0)).isEqualTo("stack select --stack dev");
+        assertThat(lines).contains("config --show-secrets --json --stack dev");
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("preview "));
+        assertThat(lines).noneMatch(l -> l.startsWith("config set") || l.startsWith("config rm"));
+        // the project's files are Pulumi's to read: nothing rewrote them
+        assertThat(Files.readString(project.resolve("Pulumi.yaml")))
+                .isEqualTo(Files.readString(Fixtures.PROJECT.resolve("Pulumi.yaml")));
+        assertThat(Files.readString(project.resolve("Pulumi.dev.yaml"))).isEqualTo(Fixtures.devStackFileWithSecureKey());
+    }
+
+    @Test
+    void everyDeployCommandRunsFromTheProjectFolderThroughTheCommandLine() throws Exception {
+        Path project = projectFolder();
+        for (String command : List.of("preview", "up", "refresh", "destroy", "outputs")) {
+            var answers = new ScriptedPulumiCommand((args, options) -> {
+                String line = String.join(" ", args);
+                if (line.startsWith("config --show-secrets --json")) {
+                    return ScriptedPulumiCommand.ok(Fixtures.devStackConfigDecrypted());
+                }
+                if (line.startsWith("stack output") || line.startsWith("stack history")) {
+                    return ScriptedPulumiCommand.ok(line.startsWith("stack output") ? OUTPUTS_MASKED : HISTORY);
+                }
+                if (args.get(0).equals("preview")) {
+                    options.onEngineEvent().accept(Fixtures.summary(Map.of(OperationType.CREATE, 42)));
+                }
+                return null;
+            });
+            var context = new org.orthweb.cli.CliContext(env, java.io.InputStream.nullInputStream(), false,
+                    LocalStackOperations.using(answers));
+            var cli = org.orthweb.cli.Cli.commandLine(context);
+            var err = new java.io.StringWriter();
+            cli.setOut(new java.io.PrintWriter(new java.io.StringWriter()));
+            cli.setErr(new java.io.PrintWriter(err, true));
+
+            int exit = cli.execute(command, "--stack", "dev", "--config-file", project.resolve("Pulumi.dev.yaml").toString());
+
+            assertThat(exit).as(command + ": " + err).isZero();
+            assertThat(answers.lines()).as(command).first().isEqualTo("stack select --stack dev");
+            String verb = command.equals("outputs") ? "stack output" : command;
+            assertThat(answers.lines()).as(command).anySatisfy(l -> assertThat(l).startsWith(verb + " "));
+            assertThat(answers.lines()).as(command).noneMatch(l -> l.startsWith("config set") || l.startsWith("stack init"));
+            if (command.equals("preview") || command.equals("up")) {
+                assertThat(answers.lines()).as(command).contains("config --show-secrets --json --stack dev");
+            }
+        }
+    }
+
+    @Test
+    void aProjectNameChosenInCodeThatThePulumiYamlContradictsIsRefusedBeforeAnyCommand() throws Exception {
+        Path project = projectFolder();
+
+        assertThatThrownBy(() -> OrthwebDeployer.builder().project("clinics").stack("dev")
+                .projectDirectory(project).processEnvironment(env).opener(LocalStackOperations.using(cli)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("names project 'orthweb'")
+                .hasMessageContaining("remove project(...)");
+        assertThat(cli.calls).isEmpty();
+        // without a choice in code, the file's name is the project
+        var deployer = OrthwebDeployer.builder().stack("dev").projectDirectory(project).processEnvironment(env)
+                .opener(LocalStackOperations.using(cli)).build();
+        assertThat(deployer.settings().project()).isEqualTo("orthweb");
     }
 
     @Test

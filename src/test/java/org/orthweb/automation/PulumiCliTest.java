@@ -70,7 +70,7 @@ class PulumiCliTest {
         assertThatThrownBy(() -> PulumiCli.require(env, Operation.PREVIEW))
                 .isInstanceOf(DeploymentException.class)
                 .hasMessageContaining("installed at " + pulumi)
-                .hasMessageContaining("add " + pulumi.getParent() + " to PATH");
+                .hasMessageContaining("`export PATH=\"" + pulumi.getParent() + ":$PATH\"`");
     }
 
     @Test

@@ -71,13 +71,15 @@ class CliTest {
         return code;
     }
 
-    private String file(String name) {
-        return Fixtures.PROJECT.resolve(name).toString();
+    /** A fixture stack file in a project folder (beside the real Pulumi.yaml), as a user has it. */
+    private String file(String name) throws Exception {
+        Path project = Fixtures.projectFolder(dir, Map.of(name, Files.readString(Fixtures.stackFile(name))));
+        return project.resolve(name).toString();
     }
 
     /** A copy of a stack file under a name that makes it a typed config (no project around it). */
     private String copy(String name) throws Exception {
-        return Files.copy(Fixtures.PROJECT.resolve(name), dir.resolve("site-" + (++copies) + "-" + name)).toString();
+        return Files.copy(Fixtures.stackFile(name), dir.resolve("site-" + (++copies) + "-" + name)).toString();
     }
 
     private int copies;
@@ -166,7 +168,7 @@ class CliTest {
     @Test
     void anInvalidStackFileExits2NamingTheKeyAndRunsNothing() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.yaml"),
-                Files.readString(Fixtures.PROJECT.resolve("Pulumi.dev.yaml")).replace("environment: dev", "environment: qa"));
+                Files.readString(Fixtures.stackFile("Pulumi.dev.yaml")).replace("environment: dev", "environment: qa"));
 
         assertThat(run("up", "--stack", "dev", "--config-file", bad.toString())).isEqualTo(Cli.INVALID);
         assertThat(err).contains("orthweb:environment").doesNotContain("\tat ");

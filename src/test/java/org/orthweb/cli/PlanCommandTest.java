@@ -40,8 +40,8 @@ class PlanCommandTest {
     void textPlanShowsTheTreeAndOutputs() {
         Run run = run("plan", "--stack", "prod");
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).contains("+ network  (orthweb:index:SecureVpc)")
-                .contains("    - network-vpc  (aws:ec2/vpc:Vpc)")
+        assertThat(run.out()).contains("\n+ network  (orthweb:index:SecureVpc)\n")
+                .contains("\n  + network-vpc  (aws:ec2/vpc:Vpc)")
                 .contains("Outputs:").contains("dbEndpoint: ");
     }
 

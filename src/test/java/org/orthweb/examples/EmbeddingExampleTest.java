@@ -2,6 +2,7 @@ package org.orthweb.examples;
 
 import org.junit.jupiter.api.Test;
 import org.orthweb.config.StackConfig;
+import org.orthweb.support.TestStacks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ class EmbeddingExampleTest {
 
     @Test
     void theExampleMakesAValidConfigPerClinic() {
-        StackConfig config = EmbeddingExample.clinicConfig("north", PROJECT.resolve("Pulumi.dev.yaml"));
+        StackConfig config = EmbeddingExample.clinicConfig("north", TestStacks.stackFile("dev"));
 
         assertThat(config.stack()).isEqualTo("clinic-north");
         assertThat(config.owner()).isEqualTo("north-imaging");

@@ -72,13 +72,24 @@ final class PolicyStack {
         return Path.of("").toAbsolutePath();
     }
 
+    /**
+     * Where the stack files under test are: the project directory, or the directory named by the
+     * system property {@value #STACK_DIR_PROPERTY} (a test that runs this suite over other files).
+     */
+    static Path stackDir() {
+        String dir = System.getProperty(STACK_DIR_PROPERTY);
+        return dir == null ? projectRoot() : Path.of(dir).toAbsolutePath();
+    }
+
+    static final String STACK_DIR_PROPERTY = "orthweb.policy.stackDir";
+
     /** Every stack file of the project ({@code Pulumi.<stack>.yaml}), discovered, not listed. */
     static List<String> stackNames() {
-        try (Stream<Path> files = Files.list(projectRoot())) {
+        try (Stream<Path> files = Files.list(stackDir())) {
             List<String> names = files.map(p -> STACK_FILE.matcher(p.getFileName().toString()))
                     .filter(Matcher::matches).map(m -> m.group(1)).sorted().toList();
             if (names.isEmpty()) {
-                throw new IllegalStateException("no Pulumi.<stack>.yaml under " + projectRoot());
+                throw new IllegalStateException("no Pulumi.<stack>.yaml under " + stackDir());
             }
             return names;
         } catch (IOException e) {
@@ -93,8 +104,14 @@ final class PolicyStack {
 
     static PolicyStack of(String stack) {
         synchronized (ENGINE) {
-            return CACHE.computeIfAbsent(stack, PolicyStack::load);
+            // keyed by file: the same stack name may be run from another directory (see stackDir)
+            return CACHE.computeIfAbsent(stackFile(stack).toString(), file -> load(stack));
         }
+    }
+
+    /** The stack files loaded so far in this JVM. */
+    static java.util.Set<String> loadedFiles() {
+        return java.util.Set.copyOf(CACHE.keySet());
     }
 
     private static PolicyStack load(String stack) {
@@ -106,7 +123,7 @@ final class PolicyStack {
 
     private static Path stackFile(String stack) {
         for (String ext : List.of(".yaml", ".yml")) {
-            Path p = projectRoot().resolve("Pulumi." + stack + ext);
+            Path p = stackDir().resolve("Pulumi." + stack + ext);
             if (Files.exists(p)) {
                 return p;
             }

@@ -14,7 +14,14 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Runs the program under the mock engine for tests; plans of the shipped stack files are cached. */
+/**
+ * Runs the program under the mock engine for tests; plans of the fixture stack files are cached.
+ *
+ * <p>The fixtures ({@code src/test/resources/stacks/Pulumi.<stack>.yaml}) are the stack files as
+ * shipped. Tests read them, never the project's own {@code Pulumi.<stack>.yaml}, which belong to
+ * the user: editing them as the README says must not break the build. The policy tests are the
+ * exception on purpose: they run over every stack file of the project.
+ */
 public final class TestStacks {
 
     private static final Map<String, Plan> CACHE = new ConcurrentHashMap<>();
@@ -23,13 +30,22 @@ public final class TestStacks {
     private TestStacks() {
     }
 
-    /** Plan of a shipped stack file, e.g. "dev" for Pulumi.dev.yaml. */
+    /** Where the fixture stack files are (Maven runs tests from the project directory). */
+    public static final Path FIXTURES = Path.of("src/test/resources/stacks").toAbsolutePath();
+
+    /** The fixture copy of a shipped stack file, e.g. "dev" for Pulumi.dev.yaml as shipped. */
+    public static Path stackFile(String stack) {
+        return FIXTURES.resolve("Pulumi." + stack + ".yaml");
+    }
+
+    /** Plan of a stack file as shipped (its fixture copy), e.g. "dev" for Pulumi.dev.yaml. */
     public static Plan shipped(String stack) {
         return CACHE.computeIfAbsent(stack, s -> OfflinePlan.run(config(s)));
     }
 
+    /** Config of a stack file as shipped (its fixture copy). */
     public static StackConfig config(String stack) {
-        return ConfigParser.parse(stack, RawConfig.fromStackFile(Path.of("Pulumi." + stack + ".yaml")));
+        return ConfigParser.parse(stack, RawConfig.fromStackFile(stackFile(stack)));
     }
 
     /** Config from stack-file YAML text. */

@@ -1,0 +1,66 @@
+package org.orthweb.plan;
+
+import org.junit.jupiter.api.Test;
+import org.orthweb.support.TestStacks;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The README's stack-output table says what the program exports, under the mock engine. */
+class ReadmeOutputsTest {
+
+    private static Map<String, String> readmeRows() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int start = readme.indexOf("Stack outputs:");
+        assertThat(start).as("README has a 'Stack outputs:' table").isPositive();
+        String table = readme.substring(start, readme.indexOf("\n\n", readme.indexOf("| output |", start)));
+        Map<String, String> rows = new java.util.LinkedHashMap<>();
+        for (String line : table.lines().filter(l -> l.startsWith("| `")).toList()) {
+            String[] cells = line.split("\\|");
+            Matcher names = Pattern.compile("`([A-Za-z]+)`").matcher(cells[1]);
+            while (names.find()) {
+                rows.put(names.group(1), cells[2].strip());
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void theTableNamesExactlyTheOutputsTheProgramExports() throws Exception {
+        Set<String> documented = new TreeSet<>(readmeRows().keySet());
+        Set<String> exported = new TreeSet<>(TestStacks.shipped("dev").outputs().keySet());
+        assertThat(documented).isEqualTo(exported);
+    }
+
+    @Test
+    void whatTheTableSaysOfSiteUrlsAndTheLogGroupIsWhatTheProgramDoes() throws Exception {
+        Map<String, String> rows = readmeRows();
+        Plan withSite = TestStacks.plan("t", TestStacks.yaml("dev", """
+                  orthweb:site:
+                    name: pacs.example.org
+                  orthweb:host:
+                    instanceCount: 2
+                  orthweb:logging:
+                    containerLogs: false
+                """));
+        // a site name: one URL for the site, however many hosts
+        assertThat(rows.get("siteUrls")).contains("one entry").contains("per host");
+        assertThat(withSite.outputs().get("siteUrls")).isEqualTo(List.of("https://pacs.example.org/"));
+        assertThat((List<?>) withSite.outputs().get("hostIds")).hasSize(2);
+        assertThat(withSite.outputs().get("dicomEndpoints")).isEqualTo(List.of("pacs.example.org:11112"));
+        // no site name: one per host (the dev fixture has none)
+        Plan dev = TestStacks.shipped("dev");
+        assertThat((List<?>) dev.outputs().get("siteUrls")).hasSameSizeAs((List<?>) dev.outputs().get("hostIds"));
+        // container logs off: the output is there, as null
+        assertThat(rows.get("containerLogGroup")).contains("`null`");
+        assertThat(withSite.outputs()).containsEntry("containerLogGroup", null);
+    }
+}
