@@ -1,7 +1,8 @@
 package org.orthweb.cli;
 
 import org.orthweb.config.StackConfig;
-import org.orthweb.plan.CostEstimate;
+import org.orthweb.cost.CostEstimate;
+import org.orthweb.cost.PriceTable;
 import org.orthweb.plan.OfflinePlan;
 import org.orthweb.plan.Plan;
 import org.orthweb.plan.PlanPrinter;
@@ -26,7 +27,7 @@ final class PlanCommand implements Callable<Integer> {
     StackOptions stack;
 
     @Option(names = "--json", description = "Print exactly one JSON document: {stack, legend, resources (with their "
-            + "markers), outputs}, every value in full.")
+            + "markers and monthly cost), outputs, monthlyCost}, every value in full.")
     boolean json;
 
     @Option(names = "--wide", description = "Print every setting exactly as given (policy documents as JSON, user "
@@ -37,8 +38,9 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         StackConfig config = stack.load();
         Plan plan = OfflinePlan.run(config);
-        spec.commandLine().getOut().println(json ? PlanPrinter.json(plan)
-                : PlanPrinter.text(plan, new PlanPrinter.Options(wide, CostEstimate.NONE)));
+        CostEstimate estimate = CostEstimate.of(plan, PriceTable.shipped());
+        spec.commandLine().getOut().println(json ? PlanPrinter.json(plan, estimate)
+                : PlanPrinter.text(plan, PlanPrinter.Options.of(wide, estimate)));
         spec.commandLine().getOut().flush();
         return Cli.OK;
     }

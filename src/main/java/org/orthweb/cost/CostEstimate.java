@@ -27,9 +27,11 @@ import java.util.TreeSet;
  * @param totalUsd     sum of the lines, US dollars per month, rounded to cents
  * @param usageCharges charges that depend on use, for the kinds present in the plan
  * @param unpriced     resource types (or types with a size, e.g. an instance type) the table lacks
+ * @param perResource  logical resource name to its share of the total (US dollars per month, cents)
  */
 public record CostEstimate(String priceRegion, String priceDate, String stackRegion, List<Line> lines,
-                           double totalUsd, List<String> usageCharges, List<String> unpriced) {
+                           double totalUsd, List<String> usageCharges, List<String> unpriced,
+                           Map<String, Double> perResource) {
 
     /**
      * One priced line.
@@ -77,13 +79,14 @@ public record CostEstimate(String priceRegion, String priceDate, String stackReg
         m.put("aws:lb/listener:Listener", null);
         m.put("aws:lb/targetGroup:TargetGroup", null);
         m.put("aws:autoscaling/attachment:Attachment", null);
+        m.put("aws:s3/bucketObjectv2:BucketObjectv2", null);
         for (String free : List.of(
                 "aws:ec2/vpc:Vpc", SUBNET, "aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable",
                 "aws:ec2/route:Route", "aws:ec2/routeTableAssociation:RouteTableAssociation",
                 "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
                 "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
                 "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:ec2/keyPair:KeyPair",
-                LAUNCH_TEMPLATE, EIP_ASSOCIATION, "aws:kms/alias:Alias", "aws:secretsmanager/secretVersion:SecretVersion",
+                LAUNCH_TEMPLATE, EIP_ASSOCIATION, "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy", "aws:kms/alias:Alias", "aws:secretsmanager/secretVersion:SecretVersion",
                 "aws:rds/parameterGroup:ParameterGroup", "aws:rds/subnetGroup:SubnetGroup", "aws:iam/role:Role",
                 "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
                 "aws:iam/policy:Policy", "aws:iam/instanceProfile:InstanceProfile",
@@ -124,6 +127,8 @@ public record CostEstimate(String priceRegion, String priceDate, String stackReg
         private final Map<String, double[]> amounts = new TreeMap<>(); // "kind|unit" -> {quantity, usd}
         private final Set<String> usage = new LinkedHashSet<>();
         private final Set<String> unpriced = new TreeSet<>();
+        private final Map<String, Double> perResource = new LinkedHashMap<>();
+        private PlannedResource current;
 
         Estimator(Plan plan, PriceTable prices) {
             this.plan = plan;
@@ -138,6 +143,7 @@ public record CostEstimate(String priceRegion, String priceDate, String stackReg
                 }
             }
             for (PlannedResource r : plan.resources()) {
+                current = r;
                 String type = r.type();
                 switch (type) {
                     case EC2_INSTANCE -> hosts(r, 1, templateOf(r), !associatedInstanceIds.contains(r.id())
@@ -184,8 +190,10 @@ public record CostEstimate(String priceRegion, String priceDate, String stackReg
             String stackRegion = plan.ofType("pulumi:providers:aws").stream()
                     .map(p -> p.get("region")).filter(Objects::nonNull).map(Object::toString)
                     .findFirst().orElse(prices.region());
+            Map<String, Double> shares = new LinkedHashMap<>();
+            perResource.forEach((name, usd) -> shares.put(name, cents(usd)));
             return new CostEstimate(prices.region(), prices.date(), stackRegion, List.copyOf(lines), cents(total),
-                    List.copyOf(usage), List.copyOf(unpriced));
+                    List.copyOf(usage), List.copyOf(unpriced), java.util.Collections.unmodifiableMap(shares));
         }
 
         /** Instances (or a group's desired instances) from a launch template: compute, root volumes, IPv4. */
@@ -282,6 +290,7 @@ public record CostEstimate(String priceRegion, String priceDate, String stackReg
         }
 
         private void add(String kind, double quantity, String unit, double usd) {
+            perResource.merge(current.name(), usd, Double::sum);
             double[] sum = amounts.computeIfAbsent(kind + "|" + unit, k -> new double[2]);
             sum[0] += quantity;
             sum[1] += usd;

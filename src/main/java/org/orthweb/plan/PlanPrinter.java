@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import org.orthweb.cost.CostEstimate;
+
 /**
  * Renders a {@link Plan} as one JSON document (everything) or as a tree for people: a legend,
  * {@code +} for each resource (an offline plan has no state, so every resource is created),
@@ -22,9 +24,24 @@ import java.util.TreeMap;
  */
 public final class PlanPrinter {
 
-    /** How the text is printed. */
-    public record Options(boolean wide, CostEstimate costs) {
-        public static final Options DEFAULT = new Options(false, CostEstimate.NONE);
+    /**
+     * How the text is printed.
+     *
+     * @param wide     every input exactly as in the JSON
+     * @param costs    per-resource monthly figures for the {@code [cost]} markers
+     * @param estimate the stack's monthly cost summary printed after the resources, or null
+     */
+    public record Options(boolean wide, ResourceCosts costs, CostEstimate estimate) {
+        public static final Options DEFAULT = new Options(false, ResourceCosts.NONE, null);
+
+        public Options(boolean wide, ResourceCosts costs) {
+            this(wide, costs, null);
+        }
+
+        /** Markers and summary from one estimate. */
+        public static Options of(boolean wide, CostEstimate estimate) {
+            return new Options(wide, ResourceCosts.of(estimate), estimate);
+        }
     }
 
     /** The legend printed above every text plan; one line per symbol. */
@@ -51,11 +68,24 @@ public final class PlanPrinter {
     }
 
     public static String json(Plan plan) {
-        return json(plan, CostEstimate.NONE);
+        return json(plan, ResourceCosts.NONE);
+    }
+
+    /**
+     * One JSON document with the cost estimate: each resource's {@code monthlyCost} and a top-level
+     * {@code monthlyCost} {priceRegion, priceDate, stackRegion, currency, lines, totalUsd,
+     * usageCharges, unpriced}.
+     */
+    public static String json(Plan plan, CostEstimate estimate) {
+        return json(plan, ResourceCosts.of(estimate), estimate);
     }
 
     /** One JSON document: {stack, legend, resources (with markers and monthlyCost), outputs}. */
-    public static String json(Plan plan, CostEstimate costs) {
+    public static String json(Plan plan, ResourceCosts costs) {
+        return json(plan, costs, null);
+    }
+
+    private static String json(Plan plan, ResourceCosts costs, CostEstimate estimate) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("stack", plan.stack());
         Map<String, String> legend = new LinkedHashMap<>();
@@ -76,6 +106,18 @@ public final class PlanPrinter {
             return m;
         }).toList());
         doc.put("outputs", plan.outputs());
+        if (estimate != null) {
+            Map<String, Object> cost = new LinkedHashMap<>();
+            cost.put("priceRegion", estimate.priceRegion());
+            cost.put("priceDate", estimate.priceDate());
+            cost.put("stackRegion", estimate.stackRegion());
+            cost.put("currency", "USD");
+            cost.put("lines", estimate.lines());
+            cost.put("totalUsd", estimate.totalUsd());
+            cost.put("usageCharges", estimate.usageCharges());
+            cost.put("unpriced", estimate.unpriced());
+            doc.put("monthlyCost", cost);
+        }
         try {
             return JSON.writeValueAsString(doc);
         } catch (JsonProcessingException e) {
@@ -105,8 +147,30 @@ public final class PlanPrinter {
             long n = plan.resources().stream().filter(r -> r.markers().contains(m)).count();
             out.append(' ').append('[').append(m.label()).append("] ").append(n);
         }
+        if (options.estimate() != null) {
+            out.append("\n\n").append(costSummary(options.estimate()));
+        }
         out.append("\n\nOutputs:\n");
         plan.outputs().forEach((k, v) -> out.append("  ").append(k).append(": ").append(v).append('\n'));
+        return out.toString();
+    }
+
+    /** The estimate as text: one line per priced kind, the total, what it leaves out. */
+    static String costSummary(CostEstimate e) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "Estimated fixed monthly cost: $%.2f (on-demand list prices of %s, %s%s)%n",
+                e.totalUsd(), e.priceRegion(), e.priceDate(), e.stackRegion().equals(e.priceRegion()) ? ""
+                        : "; the stack deploys to " + e.stackRegion() + ", whose prices differ"));
+        for (CostEstimate.Line l : e.lines()) {
+            out.append(String.format(Locale.ROOT, "  %9.2f  %s (%s %s)%n", l.monthlyUsd(), l.kind(),
+                    l.quantity() == Math.rint(l.quantity()) ? String.valueOf((long) l.quantity()) : String.valueOf(l.quantity()),
+                    l.unit()));
+        }
+        out.append("  Not included, charged by use: ").append(String.join("; ", e.usageCharges())).append('.');
+        if (!e.unpriced().isEmpty()) {
+            out.append("\n  No price in the table for: ").append(String.join(", ", e.unpriced()))
+                    .append(" (the total leaves them out).");
+        }
         return out.toString();
     }
 

@@ -19,7 +19,7 @@ class CostEstimateTest {
     static final PriceTable PRICES = PriceTable.shipped();
 
     static PlannedResource res(String type, String name, String id, Map<String, Object> inputs) {
-        return new PlannedResource(type, name, "parent", inputs, id, Map.of());
+        return new PlannedResource(type, name, "parent", inputs, id, Map.of(), java.util.Set.of());
     }
 
     static PlannedResource template(String type, int rootGiB) {

@@ -116,7 +116,7 @@ class PlanPrinterTest {
 
     @Test
     void wideShowsEveryInputAsIs() {
-        String wide = PlanPrinter.text(prod, new PlanPrinter.Options(true, CostEstimate.NONE));
+        String wide = PlanPrinter.text(prod, new PlanPrinter.Options(true, ResourceCosts.NONE));
 
         assertThat(wide).contains(String.valueOf(prod.named("host-template").inputs().get("userData")))
                 .contains(String.valueOf(prod.named("host-access").inputs().get("policy")));
@@ -124,7 +124,7 @@ class PlanPrinterTest {
 
     @Test
     void theJsonKeepsEverythingWithMarkersAndACostHook() throws Exception {
-        CostEstimate fixed = r -> r.type().equals("aws:rds/instance:Instance") ? Optional.of(12.5) : Optional.empty();
+        ResourceCosts fixed = r -> r.type().equals("aws:rds/instance:Instance") ? Optional.of(12.5) : Optional.empty();
         JsonNode doc = new ObjectMapper().readTree(PlanPrinter.json(prod, fixed));
 
         for (Marker m : Marker.values()) {
