@@ -132,4 +132,23 @@ class CostEstimateTest {
         List<String> kinds = new ArrayList<>(e.lines().stream().map(CostEstimate.Line::kind).toList());
         assertThat(kinds).anyMatch(k -> k.startsWith("EC2 instance")).anyMatch(k -> k.startsWith("RDS PostgreSQL"));
     }
+
+    /** The plan shows the estimate: the total and lines in the text, the same figures in the JSON. */
+    @Test
+    void thePlanPrintsTheEstimateInTextAndJson() throws Exception {
+        Plan dev = TestStacks.shipped("dev");
+        CostEstimate e = CostEstimate.of(dev, PRICES);
+        String text = org.orthweb.plan.PlanPrinter.text(dev, org.orthweb.plan.PlanPrinter.Options.of(false, e));
+        assertThat(text).contains(String.format(java.util.Locale.ROOT, "Estimated fixed monthly cost: $%.2f", e.totalUsd()))
+                .contains("EC2 instance t3.medium").contains("Not included, charged by use:")
+                .containsPattern("database-instance .*\\[cost ~\\$\\d+\\.\\d\\d/month]");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(org.orthweb.plan.PlanPrinter.json(dev, e));
+        assertThat(json.at("/monthlyCost/totalUsd").asDouble()).isEqualTo(e.totalUsd());
+        assertThat(json.at("/monthlyCost/priceDate").asText()).isEqualTo(PRICES.date());
+        double sum = 0;
+        for (var r : json.get("resources")) {
+            sum += r.path("monthlyCost").asDouble(0);
+        }
+        assertThat(sum).as("the per-resource shares add up to the total").isCloseTo(e.totalUsd(), within(0.05));
+    }
 }
