@@ -52,12 +52,6 @@ public final class OrthwebProgram {
 
     public static final String PROJECT = "orthweb";
 
-    /**
-     * The DICOM peers when none are declared: one modality, its AE title derived from its name
-     * ({@code MODALITY-1}). Replaced by {@code orthweb:dicom.clients} once that setting is declared.
-     */
-    public static final List<DicomPeer> DEFAULT_DICOM_PEERS = List.of(DicomPeer.named("modality-1"));
-
     private OrthwebProgram() {
     }
 
@@ -118,9 +112,8 @@ public final class OrthwebProgram {
                 AppSecrets.KEYS, profile.secretRecoveryWindowDays(), profile.protect()), components);
 
         // ---- Site PKI inputs (the one place they are chosen) -------------------------------------
-        // DICOM peers: TODO(orthweb:dicom.clients) read the declared setting here, a List<DicomPeer>
-        // (SitePkiArgs validates it again); until it is declared, the default single peer.
-        List<DicomPeer> dicomPeers = DEFAULT_DICOM_PEERS;
+        // DICOM peers: orthweb:dicom.clients (SitePkiArgs validates them again)
+        List<DicomPeer> dicomPeers = cfg.dicom().peers();
         // Server certificate SANs: the site name, plus the stack's stable address names (the
         // Elastic IPs' public DNS names join this list; they exist before any host, so no cycle).
         Output<List<String>> serverNames = Output.of(cfg.site().name().map(List::of).orElse(List.of()));

@@ -102,6 +102,30 @@ public final class Rules {
     }
 
     /**
+     * The DICOM peers: names DNS-label-like and unique, AE titles valid DICOM AE values and unique
+     * ignoring case ({@link org.orthweb.pki.DicomPeers#problems}, the one place for those rules).
+     */
+    public static final class DicomClients implements Rule<List<StackConfig.DicomClient>> {
+        @Override
+        public List<StackConfig.DicomClient> check(List<StackConfig.DicomClient> value) {
+            List<String> problems = org.orthweb.pki.DicomPeers.problems(
+                    value.stream().map(StackConfig.DicomClient::peer).toList());
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems.stream()
+                        .map(p -> p.startsWith(org.orthweb.pki.DicomPeers.SETTING)
+                                ? p.substring(org.orthweb.pki.DicomPeers.SETTING.length()) : p).toList()));
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "non-empty list of {name, aeTitle}: names unique DNS labels, AE titles 1-16 DICOM AE characters, "
+                    + "unique ignoring case";
+        }
+    }
+
+    /**
      * A database class whose {@code max_connections} holds every pool of every host the stack can
      * run ({@link org.orthweb.cloudinit.ConnectionBudget}, docs/application.md "Database connections").
      */

@@ -333,7 +333,7 @@ public final class SettingsReader {
 
     /** "key must ...", "key: 'x' is ...", "key.sub ...". */
     static String message(String key, String detail) {
-        if (detail.startsWith(".") || detail.startsWith(":")) {
+        if (detail.startsWith(".") || detail.startsWith(":") || detail.startsWith("[") || detail.startsWith(" ")) {
             return key + detail;
         }
         if (detail.startsWith("'")) {

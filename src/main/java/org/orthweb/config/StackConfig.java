@@ -44,6 +44,8 @@ public record StackConfig(
         Logging logging,
         @Setting("the site's public name")
         Site site,
+        @Setting("the DICOM peers that may connect over DICOM TLS")
+        Dicom dicom,
         @Setting("container images: tag or pinned reference per image")
         @Default("{}")
         @Check(Rules.Images.class)
@@ -61,6 +63,7 @@ public record StackConfig(
         Objects.requireNonNull(database);
         Objects.requireNonNull(logging);
         Objects.requireNonNull(site);
+        Objects.requireNonNull(dicom);
         Objects.requireNonNull(subnets);
         images = Map.copyOf(images);
         secretKeys = Set.copyOf(secretKeys);
@@ -167,6 +170,35 @@ public record StackConfig(
             @Setting("DNS name of the site (none: the public DNS name of each host)")
             @Check(Rules.DnsName.class)
             Optional<String> name) {
+    }
+
+    /** {@code orthweb:dicom}. */
+    public record Dicom(
+            @Setting("DICOM peers (modalities, routers, workstations), each with its own client certificate and "
+                    + "calling AE title; removing one stops it connecting")
+            @Default("[{name: modality-1}]")
+            @Check(Rules.DicomClients.class)
+            List<DicomClient> clients) {
+        public Dicom {
+            clients = List.copyOf(clients);
+        }
+
+        /** The peers as the site PKI and the hosts take them. */
+        public List<org.orthweb.pki.DicomPeer> peers() {
+            return clients.stream().map(DicomClient::peer).toList();
+        }
+    }
+
+    /** One entry of {@code orthweb:dicom.clients}. */
+    public record DicomClient(
+            @Setting("peer name (a DNS label: lower-case letters, digits, hyphens); names its certificate")
+            String name,
+            @Setting("calling AE title the peer must use (default: the name in upper case, cut to 16 characters)")
+            Optional<String> aeTitle) {
+
+        public org.orthweb.pki.DicomPeer peer() {
+            return new org.orthweb.pki.DicomPeer(name, aeTitle);
+        }
     }
 
     /** The environment's safeguards (windows, protect, deletion protection...), computed once. */

@@ -304,4 +304,19 @@ class ConfigParserTest {
             assertThat(c.stack()).isEqualTo(stack);
         }
     }
+
+    /** orthweb:dicom.clients: the declared peers reach the config; every problem names its entry. */
+    @Test
+    void dicomClientsAreReadAndEachProblemNamesItsEntry() {
+        StackConfig c = parse(dev(
+                "  orthweb:dicom:\n    clients:\n      - name: ct-scanner-1\n        aeTitle: CT1\n      - name: mr-1\n"));
+        assertThat(c.dicom().peers()).extracting(org.orthweb.pki.DicomPeer::effectiveAeTitle).containsExactly("CT1", "MR-1");
+        assertThat(parse(dev("")).dicom().peers())
+                .extracting(org.orthweb.pki.DicomPeer::name).containsExactly("modality-1");
+        refused(dev("  orthweb:dicom:\n    clients:\n      - name: ct-1\n      - name: ct-1\n        aeTitle: CT2\n"),
+                "orthweb:dicom.clients[1].name 'ct-1' is declared twice (also orthweb:dicom.clients[0])");
+        refused(dev("  orthweb:dicom:\n    clients:\n      - name: ct-1\n        aeTitle: \"A\\\\B\"\n"),
+                "orthweb:dicom.clients[0].aeTitle");
+        refused(dev("  orthweb:dicom:\n    clients: []\n"), "orthweb:dicom.clients is empty");
+    }
 }
