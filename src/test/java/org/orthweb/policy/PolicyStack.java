@@ -49,7 +49,7 @@ final class PolicyStack {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the mocks answered for one resource, and the options it was registered with. */
-    record Facts(String id, Map<String, Object> state, boolean protect, boolean retainOnDelete) {
+    record Facts(String id, Map<String, Object> state, boolean protect, boolean retainOnDelete, String provider) {
     }
 
     private final String stack;
@@ -121,12 +121,16 @@ final class PolicyStack {
     private static Map<String, Facts> record(StackConfig config) {
         PlanMocks planMocks = new PlanMocks(config.region(), config.stack());
         Map<String, Mocks.ResourceResult> answers = new ConcurrentHashMap<>();
+        Map<String, String> providers = new ConcurrentHashMap<>();
         Map<String, boolean[]> options = new ConcurrentHashMap<>();
         Mocks recording = new Mocks() {
             @Override
             public CompletableFuture<ResourceResult> newResourceAsync(ResourceArgs args) {
                 return planMocks.newResourceAsync(args).thenApply(r -> {
                     answers.put(args.name, r);
+                    if (args.provider != null) {
+                        providers.put(args.name, args.provider);
+                    }
                     return r;
                 });
             }
@@ -162,7 +166,7 @@ final class PolicyStack {
             @SuppressWarnings("unchecked")
             Map<String, Object> state = r.state instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
             boolean[] o = options.getOrDefault(name, new boolean[]{false, false});
-            facts.put(name, new Facts(r.id.orElse(null), state, o[0], o[1]));
+            facts.put(name, new Facts(r.id.orElse(null), state, o[0], o[1], providers.get(name)));
         });
         return facts;
     }
@@ -232,9 +236,22 @@ final class PolicyStack {
         return facts(resourceName).retainOnDelete();
     }
 
-    /** The stack's one customer managed key. */
+    /** The stack's customer managed key (a backup copy region adds a key of its own there). */
     Plan.PlannedResource key() {
-        return single(Types.KMS_KEY);
+        return named("encryption-key");
+    }
+
+    /** The stack's generated name prefix, as the mocks answered it. */
+    String prefix() {
+        return id("name-prefix");
+    }
+
+    /**
+     * The provider reference the resource was registered with ({@code <urn>::<id>}), or null for
+     * the engine's default provider.
+     */
+    String provider(String resourceName) {
+        return facts(resourceName).provider();
     }
 
     String keyArn() {
