@@ -28,6 +28,11 @@ final class PolicyExceptions {
     /** AWS managed policies the design attaches (they grant on Resource "*" by AWS's design). */
     static final String SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
     static final String RDS_MONITORING = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole";
+    // AWS Backup's managed policies (AWS Backup guide, "Managed policies for AWS Backup")
+    static final String BACKUP = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup";
+    static final String RESTORES = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores";
+    static final String S3_BACKUP = "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup";
+    static final String S3_RESTORE = "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore";
 
     record PolicyException(String id, List<String> controls, String resource, String reason, String scopeText,
                            Predicate<PolicyStack> scope, Function<PolicyStack, List<String>> occurrences) {
@@ -135,14 +140,17 @@ final class PolicyExceptions {
                             .map(PlannedResource::name).toList()),
             new PolicyException("EX-08", List.of("CKV_AWS_355", "IAM.21", "CKV_AWS_274"),
                     "AWS managed policies attached: AmazonSSMManagedInstanceCore (host role), "
-                            + "AmazonRDSEnhancedMonitoringRole (RDS monitoring role)",
+                            + "AmazonRDSEnhancedMonitoringRole (RDS monitoring role), and AWS Backup's four "
+                            + "(AWSBackupServiceRolePolicyForBackup/ForRestores/ForS3Backup/ForS3Restore, backup role)",
                     "both are required by controls (CKV2_AWS_41 SSM access, CKV_AWS_118 enhanced monitoring) and "
                             + "are maintained by AWS; some of their statements use Resource \"*\" because the APIs "
-                            + "(ssm:UpdateInstanceInformation, logs for RDSOSMetrics) are not resource-scoped. No "
+                            + "(ssm:UpdateInstanceInformation, logs for RDSOSMetrics) are not resource-scoped; "
+                            + "AWS Backup's role acts only on the resources its selection names (by ARN). No "
                             + "other managed policy may be attached.",
                     "all stacks", ALL_STACKS,
                     s -> s.ofType(Types.ROLE_POLICY_ATTACHMENT).stream()
-                            .filter(a -> Set.of(SSM_CORE, RDS_MONITORING).contains(str(a, "policyArn")))
+                            .filter(a -> Set.of(SSM_CORE, RDS_MONITORING, BACKUP, RESTORES, S3_BACKUP, S3_RESTORE)
+                                    .contains(str(a, "policyArn")))
                             .map(PlannedResource::name).toList()),
             new PolicyException("EX-09", List.of("CKV_AWS_2", "CKV_AWS_103", "ELB.17", "CKV_AWS_91", "CKV_AWS_150",
                     "CKV_AWS_152", "CKV_AWS_315", "AutoScaling.1", "AutoScaling.2"),
