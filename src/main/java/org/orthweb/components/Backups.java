@@ -81,7 +81,6 @@ public final class Backups extends ComponentResource {
 
         List<PlanRuleCopyActionArgs> copies = new ArrayList<>();
         args.copy().ifPresent(copy -> {
-            var there = CustomResourceOptions.builder().parent(this).provider(copy.provider()).build();
             // a vault's key must live in the vault's region: the copy gets a key of its own,
             // administered by the account like the stack's key (AWS Backup uses it through the role)
             var copyKey = new Key(name + "-copy-key", KeyArgs.builder()
