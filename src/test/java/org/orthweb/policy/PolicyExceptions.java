@@ -132,7 +132,8 @@ final class PolicyExceptions {
                     "in a key policy Resource \"*\" means the key itself (a key policy cannot name other "
                             + "resources); the statement giving the account root kms:* is AWS's default key policy "
                             + "that delegates key administration to IAM (without it the key becomes unmanageable). "
-                            + "Service principals are limited to this account by aws:SourceAccount.",
+                            + "Service principals are limited to this account (and the stack's buckets and alarms) "
+                            + "by the condition keys each service documents for key policies.",
                     "all stacks", ALL_STACKS,
                     s -> s.ofType(Types.KMS_KEY).stream()
                             .filter(k -> statements(k.inputs().get("policy")).stream()
