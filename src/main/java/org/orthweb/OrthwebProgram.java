@@ -27,9 +27,11 @@ import org.orthweb.components.AppFirewallArgs;
 import org.orthweb.components.ApplicationSecrets;
 import org.orthweb.components.ApplicationSecretsArgs;
 import org.orthweb.components.AwsContext;
+import org.orthweb.components.DataEventTrail;
 import org.orthweb.components.DicomStorage;
 import org.orthweb.components.DicomStorageArgs;
 import org.orthweb.components.EncryptionKey;
+import org.orthweb.components.EndpointPolicies;
 import org.orthweb.components.EncryptionKeyArgs;
 import org.orthweb.components.OrthancDatabase;
 import org.orthweb.components.OrthancDatabaseArgs;
@@ -93,12 +95,17 @@ public final class OrthwebProgram {
 
         // every value that follows from prd/stg versus dev/tst, computed once
         EnvironmentProfile profile = cfg.profile();
+        // S3 data events are recorded in hardened stacks; the key and log bucket policies name the
+        // trail before it exists (it needs both), and the data bucket policy names the host role
+        Output<String> trailArn = profile.recordDataEvents() ? DataEventTrail.trailArn(naming, aws) : null;
+        Output<String> hostRoleArn = OrthancHost.roleArn(naming, aws);
         var key = new EncryptionKey("encryption", new EncryptionKeyArgs(naming, aws, profile.keyDeletionWindowDays(),
-                profile.protect()), components);
+                profile.protect(), trailArn), components);
 
+        // the log bucket holds the audit trail (S3 access logs, data events): six years when hardened
         var storage = new DicomStorage("storage", new DicomStorageArgs(naming, aws, key.keyArn,
-                profile.logBucketRetentionDays(cfg.logging().retentionDays()), profile.forceDestroy(), profile.protect()),
-                components);
+                profile.logBucketRetentionDays(cfg.logging().retentionDays()), profile.forceDestroy(), profile.protect(),
+                hostRoleArn, trailArn), components);
 
         var net = cfg.network();
         var vpc = new SecureVpc("network", new SecureVpcArgs(naming, aws, cfg.subnets(), zones,
@@ -117,9 +124,16 @@ public final class OrthwebProgram {
         var host = new OrthancHost("host", new OrthancHostArgs(naming, aws, OrthancHostArgs.Settings.of(cfg),
                 new OrthancHostArgs.HostNetwork(vpc.publicSubnetIds, firewall.securityGroupId), key.keyArn,
                 new OrthancHostArgs.DataBucket(storage.bucketName, storage.bucketArn),
-                new OrthancHostArgs.DatabaseEndpoint(database.address, database.port, database.resourceId),
+                new OrthancHostArgs.DatabaseEndpoint(database.address, database.port),
                 new OrthancHostArgs.DatabaseMasterSecret(database.masterSecretArn),
-                new OrthancHostArgs.ApplicationSecret(secrets.secretArn)), components, invoke);
+                new OrthancHostArgs.ApplicationSecret(secrets.secretArn), vpc.endpoints()), components, invoke);
+
+        new EndpointPolicies("endpoint-policies", vpc.endpoints(), cfg.region(), host.roleArn, storage.bucketArn,
+                Output.all(database.masterSecretArn, secrets.secretArn), key.keyArn, components);
+        if (profile.recordDataEvents()) {
+            new DataEventTrail("audit-trail", naming, storage.bucketArn, storage.logBucketName, key.keyArn,
+                    ComponentResourceOptions.builder().providers(provider).dependsOn(storage, key).build());
+        }
 
         var alerting = operations(cfg, naming, aws, stackTags, key, storage, database, host, components);
 

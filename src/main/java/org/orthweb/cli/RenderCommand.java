@@ -1,5 +1,7 @@
 package org.orthweb.cli;
 
+import org.orthweb.cloudinit.HostBundle;
+import org.orthweb.cloudinit.Render;
 import org.orthweb.cloudinit.UserDataFiles;
 import org.orthweb.plan.OfflinePlan;
 import org.orthweb.plan.Plan;
@@ -11,19 +13,21 @@ import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "render", mixinStandardHelpOptions = true,
         description = {"Write the hosts' user data for review, offline: runs the program under Pulumi's mock engine "
                 + "(as plan does), takes the launch template's user data and writes it as EC2 hands it to cloud-init.",
-                "Writes <out>/user-data.yaml (decoded), <out>/user-data.b64 (as the launch template carries it) and "
-                        + "every file it carries under <out>/files/<host path>. Values AWS computes are placeholders."})
+                "Writes <out>/user-data.yaml (decoded), <out>/user-data.b64 (as the launch template carries it), "
+                        + "<out>/bundle.tar (the application files the user data loads from the data bucket) and "
+                        + "every file the host gets under <out>/files/<host path>. Values AWS computes are placeholders."})
 final class RenderCommand implements Callable<Integer> {
 
     static final String LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+    static final String BUCKET_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2";
 
     @Spec
     CommandSpec spec;
@@ -42,20 +46,20 @@ final class RenderCommand implements Callable<Integer> {
             throw new IllegalStateException("expected one launch template in the plan, found " + templates.size());
         }
         String encoded = String.valueOf(templates.get(0).inputs().get("userData"));
-        String cloudConfig = UserDataFiles.decode(encoded);
-        Files.createDirectories(out);
-        Files.writeString(out.resolve("user-data.yaml"), cloudConfig, StandardCharsets.UTF_8);
-        Files.writeString(out.resolve("user-data.b64"), encoded + "\n", StandardCharsets.US_ASCII);
-        Map<String, String> files = UserDataFiles.files(cloudConfig);
-        for (var file : files.entrySet()) {
-            Path target = out.resolve("files").resolve(file.getKey().replaceFirst("^/+", ""));
-            Files.createDirectories(target.getParent());
-            Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);
+        var bundles = plan.ofType(BUCKET_OBJECT).stream()
+                .filter(o -> String.valueOf(o.inputs().get("key")).startsWith(HostBundle.KEY_PREFIX)).toList();
+        if (bundles.size() != 1) {
+            throw new IllegalStateException("expected one host bundle object in the plan, found " + bundles.size());
         }
+        byte[] bundle = Base64.getDecoder().decode(String.valueOf(bundles.get(0).inputs().get("contentBase64")));
+        Map<String, String> files = Render.writeTo(out, encoded, bundle);
+        String cloudConfig = UserDataFiles.decode(encoded);
         var w = spec.commandLine().getOut();
         w.printf("user data of stack '%s': %d bytes decoded, %d bytes as the launch template carries it (EC2 limit 16384)%n",
                 plan.stack(), cloudConfig.getBytes(StandardCharsets.UTF_8).length, encoded.length());
-        w.printf("wrote %s/user-data.yaml, user-data.b64 and %d files under %s/files%n", out, files.size(), out);
+        w.printf("host bundle: %d bytes, s3 key %s (fetched and checked by the user data's loader)%n",
+                bundle.length, bundles.get(0).inputs().get("key"));
+        w.printf("wrote %s/user-data.yaml, user-data.b64, bundle.tar and %d files under %s/files%n", out, files.size(), out);
         w.flush();
         return Cli.OK;
     }

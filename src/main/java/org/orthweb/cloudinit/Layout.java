@@ -16,6 +16,9 @@ package org.orthweb.cloudinit;
  * @param authHost         host name under which Orthanc reaches the auth service
  * @param authPort         the auth service's HTTP port
  * @param nginxTlsDir      directory in which nginx finds ca.crt, server.crt and server.key
+ * @param keycloakAdminListen nginx {@code listen} argument of the operator server (Keycloak's admin
+ *                         console and master realm, plain HTTP); its port is the one Keycloak's
+ *                         admin URL names and compose publishes on the host's loopback only
  */
 public record Layout(
         String httpsListen,
@@ -27,12 +30,18 @@ public record Layout(
         int keycloakPort,
         String authHost,
         int authPort,
-        String nginxTlsDir) {
+        String nginxTlsDir,
+        String keycloakAdminListen) {
 
     /** Public HTTPS port (the security group opens it). */
     public static final int HTTPS_PORT = 443;
     /** Public DICOM TLS port (the security group opens it). */
     public static final int DICOM_TLS_PORT = 11112;
+    /**
+     * Operator port for Keycloak's admin console: published on the host's 127.0.0.1 only, reached
+     * with an SSM port-forward to the same local port (the admin URL Keycloak builds names it).
+     */
+    public static final int KEYCLOAK_ADMIN_PORT = 8081;
 
     /** Host directory of the application's non-secret configuration (written by cloud-init). */
     public static final String CONFIG_DIR = "/etc/orthweb";
@@ -44,6 +53,21 @@ public record Layout(
     public static final String RDS_CA_FILE = CONFIG_DIR + "/rds-ca.pem";
     /** The bootstrap's log. */
     public static final String BOOTSTRAP_LOG = "/var/log/orthweb-bootstrap.log";
+
+    /**
+     * Tag key the bootstrap sets on the master DB secret after provisioning the database; the
+     * host role may read that secret only while the tag is absent (see OrthancHost).
+     */
+    public static final String DB_PROVISIONED_TAG = "orthweb-db-provisioned";
+
+    /**
+     * The Compose network of the containers (fixed, so that the host firewall can name Orthanc)
+     * and Orthanc's address on it: the one container the firewall lets reach the instance
+     * metadata service (see the bootstrap's firewall step). Outside Docker's default address
+     * pools; the VPC CIDR must not overlap it (checked before any resource is made).
+     */
+    public static final String CONTAINER_SUBNET = "10.255.255.0/24";
+    public static final String ORTHANC_ADDRESS = "10.255.255.10";
 
     /** Databases and their least-privilege owner roles (same name). */
     public static final String ORTHANC_DB = "orthanc";
@@ -75,5 +99,11 @@ public record Layout(
             "orthanc", 8042, 4242,
             "keycloak", 8080,
             "orthanc-auth-service", 8000,
-            "/etc/nginx/tls");
+            "/etc/nginx/tls",
+            Integer.toString(KEYCLOAK_ADMIN_PORT));
+
+    /** The port of {@link #keycloakAdminListen} (the listen argument may carry an address). */
+    public int keycloakAdminPort() {
+        return Integer.parseInt(keycloakAdminListen.substring(keycloakAdminListen.lastIndexOf(':') + 1));
+    }
 }

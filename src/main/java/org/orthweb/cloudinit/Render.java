@@ -41,21 +41,49 @@ public final class Render {
             new HostFile("orthanc.json", Layout.CONFIG_DIR + "/orthanc.json", "0644"),
             new HostFile("orthanc-secrets.jq", Layout.CONFIG_DIR + "/orthanc-secrets.jq", "0644"),
             new HostFile("keycloak-realm.jq", Layout.CONFIG_DIR + "/keycloak-realm.jq", "0644"),
+            new HostFile("realm-security.jq", Layout.CONFIG_DIR + "/realm-security.jq", "0644"),
             new HostFile("permissions.json", Layout.CONFIG_DIR + "/permissions.json", "0644"),
+            new HostFile("anonymous-profile.json", Layout.CONFIG_DIR + "/anonymous-profile.json", "0644"),
             new HostFile("nginx.conf", Layout.CONFIG_DIR + "/nginx.conf", "0644"),
             new HostFile("docker-compose.yml", Layout.CONFIG_DIR + "/docker-compose.yml", "0644"),
             new HostFile("db-setup.sql", Layout.CONFIG_DIR + "/db-setup.sql", "0644"),
             new HostFile("orthweb-bootstrap.sh", "/usr/local/sbin/orthweb-bootstrap", "0700"),
             new HostFile("orthweb.service", "/etc/systemd/system/orthweb.service", "0644"),
             new HostFile("orthweb-quickack.sh", Layout.QUICKACK_SCRIPT, "0755"),
-            new HostFile("orthweb-quickack.service", "/etc/systemd/system/" + Layout.QUICKACK_UNIT, "0644"));
+            new HostFile("orthweb-quickack.service", "/etc/systemd/system/" + Layout.QUICKACK_UNIT, "0644"),
+            new HostFile("docker-firewall.conf", "/etc/systemd/system/docker.service.d/orthweb-firewall.conf", "0644"));
+
+    /**
+     * How long Keycloak keeps login and admin events: six years, the retention HIPAA asks for
+     * documentation (45 CFR 164.316(b)(2)), which clinics commonly apply to audit records.
+     */
+    static final long AUDIT_RETENTION_SECONDS = 6L * 365 * 24 * 3600;
 
     private Render() {
     }
 
+    /** Where the user data's loader lands on the host (see {@code cloud-init/orthweb-fetch.sh.mustache}). */
+    public static final String FETCH_SCRIPT = "/usr/local/sbin/orthweb-fetch";
+
     /**
-     * The cloud-config ({@link #USER_DATA}) followed by every file it carries (absolute host path
-     * to content), as the host receives them.
+     * What a host receives: the cloud-config (the user data, decoded), the bundle it loads from the
+     * data bucket, and every file, loader and bundle alike, by absolute host path.
+     *
+     * @param userData the cloud-config text (cloud-init's input after EC2's base64 and gzip)
+     * @param bundle   the application files as the S3 object holds them
+     * @param files    host path to content of the loader and of every bundle file, in write order
+     */
+    public record Host(String userData, HostBundle bundle, Map<String, String> files) {
+    }
+
+    /** The user data and the bundle of a host. */
+    public static Host host(UserDataInputs in) {
+        return host(in, Layout.HOST);
+    }
+
+    /**
+     * The cloud-config ({@link #USER_DATA}) followed by every file the host gets (absolute host path
+     * to content): the loader carried in the user data, then the bundle's files.
      */
     public static Map<String, String> files(UserDataInputs in) {
         return files(in, Layout.HOST);
@@ -64,45 +92,71 @@ public final class Render {
     /**
      * Writes what {@code render} shows for review: {@code user-data.yaml} (the user data as EC2
      * hands it to cloud-init, decoded), {@code user-data.b64} (gzip+base64, as the launch template
-     * carries it) and each carried file under {@code files/} at its host path.
+     * carries it), {@code bundle.tar} (the S3 object the host loads) and each file under
+     * {@code files/} at its host path.
      */
     public static void writeTo(UserDataInputs in, Path outDir) throws IOException {
-        Map<String, String> files = files(in);
+        Host host = host(in);
+        writeTo(outDir, CloudInit.encode(host.userData()), host.bundle().tar());
+    }
+
+    /**
+     * Writes encoded user data and the bundle as {@link #writeTo(UserDataInputs, Path)} does: the
+     * render command passes what the planned launch template and S3 object hold.
+     *
+     * @return host path to content of every file written under {@code files/}
+     */
+    public static Map<String, String> writeTo(Path outDir, String encodedUserData, byte[] bundleTar)
+            throws IOException {
+        String userData = UserDataFiles.decode(encodedUserData);
+        Map<String, String> files = new LinkedHashMap<>(UserDataFiles.files(userData));
+        files.putAll(HostBundle.read(bundleTar));
         Files.createDirectories(outDir);
-        String userData = files.get(USER_DATA);
         Files.writeString(outDir.resolve(USER_DATA), userData, StandardCharsets.UTF_8);
-        Files.writeString(outDir.resolve("user-data.b64"), CloudInit.encode(userData) + "\n",
-                StandardCharsets.US_ASCII);
+        Files.writeString(outDir.resolve("user-data.b64"), encodedUserData + "\n", StandardCharsets.US_ASCII);
+        Files.write(outDir.resolve("bundle.tar"), bundleTar);
         for (Map.Entry<String, String> e : files.entrySet()) {
-            if (e.getKey().equals(USER_DATA)) {
-                continue;
-            }
             Path target = outDir.resolve("files").resolve(e.getKey().substring(1));
             Files.createDirectories(target.getParent());
             Files.writeString(target, e.getValue(), StandardCharsets.UTF_8);
         }
+        return files;
     }
 
     /** Same as {@link #files(UserDataInputs)} with another layout (tests on loopback). */
     static Map<String, String> files(UserDataInputs in, Layout layout) {
+        Host host = host(in, layout);
+        Map<String, String> result = new LinkedHashMap<>();
+        result.put(USER_DATA, host.userData());
+        result.putAll(host.files());
+        return result;
+    }
+
+    static Host host(UserDataInputs in, Layout layout) {
         Map<String, Object> scope = scope(in, layout);
         Map<String, String> rendered = new LinkedHashMap<>();
-        List<Map<String, Object>> entries = new ArrayList<>();
+        List<HostBundle.File> bundleFiles = new ArrayList<>();
         for (HostFile f : HOST_FILES) {
             String content = render("cloud-init/files/" + f.template() + ".mustache", scope);
             rendered.put(f.path(), content);
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("path", f.path());
-            entry.put("permissions", f.permissions());
-            entry.put("content", indent(content, "      "));
-            entries.add(entry);
+            bundleFiles.add(new HostBundle.File(f.path(), f.permissions(), content));
         }
+        HostBundle bundle = HostBundle.of(bundleFiles);
+
+        Map<String, Object> loaderScope = new LinkedHashMap<>(scope);
+        loaderScope.put("bundle", Map.of("bucket", in.bucketName(), "key", bundle.key(), "sha256", bundle.sha256()));
+        String loader = render("cloud-init/orthweb-fetch.sh.mustache", loaderScope);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("path", FETCH_SCRIPT);
+        entry.put("permissions", "0700");
+        entry.put("content", indent(loader, "      "));
         Map<String, Object> userDataScope = new LinkedHashMap<>(scope);
-        userDataScope.put("files", entries);
-        Map<String, String> result = new LinkedHashMap<>();
-        result.put(USER_DATA, render("cloud-init/user-data.yaml.mustache", userDataScope));
-        result.putAll(rendered);
-        return result;
+        userDataScope.put("files", List.of(entry));
+
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put(FETCH_SCRIPT, loader);
+        files.putAll(rendered);
+        return new Host(render("cloud-init/user-data.yaml.mustache", userDataScope), bundle, files);
     }
 
     /*
@@ -173,6 +227,8 @@ public final class Render {
         l.put("authHost", layout.authHost());
         l.put("authPort", layout.authPort());
         l.put("nginxTlsDir", layout.nginxTlsDir());
+        l.put("keycloakAdminListen", layout.keycloakAdminListen());
+        l.put("keycloakAdminPort", layout.keycloakAdminPort());
         l.put("httpsPort", Layout.HTTPS_PORT);
         l.put("dicomTlsPort", Layout.DICOM_TLS_PORT);
         l.put("configDir", Layout.CONFIG_DIR);
@@ -188,7 +244,14 @@ public final class Render {
         l.put("proxyService", Layout.PROXY_SERVICE);
         l.put("quickackScript", Layout.QUICKACK_SCRIPT);
         l.put("quickackUnit", Layout.QUICKACK_UNIT);
+        l.put("containerSubnet", Layout.CONTAINER_SUBNET);
+        l.put("orthancAddress", Layout.ORTHANC_ADDRESS);
+        l.put("dbProvisionedTag", Layout.DB_PROVISIONED_TAG);
         scope.put("layout", l);
+
+        Map<String, Object> security = new LinkedHashMap<>();
+        security.put("auditRetentionSeconds", AUDIT_RETENTION_SECONDS);
+        scope.put("security", security);
 
         Map<String, Object> keys = new LinkedHashMap<>();
         for (String k : AppSecrets.KEYS) {

@@ -49,6 +49,8 @@ public final class DicomStorage extends ComponentResource {
     public static final String TYPE = "orthweb:index:DicomStorage";
     /** Where S3 server access logs of the data bucket land in the log bucket. */
     public static final String ACCESS_LOG_PREFIX = "accesslog/orthbucket/";
+    /** Where CloudTrail delivers the data-event trail's log files (its S3 key prefix, plus "/"). */
+    public static final String CLOUDTRAIL_PREFIX = "cloudtrail/";
     /** Where VPC flow logs land in the log bucket. */
     public static final String FLOW_LOG_PREFIX = "flowlog/";
     /** Old versions of DICOM objects are kept this long after an overwrite or delete. */
@@ -78,15 +80,17 @@ public final class DicomStorage extends ComponentResource {
         lifecycle(dataBucket, baseRules());
 
         var aws = args.aws();
-        Output<String> logPolicy = Output.tuple(logBucket.bucket.arn(), dataBucket.bucket.arn(), aws.accountId())
-                .applyValue(t -> logBucketPolicy(t.t1, t.t2, t.t3));
+        Output<String> trail = args.dataEventTrailArn() == null ? Output.ofNullable(null) : args.dataEventTrailArn();
+        Output<String> logPolicy = Output.tuple(logBucket.bucket.arn(), dataBucket.bucket.arn(), aws.accountId(), trail)
+                .applyValue(t -> logBucketPolicy(t.t1, t.t2, t.t3, t.t4));
         var logPolicyResource = new BucketPolicy(name + "-logs-policy", BucketPolicyArgs.builder()
                 .bucket(logBucket.bucket.id())
                 .policy(logPolicy)
                 .build(), opts(logBucket.bucket, List.of(logBucket.publicAccessBlock)));
         new BucketPolicy(name + "-data-policy", BucketPolicyArgs.builder()
                 .bucket(dataBucket.bucket.id())
-                .policy(dataBucket.bucket.arn().applyValue(arn -> document(tlsOnly(arn))))
+                .policy(Output.tuple(dataBucket.bucket.arn(), args.hostRoleArn())
+                        .applyValue(t -> dataBucketPolicy(t.t1, t.t2)))
                 .build(), opts(dataBucket.bucket, List.of(dataBucket.publicAccessBlock)));
 
         new BucketLoggingV2(name + "-data-access-logs", BucketLoggingV2Args.builder()
@@ -193,10 +197,51 @@ public final class DicomStorage extends ComponentResource {
     }
 
     /**
-     * The log bucket admits exactly two writers: S3 server access logging for our data bucket
-     * (SourceArn and SourceAccount) and VPC flow log delivery for our account.
+     * The data bucket's perimeter, on top of TLS only:
+     * <ul>
+     * <li>EC2 instance-role credentials (any instance role) work only through a VPC endpoint of
+     *     the VPC they were delivered to: {@code aws:SourceVpc} must equal
+     *     {@code ${aws:ec2InstanceSourceVPC}} (IAM User Guide, global condition keys
+     *     aws:ec2InstanceSourceVPC and aws:SourceVpc; the key is present whenever a request is
+     *     signed with EC2 role credentials). Credentials copied off a host fail from anywhere
+     *     else, and from another VPC's endpoint. Requests a service makes on the caller's behalf
+     *     ({@code aws:ViaAWSService}) are left alone: they carry no network keys.</li>
+     * <li>Reading and writing DICOM objects is for the host role only ({@code aws:PrincipalArn});
+     *     anyone else in the account, administrators included, must change this policy first,
+     *     which CloudTrail records. Deleting is not denied, so `pulumi destroy` of a non-hardened
+     *     stack can still empty the bucket.</li>
+     * </ul>
+     * Only Deny statements: the bucket grants nothing; the host role's identity policy does.
      */
-    static String logBucketPolicy(String logBucketArn, String dataBucketArn, String account) {
+    static String dataBucketPolicy(String bucketArn, String hostRoleArn) {
+        List<Map<String, Object>> statements = tlsOnly(bucketArn);
+        statements.add(statement("DenyInstanceCredentialsOutsideTheirVpc", "Deny", "s3:*", Map.of(
+                "Principal", "*",
+                "Resource", List.of(bucketArn, bucketArn + "/*"),
+                "Condition", Map.of(
+                        "Null", Map.of("aws:ec2InstanceSourceVPC", "false"),
+                        "StringNotEquals", Map.of("aws:SourceVpc", "${aws:ec2InstanceSourceVPC}"),
+                        "BoolIfExists", Map.of("aws:ViaAWSService", "false")))));
+        statements.add(statement("DenyDicomObjectsToOtherPrincipals", "Deny", List.of("s3:GetObject",
+                "s3:GetObjectVersion", "s3:PutObject"), Map.of(
+                "Principal", "*",
+                "Resource", bucketArn + "/*",
+                "Condition", Map.of(
+                        "ArnNotEquals", Map.of("aws:PrincipalArn", hostRoleArn),
+                        "BoolIfExists", Map.of("aws:PrincipalIsAWSService", "false")))));
+        return document(statements);
+    }
+
+    /**
+     * The log bucket admits exactly its writers: S3 server access logging for our data bucket
+     * (SourceArn and SourceAccount), VPC flow log delivery for our account, and, when the stack
+     * has one, the data-event trail (CloudTrail User Guide, "Amazon S3 bucket policy for
+     * CloudTrail": GetBucketAcl and PutObject under {@code <prefix>/AWSLogs/<account>/}, bound to
+     * the trail by aws:SourceArn).
+     *
+     * @param trailArn the data-event trail, or null
+     */
+    static String logBucketPolicy(String logBucketArn, String dataBucketArn, String account, String trailArn) {
         List<Map<String, Object>> statements = tlsOnly(logBucketArn);
         statements.add(statement("S3ServerAccessLogsFromDataBucket", "Allow", "s3:PutObject", Map.of(
                 "Principal", service("logging.s3.amazonaws.com"),
@@ -214,6 +259,19 @@ public final class DicomStorage extends ComponentResource {
                 "Principal", service("delivery.logs.amazonaws.com"),
                 "Resource", logBucketArn,
                 "Condition", Map.of("StringEquals", Map.of("aws:SourceAccount", account)))));
+        if (trailArn != null) {
+            statements.add(statement("CloudTrailCheckAcl", "Allow", "s3:GetBucketAcl", Map.of(
+                    "Principal", service("cloudtrail.amazonaws.com"),
+                    "Resource", logBucketArn,
+                    "Condition", Map.of("StringEquals", Map.of("aws:SourceArn", trailArn, "aws:SourceAccount", account)))));
+            statements.add(statement("CloudTrailWriteDataEvents", "Allow", "s3:PutObject", Map.of(
+                    "Principal", service("cloudtrail.amazonaws.com"),
+                    "Resource", logBucketArn + "/" + CLOUDTRAIL_PREFIX + "AWSLogs/" + account + "/*",
+                    "Condition", Map.of("StringEquals", Map.of(
+                            "s3:x-amz-acl", "bucket-owner-full-control",
+                            "aws:SourceArn", trailArn,
+                            "aws:SourceAccount", account)))));
+        }
         return document(statements);
     }
 }

@@ -33,8 +33,9 @@ public final class EncryptionKey extends ComponentResource {
         var child = CustomResourceOptions.builder().parent(this).protect(args.protect()).build();
         var aws = args.aws();
 
-        Output<String> policy = Output.tuple(aws.partition(), aws.accountId(), args.naming().prefix())
-                .applyValue(t -> keyPolicy(t.t1, t.t2, aws.region(), t.t3));
+        Output<String> trail = args.dataEventTrailArn() == null ? Output.ofNullable(null) : args.dataEventTrailArn();
+        Output<String> policy = Output.tuple(aws.partition(), aws.accountId(), args.naming().prefix(), trail)
+                .applyValue(t -> keyPolicy(t.t1, t.t2, aws.region(), t.t3, t.t4));
         var key = new Key(name + "-key", KeyArgs.builder()
                 .description(args.naming().name("orthweb").applyValue(n -> "Orthweb stack " + n + ": S3, RDS, secrets, EBS, logs"))
                 .enableKeyRotation(true)
@@ -72,16 +73,21 @@ public final class EncryptionKey extends ComponentResource {
      *   <li>CloudWatch alarms publishing to the encrypted alert topic: {@code aws:SourceAccount}
      *       and {@code aws:SourceArn} of this stack's alarms (SNS guide, "Enable compatibility
      *       between event sources from AWS services and encrypted topics").</li>
+     *   <li>With a data-event trail, CloudTrail: {@code aws:SourceArn} = the trail,
+     *       {@code aws:SourceAccount}, and the encryption context {@code aws:cloudtrail:arn} of
+     *       this account's trails (CloudTrail User Guide, "Configure AWS KMS key policies for
+     *       CloudTrail").</li>
      * </ul>
      * AWS Backup and the budget need no statement: AWS Backup works through its role's IAM
      * policies (the first statement delegates to IAM), Budgets e-mails directly.
      *
-     * @param prefix the stack's name prefix: buckets and alarms are named {@code <prefix>-...}
+     * @param prefix   the stack's name prefix: buckets and alarms are named {@code <prefix>-...}
+     * @param trailArn the stack's data-event trail, or null
      */
-    static String keyPolicy(String partition, String account, String region, String prefix) {
+    static String keyPolicy(String partition, String account, String region, String prefix, String trailArn) {
         List<String> use = List.of("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*");
         List<String> deliver = List.of("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey");
-        return document(List.of(
+        List<Map<String, Object>> statements = new java.util.ArrayList<>(List.of(
                 statement("AccountAdministersKeyThroughIam", "Allow", "kms:*", Map.of(
                         "Principal", Map.of("AWS", "arn:" + partition + ":iam::" + account + ":root"),
                         "Resource", "*")),
@@ -108,6 +114,21 @@ public final class EncryptionKey extends ComponentResource {
                                 "StringEquals", Map.of("aws:SourceAccount", account),
                                 "ArnLike", Map.of("aws:SourceArn", "arn:" + partition + ":cloudwatch:" + region + ":"
                                         + account + ":alarm:" + prefix + "-" + Alerting.ALARM_NAME_PART + "*"))))));
+        if (trailArn != null) {
+            Map<String, Object> thisTrail = Map.of("aws:SourceArn", trailArn, "aws:SourceAccount", account);
+            statements.add(statement("CloudTrailEncryptDataEventLogs", "Allow", "kms:GenerateDataKey*", Map.of(
+                    "Principal", service("cloudtrail.amazonaws.com"),
+                    "Resource", "*",
+                    "Condition", Map.of(
+                            "StringEquals", thisTrail,
+                            "StringLike", Map.of("kms:EncryptionContext:aws:cloudtrail:arn",
+                                    "arn:" + partition + ":cloudtrail:*:" + account + ":trail/*")))));
+            statements.add(statement("CloudTrailDescribeKey", "Allow", "kms:DescribeKey", Map.of(
+                    "Principal", service("cloudtrail.amazonaws.com"),
+                    "Resource", "*",
+                    "Condition", Map.of("StringEquals", thisTrail))));
+        }
+        return document(statements);
     }
 
 }

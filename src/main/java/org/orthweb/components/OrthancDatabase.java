@@ -134,7 +134,12 @@ public final class OrthancDatabase extends ComponentResource {
                 .kmsKeyId(args.kmsKeyArn())
                 .recoveryWindowInDays(safe.secretRecoveryWindowDays())
                 .tags(naming.tags("db-master-secret"))
-                .build(), CustomResourceOptions.builder().parent(this).protect(safe.protect()).build());
+                .build(), CustomResourceOptions.builder().parent(this).protect(safe.protect())
+                // the hosts' bootstrap sets this tag after provisioning, closing the secret to them
+                // (OrthancHost): an update after a refresh must not remove it and re-open the secret
+                .ignoreChanges(List.of("tags[\"" + OrthancHost.DB_PROVISIONED_TAG + "\"]",
+                        "tagsAll[\"" + OrthancHost.DB_PROVISIONED_TAG + "\"]"))
+                .build());
         new SecretVersion(name + "-master-secret-value", SecretVersionArgs.builder()
                 .secretId(secret.id())
                 .secretString(password.applyValue(p -> {

@@ -26,13 +26,17 @@ import com.pulumi.aws.iam.RolePolicy;
 import com.pulumi.aws.iam.RolePolicyArgs;
 import com.pulumi.aws.iam.RolePolicyAttachment;
 import com.pulumi.aws.iam.RolePolicyAttachmentArgs;
+import com.pulumi.aws.s3.BucketObjectv2;
+import com.pulumi.aws.s3.BucketObjectv2Args;
 import com.pulumi.core.Output;
 import com.pulumi.deployment.InvokeOptions;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
 import org.orthweb.cloudinit.CloudInit;
+import org.orthweb.cloudinit.Render;
 import org.orthweb.cloudinit.UserDataInputs;
+import org.orthweb.naming.Naming;
 import org.orthweb.naming.Policies;
 
 import java.util.ArrayList;
@@ -54,12 +58,24 @@ public final class OrthancHost extends ComponentResource {
     public static final int METADATA_HOP_LIMIT = 2;
     public static final String AMI_NAME_FILTER = "al2023-ami-2023.*-x86_64";
     public static final String ROOT_DEVICE = "/dev/xvda";
+    /** The host role's name part ({@link Naming#name}): the data bucket policy pins this role. */
+    public static final String ROLE_NAME = "host-role";
     /**
-     * The application's database roles. Today they sign in with generated passwords over verified
-     * TLS; IAM authentication is granted for exactly these roles (not "dbuser:*"), never the master.
+     * Tag the bootstrap puts on the master DB secret once the database is provisioned; from then
+     * on the role's condition ({@code secretsmanager:ResourceTag/<key>} must be absent) refuses
+     * GetSecretValue on it. Only an operator (untag) opens it again.
      */
-    static final List<String> DB_ROLES = List.of(org.orthweb.cloudinit.Layout.ORTHANC_DB,
-            org.orthweb.cloudinit.Layout.KEYCLOAK_DB);
+    public static final String DB_PROVISIONED_TAG = org.orthweb.cloudinit.Layout.DB_PROVISIONED_TAG;
+
+    /** What Orthanc's S3 plugin does on the bucket and on its objects (one list for role and endpoint). */
+    public static final List<String> BUCKET_ACTIONS = List.of("s3:ListBucket", "s3:GetBucketLocation");
+    public static final List<String> OBJECT_ACTIONS = List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject",
+            "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts");
+    /** What the bootstrap does with the stack's secrets (read, check the provisioning tag, set it). */
+    public static final List<String> SECRET_ACTIONS = List.of("secretsmanager:GetSecretValue",
+            "secretsmanager:DescribeSecret", "secretsmanager:TagResource");
+    /** What S3 and Secrets Manager do with the stack key on the host's behalf. */
+    public static final List<String> KEY_ACTIONS = List.of("kms:Decrypt", "kms:GenerateDataKey");
 
     public final List<Output<String>> instanceIds;
     public final List<Output<String>> publicDnsNames;
@@ -78,7 +94,8 @@ public final class OrthancHost extends ComponentResource {
         if (cfg.logging().containerLogs()) {
             var logGroup = new LogGroup(name + "-container-logs", LogGroupArgs.builder()
                     .name(naming.prefix().applyValue(p -> "/" + p + "/orthweb/containers"))
-                    .retentionInDays(cfg.logging().retentionDays())
+                    // nginx's access log is part of the audit trail: six years when hardened
+                    .retentionInDays(cfg.containerLogRetentionDays())
                     .kmsKeyId(args.kmsKeyArn())
                     .tags(naming.tags("container-logs"))
                     .build(), child);
@@ -88,7 +105,7 @@ public final class OrthancHost extends ComponentResource {
         this.containerLogGroup = logGroupName;
 
         var role = new Role(name + "-role", RoleArgs.builder()
-                .name(naming.name("host-role"))
+                .name(naming.name(ROLE_NAME))
                 .description("Orthanc hosts: SSM, the stack's secrets, bucket, key and logs")
                 .assumeRolePolicy(Policies.assumeRoleBy("ec2.amazonaws.com"))
                 .tags(naming.tags("host-role"))
@@ -97,13 +114,18 @@ public final class OrthancHost extends ComponentResource {
                 .role(role.name())
                 .policyArn("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
                 .build(), CustomResourceOptions.builder().parent(role).build());
-        Output<List<String>> dbUserArns = Output.tuple(args.aws().arn("rds-db", true, "dbuser:"), args.database().resourceId())
-                .applyValue(t -> DB_ROLES.stream().map(dbRole -> t.t1 + t.t2 + "/" + dbRole).toList());
+        // no rds-db:connect: the application's DB roles sign in with passwords over verified TLS
+        // and are not granted rds_iam, so an IAM grant would only widen what stolen credentials do
+        var endpoints = args.endpoints();
+        Output<String> secretsEndpoint = endpoints.interfaceEndpoint("secretsmanager").orElse(Output.ofNullable(null));
+        String region = args.aws().region();
         new RolePolicy(name + "-access", RolePolicyArgs.builder()
                 .role(role.id())
                 .policy(Output.tuple(args.bucket().arn(), args.dbSecret().arn(), args.appSecret().arn(), args.kmsKeyArn(),
-                                dbUserArns, logGroupArn == null ? Output.<String>ofNullable(null) : logGroupArn)
-                        .applyValue(t -> hostPolicy(new HostPolicyScope(t.t1, t.t2, t.t3, t.t4, t.t5, t.t6))))
+                                logGroupArn == null ? Output.<String>ofNullable(null) : logGroupArn,
+                                endpoints.s3EndpointId(), secretsEndpoint)
+                        .applyValue(t -> hostPolicy(new HostPolicyScope(t.t1, t.t2, t.t3, t.t4, t.t5, region,
+                                t.t6, t.t7))))
                 .build(), CustomResourceOptions.builder().parent(role).build());
         var profile = new InstanceProfile(name + "-profile", InstanceProfileArgs.builder()
                 .name(naming.name("host-profile"))
@@ -126,20 +148,19 @@ public final class OrthancHost extends ComponentResource {
 
         // never a secret: the parser refuses a secret site name, so user data stays plain
         Output<String> siteName = cfg.siteName().map(Output::of).orElse(Output.ofNullable(null));
-        Output<String> userData = Output.tuple(args.database().address(), args.database().port(), args.dbSecret().arn(),
-                        args.appSecret().arn(), args.bucket().name(), logGroupName, siteName)
-                .applyValue(t -> {
-                    String dbHost = t.t1;
-                    int dbPort = t.t2;
-                    String dbSecretArn = t.t3;
-                    String appSecretArn = t.t4;
-                    String bucketName = t.t5;
-                    String containerLogGroup = t.t6;
-                    String site = t.t7;
-                    return CloudInit.encode(CloudInit.userData(new UserDataInputs(cfg.stack(), cfg.environment().code(),
-                            args.aws().region(), site, dbHost, dbPort, dbSecretArn, appSecretArn, bucketName,
-                            containerLogGroup, cfg.images())));
-                });
+        Output<Render.Host> rendered = Output.tuple(args.database().address(), args.database().port(),
+                        args.dbSecret().arn(), args.appSecret().arn(), args.bucket().name(), logGroupName, siteName)
+                .applyValue(t -> Render.host(new UserDataInputs(cfg.stack(), cfg.environment().code(),
+                        args.aws().region(), t.t7, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6, cfg.images())));
+        Output<String> userData = rendered.applyValue(h -> CloudInit.encode(h.userData()));
+        // The application files, too large for user data (16 KiB), as one object the loader fetches;
+        // its key is its SHA-256, so a changed bundle is a new object and a new launch template version.
+        var bundle = new BucketObjectv2(name + "-bundle", BucketObjectv2Args.builder()
+                .bucket(args.bucket().name())
+                .key(rendered.applyValue(h -> h.bundle().key()))
+                .contentBase64(rendered.applyValue(h -> h.bundle().base64()))
+                .contentType("application/x-tar")
+                .build(), child);
 
         var template = new LaunchTemplate(name + "-template", LaunchTemplateArgs.builder()
                 .namePrefix(naming.name("host-"))
@@ -193,7 +214,7 @@ public final class OrthancHost extends ComponentResource {
                     .monitoring(true)
                     .ebsOptimized(true)
                     .tags(naming.tags("host-" + suffix))
-                    .build(), child);
+                    .build(), CustomResourceOptions.builder().parent(this).dependsOn(bundle).build());
             ids.add(instance.id());
             dns.add(instance.publicDns());
             ips.add(instance.publicIp());
@@ -206,29 +227,83 @@ public final class OrthancHost extends ComponentResource {
                 "roleArn", roleArn));
     }
 
-    /** What the host role may touch, by ARN. */
-    record HostPolicyScope(String bucketArn, String dbSecretArn, String appSecretArn, String kmsKeyArn,
-                           List<String> dbUserArns, String logGroupArn) {
+    /** The host role's ARN, known before the role exists (for policies created earlier). */
+    public static Output<String> roleArn(Naming naming, AwsContext aws) {
+        return Output.tuple(aws.partition(), aws.accountId(), naming.name(ROLE_NAME))
+                .applyValue(t -> "arn:" + t.t1 + ":iam::" + t.t2 + ":role/" + t.t3);
     }
 
     /**
-     * Least privilege for the host: read its two secrets, connect to the DB as IAM users, objects
-     * of the data bucket (not s3:* as the reference), the stack key for SSE-KMS and secrets, and
-     * write its container log group. No wildcard actions, no wildcard resources.
+     * What the host role may touch, by ARN, and the network path it must use.
+     *
+     * @param logGroupArn               container log group, or null without container logs
+     * @param s3EndpointId              the S3 gateway endpoint (on every route table of the VPC)
+     * @param secretsManagerEndpointId  the Secrets Manager interface endpoint, or null when the
+     *                                  stack has none (requests then leave through the internet
+     *                                  gateway and carry no VPC condition keys)
+     */
+    record HostPolicyScope(String bucketArn, String dbSecretArn, String appSecretArn, String kmsKeyArn,
+                           String logGroupArn, String region, String s3EndpointId, String secretsManagerEndpointId) {
+    }
+
+    /**
+     * Least privilege for the host, usable only where the host uses it:
+     * <ul>
+     * <li>S3 (Orthanc's storage plugin, regional endpoint): only through the stack's S3 gateway
+     *     endpoint, {@code aws:SourceVpce} (IAM User Guide, "AWS global condition context keys",
+     *     aws:SourceVpce; S3 User Guide, "Controlling access from VPC endpoints with bucket
+     *     policies"). Every route table of the VPC routes S3 to that endpoint, so the host's own
+     *     requests always carry it; the key is absent from requests sent from anywhere else.</li>
+     * <li>Secrets Manager (the boot-time AWS CLI on the host): through the stack's interface
+     *     endpoint when one is configured ({@code aws:SourceVpce}); without one the request goes
+     *     through the internet gateway and no VPC key exists to condition on (exception EX-10).
+     *     The master DB secret is readable only while it lacks {@link #DB_PROVISIONED_TAG}
+     *     (Secrets Manager condition key {@code secretsmanager:ResourceTag/tag-key}, Service
+     *     Authorization Reference, "Actions, resources, and condition keys for AWS Secrets
+     *     Manager"); the host may set that one tag and nothing else ({@code aws:RequestTag},
+     *     {@code aws:TagKeys}).</li>
+     * <li>KMS: the host never calls KMS itself; S3 and Secrets Manager call it on its behalf.
+     *     So the key is usable only via those services ({@code kms:ViaService}, KMS Developer
+     *     Guide "kms:ViaService") and only for this bucket and these secrets (encryption context
+     *     {@code aws:s3:arn}, S3 User Guide "Encryption context" of SSE-KMS; {@code SecretARN},
+     *     Secrets Manager User Guide "Secret encryption and decryption"). Network keys are not
+     *     used here: requests a service makes on the caller's behalf do not carry them.</li>
+     * <li>CloudWatch Logs (the Docker daemon's awslogs driver, on the host): the container log
+     *     group only; no logs endpoint exists in the stack, so no network condition (EX-10).</li>
+     * </ul>
+     * No wildcard actions, no wildcard resources.
      */
     static String hostPolicy(HostPolicyScope scope) {
+        Map<String, Map<String, Object>> secretsPath = scope.secretsManagerEndpointId() == null ? Map.of()
+                : Map.of("StringEquals", Map.of("aws:SourceVpce", scope.secretsManagerEndpointId()));
+        Map<String, Map<String, Object>> s3Path = Map.of("StringEquals", Map.of("aws:SourceVpce", scope.s3EndpointId()));
         List<Map<String, Object>> statements = new ArrayList<>();
-        statements.add(statement("ReadStackSecrets", "Allow", List.of("secretsmanager:GetSecretValue",
-                "secretsmanager:DescribeSecret"), Map.of("Resource", List.of(scope.dbSecretArn(), scope.appSecretArn()))));
-        statements.add(statement("ConnectToDatabaseWithIam", "Allow", "rds-db:connect",
-                Map.of("Resource", scope.dbUserArns())));
-        statements.add(statement("ListDataBucket", "Allow", List.of("s3:ListBucket", "s3:GetBucketLocation"),
-                Map.of("Resource", scope.bucketArn())));
-        statements.add(statement("ReadWriteDicomObjects", "Allow", List.of("s3:GetObject", "s3:PutObject",
-                "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"),
-                Map.of("Resource", scope.bucketArn() + "/*")));
-        statements.add(statement("UseStackKey", "Allow", List.of("kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"),
-                Map.of("Resource", scope.kmsKeyArn())));
+        statements.add(statement("ReadApplicationSecret", "Allow", List.of("secretsmanager:GetSecretValue",
+                "secretsmanager:DescribeSecret"), withCondition(Map.of("Resource", scope.appSecretArn()), secretsPath)));
+        statements.add(statement("DescribeDatabaseMasterSecret", "Allow", "secretsmanager:DescribeSecret",
+                withCondition(Map.of("Resource", scope.dbSecretArn()), secretsPath)));
+        statements.add(statement("ReadDatabaseMasterSecretUntilProvisioned", "Allow", "secretsmanager:GetSecretValue",
+                withCondition(Map.of("Resource", scope.dbSecretArn()), merge(secretsPath,
+                        Map.of("Null", Map.of("secretsmanager:ResourceTag/" + DB_PROVISIONED_TAG, "true"))))));
+        statements.add(statement("MarkDatabaseProvisioned", "Allow", "secretsmanager:TagResource",
+                withCondition(Map.of("Resource", scope.dbSecretArn()), merge(secretsPath, Map.of(
+                        "Null", Map.of("aws:RequestTag/" + DB_PROVISIONED_TAG, "false"),
+                        "ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of(DB_PROVISIONED_TAG)))))));
+        statements.add(statement("ListDataBucket", "Allow", BUCKET_ACTIONS,
+                withCondition(Map.of("Resource", scope.bucketArn()), s3Path)));
+        statements.add(statement("ReadWriteDicomObjects", "Allow", OBJECT_ACTIONS,
+                withCondition(Map.of("Resource", scope.bucketArn() + "/*"), s3Path)));
+        statements.add(statement("UseStackKeyThroughS3", "Allow", KEY_ACTIONS,
+                withCondition(Map.of("Resource", scope.kmsKeyArn()), Map.of(
+                        "StringEquals", Map.of("kms:ViaService", "s3." + scope.region() + ".amazonaws.com"),
+                        // with S3 bucket keys the context is the bucket's ARN, without them the object's
+                        "StringLike", Map.of("kms:EncryptionContext:aws:s3:arn",
+                                List.of(scope.bucketArn(), scope.bucketArn() + "/*"))))));
+        statements.add(statement("UseStackKeyThroughSecretsManager", "Allow", "kms:Decrypt",
+                withCondition(Map.of("Resource", scope.kmsKeyArn()), Map.of(
+                        "StringEquals", Map.of(
+                                "kms:ViaService", "secretsmanager." + scope.region() + ".amazonaws.com",
+                                "kms:EncryptionContext:SecretARN", List.of(scope.dbSecretArn(), scope.appSecretArn()))))));
         if (scope.logGroupArn() != null) {
             String group = scope.logGroupArn().endsWith(":*") ? scope.logGroupArn() : scope.logGroupArn() + ":*";
             Map<String, Object> resource = new LinkedHashMap<>();
@@ -237,5 +312,22 @@ public final class OrthancHost extends ComponentResource {
                     "logs:DescribeLogStreams"), resource));
         }
         return Policies.document(statements);
+    }
+
+    /** Condition blocks merged by operator (two blocks may both use StringEquals). */
+    static Map<String, Map<String, Object>> merge(Map<String, Map<String, Object>> a, Map<String, Map<String, Object>> b) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        for (var block : List.of(a, b)) {
+            block.forEach((op, keys) -> out.computeIfAbsent(op, k -> new LinkedHashMap<>()).putAll(keys));
+        }
+        return out;
+    }
+
+    private static Map<String, Object> withCondition(Map<String, Object> extra, Map<String, Map<String, Object>> condition) {
+        Map<String, Object> out = new LinkedHashMap<>(extra);
+        if (!condition.isEmpty()) {
+            out.put("Condition", condition);
+        }
+        return out;
     }
 }

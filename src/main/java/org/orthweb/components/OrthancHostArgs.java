@@ -21,9 +21,10 @@ import java.util.Optional;
  * @param network   where the hosts run and their security group
  * @param kmsKeyArn key for the root volumes and the container log group
  * @param bucket    the data bucket (Orthanc's S3 plugin, IAM scope)
- * @param database  the database endpoint (Orthanc's index, rds-db:connect scope)
+ * @param database  the database endpoint (Orthanc's index)
  * @param dbSecret  the database's master credential secret
  * @param appSecret the application secrets
+ * @param endpoints the VPC endpoints the role's S3 and Secrets Manager access is pinned to
  */
 public record OrthancHostArgs(
         Naming naming,
@@ -34,7 +35,8 @@ public record OrthancHostArgs(
         DataBucket bucket,
         DatabaseEndpoint database,
         DatabaseMasterSecret dbSecret,
-        ApplicationSecret appSecret) {
+        ApplicationSecret appSecret,
+        StackEndpoints endpoints) {
 
     public OrthancHostArgs {
         Objects.requireNonNull(settings);
@@ -43,6 +45,7 @@ public record OrthancHostArgs(
         Objects.requireNonNull(database);
         Objects.requireNonNull(dbSecret);
         Objects.requireNonNull(appSecret);
+        Objects.requireNonNull(endpoints);
         if (settings.host().instanceCount() > network.publicSubnetIds().size()) {
             throw new IllegalArgumentException("instanceCount exceeds the number of public subnets");
         }
@@ -56,9 +59,11 @@ public record OrthancHostArgs(
      * @param logging           container logs and their retention
      * @param siteName          the site's DNS name, if configured
      * @param images            the resolved container images
+     * @param containerLogRetentionDays days the container log group keeps logs (the audit floor applied)
      */
     public record Settings(String stack, Environment environment, StackConfig.Host host, boolean publicKeyIsSecret,
-                           StackConfig.Logging logging, Optional<String> siteName, Map<String, String> images) {
+                           StackConfig.Logging logging, Optional<String> siteName, Map<String, String> images,
+                           int containerLogRetentionDays) {
         public Settings {
             images = Map.copyOf(images);
         }
@@ -66,7 +71,8 @@ public record OrthancHostArgs(
         /** The host's settings out of a whole stack config (the only place that reads it for hosts). */
         public static Settings of(StackConfig config) {
             return new Settings(config.stack(), config.environment(), config.host(),
-                    config.secretKeys().contains("orthweb:host"), config.logging(), config.site().name(), config.images());
+                    config.secretKeys().contains("orthweb:host"), config.logging(), config.site().name(), config.images(),
+                    config.profile().containerLogRetentionDays(config.logging().retentionDays()));
         }
     }
 
@@ -84,8 +90,8 @@ public record OrthancHostArgs(
     public record DataBucket(Output<String> name, Output<String> arn) {
     }
 
-    /** The database endpoint and its resource id (the rds-db:connect scope). */
-    public record DatabaseEndpoint(Output<String> address, Output<Integer> port, Output<String> resourceId) {
+    /** The database endpoint (Orthanc's index and Keycloak's database). */
+    public record DatabaseEndpoint(Output<String> address, Output<Integer> port) {
     }
 
     /** ARN of the database's master credential secret. */

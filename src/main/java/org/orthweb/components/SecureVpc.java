@@ -52,6 +52,10 @@ public final class SecureVpc extends ComponentResource {
     public final List<Output<String>> privateSubnetIds;
     public final Output<String> publicRouteTableId;
     public final Output<String> privateRouteTableId;
+    /** The S3 gateway endpoint: policies pin the host's S3 access to it ({@code aws:SourceVpce}). */
+    public final Output<String> s3EndpointId;
+    /** Interface endpoint ids by service name ("kms", "secretsmanager"...), as configured. */
+    public final Map<String, Output<String>> interfaceEndpointIds;
 
     public SecureVpc(String name, SecureVpcArgs args, ComponentResourceOptions options) {
         super(TYPE, name, options);
@@ -135,14 +139,16 @@ public final class SecureVpc extends ComponentResource {
         this.privateRouteTableId = privateRt.id();
 
         // The reference's S3 endpoint had no route tables, so it carried no traffic; ours serves both.
-        new VpcEndpoint(name + "-s3-endpoint", VpcEndpointArgs.builder()
+        var s3Endpoint = new VpcEndpoint(name + "-s3-endpoint", VpcEndpointArgs.builder()
                 .vpcId(vpc.id())
                 .serviceName("com.amazonaws." + args.aws().region() + ".s3")
                 .vpcEndpointType("Gateway")
                 .routeTableIds(Output.all(publicRt.id(), privateRt.id()))
                 .tags(naming.tags("s3-endpoint"))
                 .build(), under(vpc));
+        this.s3EndpointId = s3Endpoint.id();
 
+        Map<String, Output<String>> interfaceIds = new java.util.LinkedHashMap<>();
         if (!args.interfaceEndpoints().isEmpty()) {
             var endpointSg = new SecurityGroup(name + "-endpoints-sg", SecurityGroupArgs.builder()
                     .vpcId(vpc.id())
@@ -158,7 +164,7 @@ public final class SecureVpc extends ComponentResource {
                     .cidrIpv4(vpcCidr)
                     .build(), under(endpointSg));
             for (String service : args.interfaceEndpoints()) {
-                new VpcEndpoint(name + "-" + service + "-endpoint", VpcEndpointArgs.builder()
+                var endpoint = new VpcEndpoint(name + "-" + service + "-endpoint", VpcEndpointArgs.builder()
                         .vpcId(vpc.id())
                         .serviceName("com.amazonaws." + args.aws().region() + "." + service)
                         .vpcEndpointType("Interface")
@@ -167,8 +173,10 @@ public final class SecureVpc extends ComponentResource {
                         .securityGroupIds(endpointSg.id().applyValue(List::of))
                         .tags(naming.tags(service + "-endpoint"))
                         .build(), under(vpc));
+                interfaceIds.put(service, endpoint.id());
             }
         }
+        this.interfaceEndpointIds = java.util.Collections.unmodifiableMap(interfaceIds);
 
         new FlowLog(name + "-flow-log", FlowLogArgs.builder()
                 .vpcId(vpc.id())
@@ -186,6 +194,11 @@ public final class SecureVpc extends ComponentResource {
 
         registerOutputs(Map.of("vpcId", vpcId, "publicSubnetIds", Output.all(publicSubnetIds),
                 "privateSubnetIds", Output.all(privateSubnetIds)));
+    }
+
+    /** The endpoints, for policies that pin the hosts' requests to them. */
+    public StackEndpoints endpoints() {
+        return new StackEndpoints(s3EndpointId, interfaceEndpointIds);
     }
 
     private CustomResourceOptions child() {

@@ -19,6 +19,9 @@ package org.orthweb.config;
  * @param logBucketRetentionFloorDays least time access and flow logs stay in the log bucket
  * @param dicomFromAnywhere          whether {@code dicomClientCidrs} may contain a /0 block
  * @param applyChangesImmediately    RDS applies changes now, not in the maintenance window
+ * @param recordDataEvents           a CloudTrail trail records the data bucket's object events
+ * @param auditLogRetentionDays      least time the audit trail (log bucket, container logs) is kept;
+ *                                   1 = no floor beyond the configured retention
  */
 public record EnvironmentProfile(
         boolean hardened,
@@ -32,19 +35,32 @@ public record EnvironmentProfile(
         int minLogRetentionDays,
         int logBucketRetentionFloorDays,
         boolean dicomFromAnywhere,
-        boolean applyChangesImmediately) {
+        boolean applyChangesImmediately,
+        boolean recordDataEvents,
+        int auditLogRetentionDays) {
+
+    /**
+     * Six years (2192 days, as CloudWatch Logs counts them): HIPAA keeps required documentation six
+     * years (45 CFR 164.316(b)(2)(i)), and the audit trail is what shows who touched which study.
+     */
+    public static final int SIX_YEARS_DAYS = 2192;
 
     /** prd and stg: keep data, keep logs a year (CKV_AWS_338), refuse DICOM from anywhere. */
     public static final EnvironmentProfile HARDENED = new EnvironmentProfile(true, 30, 30, true, true, true, true,
-            false, ConfigRules.HARDENED_MIN_RETENTION_DAYS, ConfigRules.HARDENED_MIN_RETENTION_DAYS, false, false);
+            false, ConfigRules.HARDENED_MIN_RETENTION_DAYS, SIX_YEARS_DAYS, false, false, true, SIX_YEARS_DAYS);
 
     /** dev and tst: short windows (the reference's 10-day key window), disposable buckets. */
     public static final EnvironmentProfile DISPOSABLE = new EnvironmentProfile(false, 10, 7, false, false, false,
-            false, true, 1, 30, true, true);
+            false, true, 1, 30, true, true, false, 1);
 
     /** The profile of an environment. */
     public static EnvironmentProfile of(Environment environment) {
         return environment.hardened() ? HARDENED : DISPOSABLE;
+    }
+
+    /** The container log group (part of the audit trail) keeps logs at least as long as the audit floor. */
+    public int containerLogRetentionDays(int configuredRetentionDays) {
+        return Math.max(configuredRetentionDays, auditLogRetentionDays);
     }
 
     /** The log bucket keeps logs at least as long as the configured retention, never below the floor. */

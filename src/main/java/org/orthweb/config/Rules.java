@@ -79,6 +79,29 @@ public final class Rules {
     }
 
     /**
+     * The VPC block stays clear of the hosts' fixed container network
+     * ({@link org.orthweb.cloudinit.Layout#CONTAINER_SUBNET}; the host firewall names Orthanc's
+     * address in it): an overlapping VPC would send the hosts' database and endpoint traffic into
+     * the Docker bridge.
+     */
+    public static final class OutsideContainerNetwork implements Rule<Cidr> {
+        @Override
+        public Cidr check(Cidr value) {
+            Cidr containers = Cidr.parse(org.orthweb.cloudinit.Layout.CONTAINER_SUBNET);
+            if (value.contains(containers) || containers.contains(value)) {
+                throw new IllegalArgumentException("overlaps the hosts' container network " + containers
+                        + " (fixed, see docs/security.md); choose a VPC CIDR outside it (got " + value + ")");
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "outside " + org.orthweb.cloudinit.Layout.CONTAINER_SUBNET;
+        }
+    }
+
+    /**
      * A non-empty list of CIDRs without duplicates: AWS refuses a second identical security group
      * rule at deploy time, so the duplicate must fail at plan time.
      */

@@ -79,7 +79,7 @@ public record StackConfig(
     public record Network(
             @Setting("the VPC's block; subnets are carved from it in order public, private, ...")
             @Default("172.17.0.0/16")
-            @Check(Rules.VpcPrefix.class)
+            @Check({Rules.VpcPrefix.class, Rules.OutsideContainerNetwork.class})
             Cidr vpcCidr,
             @Setting("zones with a public subnet and a host (private subnets always cover two or more)")
             @Default("2")
@@ -165,7 +165,7 @@ public record StackConfig(
             @Setting("Docker's awslogs driver sends container logs to CloudWatch")
             @Default("true")
             boolean containerLogs,
-            @Setting("days CloudWatch keeps container and database logs; prd/stg: at least 365")
+            @Setting("days CloudWatch keeps container and database logs; prd/stg: at least 365, and container logs (audit trail) at least 2192")
             @Default(value = "7", hardened = "365")
             @Check(Rules.LogRetention.class)
             int retentionDays) {

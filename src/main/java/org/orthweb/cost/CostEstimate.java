@@ -91,7 +91,10 @@ public record CostEstimate(String priceRegion, String priceDate, String stackReg
                 "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
                 "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketPolicy:BucketPolicy",
                 "aws:s3/bucketLoggingV2:BucketLoggingV2", "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-                "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")) {
+                "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+                // on main since the cost branch: the hosts' application bundle (an object in the
+                // data bucket: its storage is the bucket's) and the S3 endpoint's policy
+                "aws:s3/bucketObjectv2:BucketObjectv2", "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy")) {
             m.putIfAbsent(free, null);
         }
         return java.util.Collections.unmodifiableMap(m);

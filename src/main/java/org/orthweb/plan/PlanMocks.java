@@ -152,6 +152,11 @@ public final class PlanMocks implements Mocks {
                 state.put("arn", arnPrefix + "iam::" + ACCOUNT + ":" + kind + "/" + in.get("name"));
                 return String.valueOf(in.get("name"));
             }
+            case "aws:cloudtrail/trail:Trail" -> {
+                // AWS names a trail's ARN after the trail: the bucket and key policies rely on it
+                state.put("arn", arnPrefix + "cloudtrail:" + region + ":" + ACCOUNT + ":trail/" + in.get("name"));
+                return String.valueOf(in.get("name"));
+            }
             case "aws:ec2/keyPair:KeyPair" -> {
                 return String.valueOf(in.get("keyName"));
             }

@@ -79,7 +79,8 @@ class BootstrapAwsStepsTest {
                         .isEqualTo(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE));
                 assertThat(r.out()).doesNotContain(e.getValue());
             }
-            assertThat(Files.readString(env.secretsDir.resolve("db-master.json"))).contains(env.pgPassword);
+            // the master credential is read only by the db step, never kept (M6)
+            assertThat(env.secretsDir.resolve("db-master.json")).doesNotExist();
             assertThat(r.out()).doesNotContain(env.pgPassword);
         }
     }
@@ -106,6 +107,48 @@ class BootstrapAwsStepsTest {
 
             env.serveSecrets("{}", "{\"username\":\"u\",\"password\":\"p\"}");
             assertThat(env.bootstrap("secrets").out()).contains("secret key " + AppSecrets.KEYS.get(0) + " missing");
+        }
+    }
+
+    /** Every regular file under dir whose content contains text (paths relative to dir). */
+    static java.util.List<String> filesContaining(Path dir, String text) throws Exception {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).filter(f -> {
+                try {
+                    return new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1).contains(text);
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }).map(f -> dir.relativize(f).toString()).toList();
+        }
+    }
+
+    /**
+     * M6: the db step provisions with the master credential, leaves no copy of it on disk and
+     * tags the secret, after which the instance role cannot read it (the stand-in CLI refuses, as
+     * the role's tag condition does); a second run, e.g. a replaced host, skips the step instead
+     * of failing. Against a real PostgreSQL (SSL only) with the rendered db-setup.sql.
+     */
+    @Test
+    void databaseIsProvisionedOnceAndTheMasterCredentialClosesBehindIt() throws Exception {
+        Tools.require("bash", "jq", "openssl", "python3", ConformanceEnv.PG_BIN + "/initdb", "psql");
+        try (ConformanceEnv env = new ConformanceEnv()) {
+            env.startPostgres();
+            env.writeSecrets();
+            Path stale = Files.createDirectories(env.secretsDir).resolve("db-master.json");
+            Files.writeString(stale, "{\"username\":\"postgres\",\"password\":\"" + env.pgPassword + "\"}");
+
+            Tools.Result first = env.bootstrap("secrets", "db").expectSuccess("bootstrap secrets db");
+            assertThat(first.out()).contains("master credential closed").doesNotContain(env.pgPassword);
+            assertThat(Files.readString(env.dbProvisionedTagFile())).matches("\\d{4}-\\d\\d-\\d\\dT[0-9:]{8}Z");
+            // no copy of the master password anywhere the bootstrap writes (config, secrets, scratch, log)
+            assertThat(filesContaining(env.configDir, env.pgPassword)).isEmpty();
+            assertThat(filesContaining(env.root.resolve("tmp"), env.pgPassword)).isEmpty();
+            assertThat(filesContaining(env.root, env.pgPassword)).as("only the stand-in's own copy of the secret")
+                    .containsExactly("fake-aws/db.json");
+
+            Tools.Result second = env.bootstrap("db").expectSuccess("bootstrap db, second run");
+            assertThat(second.out()).contains("closed to this host (skipping)");
         }
     }
 }

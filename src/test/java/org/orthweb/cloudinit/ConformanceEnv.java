@@ -79,7 +79,7 @@ final class ConformanceEnv implements AutoCloseable {
             layout = new Layout(listenAddress + ":" + Tools.freePort(), listenAddress + ":" + Tools.freePort(),
                     "127.0.0.1", Tools.freePort(), Tools.freePort(),
                     "127.0.0.1", Tools.freePort(), "127.0.0.1", Tools.freePort(),
-                    root.resolve("tls").toString());
+                    root.resolve("tls").toString(), "127.0.0.1:" + Tools.freePort());
             inputs = new UserDataInputs("conformance", "tst", "us-east-1", SITE, "127.0.0.1", pgPort,
                     "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
                     "arn:aws:secretsmanager:us-east-1:123456789012:secret:app",
@@ -156,18 +156,37 @@ final class ConformanceEnv implements AutoCloseable {
         Files.writeString(fake.resolve("app.json"), appJson);
         Files.writeString(fake.resolve("db.json"), masterJson);
         Path aws = fake.resolve("aws");
+        Path tag = dbProvisionedTagFile();
         Files.writeString(aws, String.join("\n",
                 "#!/bin/bash",
-                "# test stand-in for: aws secretsmanager get-secret-value --secret-id ARN --query SecretString --output text",
-                "[[ $1 == secretsmanager && $2 == get-secret-value && $* == *'--query SecretString --output text'* ]] || exit 252",
-                "while [[ $# -gt 0 ]]; do [[ $1 == --secret-id ]] && id=$2; shift; done",
-                "case $id in",
-                "  " + inputs.appSecretArn() + ") cat '" + fake.resolve("app.json") + "' ;;",
-                "  " + inputs.dbSecretArn() + ") cat '" + fake.resolve("db.json") + "' ;;",
-                "  *) echo \"ResourceNotFoundException: $id\" >&2; exit 254 ;;",
+                "# test stand-in for the AWS CLI's Secrets Manager calls of the bootstrap. Like the instance role's",
+                "# policy, it refuses to read the master secret once it carries the provisioning tag.",
+                "[[ $1 == secretsmanager ]] || exit 252",
+                "op=$2; args=\"$*\"",
+                "while [[ $# -gt 0 ]]; do case $1 in --secret-id) id=$2 ;; --tags) tags=$2 ;; esac; shift; done",
+                "case $op:$id in",
+                "  get-secret-value:" + inputs.appSecretArn() + ")",
+                "    [[ $args == *'--query SecretString --output text'* ]] || exit 252",
+                "    cat '" + fake.resolve("app.json") + "' ;;",
+                "  get-secret-value:" + inputs.dbSecretArn() + ")",
+                "    [[ $args == *'--query SecretString --output text'* ]] || exit 252",
+                "    if [[ -s '" + tag + "' ]]; then echo 'AccessDeniedException: not authorized (tag condition)' >&2; exit 254; fi",
+                "    cat '" + fake.resolve("db.json") + "' ;;",
+                "  describe-secret:" + inputs.dbSecretArn() + ")",
+                "    [[ $args == *\"Tags[?Key=='" + Layout.DB_PROVISIONED_TAG + "'].Value | [0]\"*'--output text'* ]] || exit 252",
+                "    if [[ -s '" + tag + "' ]]; then cat '" + tag + "'; echo; else echo None; fi ;;",
+                "  tag-resource:" + inputs.dbSecretArn() + ")",
+                "    [[ $tags == Key=" + Layout.DB_PROVISIONED_TAG + ",Value=?* ]] || { echo \"AccessDenied: tag $tags\" >&2; exit 254; }",
+                "    printf '%s' \"${tags#*,Value=}\" >'" + tag + "' ;;",
+                "  *) echo \"unexpected call: $op $id\" >&2; exit 254 ;;",
                 "esac", ""));
         Files.setPosixFilePermissions(aws, PosixFilePermissions.fromString("rwxr-xr-x"));
         bootstrapEnv.put("PATH", fake + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    }
+
+    /** Where the stand-in CLI keeps the master secret's provisioning tag (empty: untagged). */
+    Path dbProvisionedTagFile() {
+        return root.resolve("fake-aws").resolve("db-provisioned-tag");
     }
 
     Tools.Result bootstrap(String... steps) {

@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,6 +50,11 @@ class KeycloakRealmConformanceTest {
     static JsonNode realm;
     static Process keycloak;
     static String base;
+    /** Keycloak itself, as the auth service reaches it (not through nginx) */
+    static String direct;
+    /** the operator listener (Keycloak's admin console, master realm) */
+    static String operator;
+    static final String TEST_CLIENT_SECRET = ConformanceEnv.randomAlnum(32);
     static HttpClient http;
 
     @BeforeAll
@@ -72,19 +78,33 @@ class KeycloakRealmConformanceTest {
                 home = s.findFirst().orElseThrow();
             }
             Files.createDirectories(home.resolve("data/import"));
-            Files.copy(realmFile, home.resolve("data/import/orthanc-realm.json"));
+            // test-only: a confidential client whose service account creates users, as an
+            // administrator does in the admin console (which needs a second factor here)
+            com.fasterxml.jackson.databind.node.ObjectNode imported = realm.deepCopy();
+            ((com.fasterxml.jackson.databind.node.ArrayNode) imported.get("clients")).add(new ObjectMapper().readTree(
+                    "{\"clientId\": \"conformance-admin\", \"publicClient\": false, \"secret\": \"" + TEST_CLIENT_SECRET
+                    + "\", \"serviceAccountsEnabled\": true, \"standardFlowEnabled\": false}"));
+            ((com.fasterxml.jackson.databind.node.ArrayNode) imported.get("users")).add(new ObjectMapper().readTree(
+                    "{\"username\": \"service-account-conformance-admin\", \"enabled\": true, \"serviceAccountClientId\": "
+                    + "\"conformance-admin\", \"clientRoles\": {\"realm-management\": [\"manage-users\"]}}"));
+            Files.writeString(home.resolve("data/import/orthanc-realm.json"), imported.toString());
+            System.out.println("conformance adaptation: added client conformance-admin (manage-users) to the imported realm");
+            // the master realm the bootstrap generated, as the compose file mounts it
+            Files.copy(env.configDir.resolve("keycloak-master-realm.json"), home.resolve("data/import/master-realm.json"));
 
             // behind the rendered nginx, as on the host: the public URL is https://localhost:<port>/keycloak
             int https = ConformanceEnv.port(env.layout.httpsListen());
             String publicHost = ConformanceEnv.SITE + ":" + https;
             base = "https://" + publicHost + "/keycloak";
+            direct = "http://127.0.0.1:" + env.layout.keycloakPort();
+            operator = "http://localhost:" + env.layout.keycloakAdminPort() + "/keycloak";
             Map<String, String> kc = new HashMap<>(keycloakEnvironment(publicHost));
             kc.put("JAVA_HOME", java.toString());
             // the JDK found here may be newer than Keycloak 26.4 expects (Java 24+ closes java.lang)
             kc.put("JAVA_OPTS_APPEND", "--add-opens=java.base/java.lang=ALL-UNNAMED");
-            // what the container's start command exports from its secret files
-            kc.put("KC_DB_PASSWORD", Files.readString(env.secretsDir.resolve(AppSecrets.KEYCLOAK_DB_PASSWORD)));
-            kc.put("KC_BOOTSTRAP_ADMIN_PASSWORD", Files.readString(env.secretsDir.resolve(AppSecrets.KEYCLOAK_ADMIN_PASSWORD)));
+            // the passwords reach Keycloak as the compose file mounts them: its configuration file
+            Files.copy(env.secretsDir.resolve("keycloak.conf"), home.resolve("conf/keycloak.conf"),
+                    StandardCopyOption.REPLACE_EXISTING);
             int management = Tools.freePort();
             keycloak = env.start("keycloak", kc, home.resolve("bin/kc.sh").toString(), "start", "--import-realm",
                     "--http-host=127.0.0.1", "--http-port=" + env.layout.keycloakPort(),
@@ -169,7 +189,7 @@ class KeycloakRealmConformanceTest {
     }
 
     static void awaitReady(String url) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(240));
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(600));
         while (Instant.now().isBefore(deadline)) {
             if (!keycloak.isAlive()) {
                 throw new AssertionError("keycloak exited:\n" + env.log("keycloak"));
@@ -226,6 +246,23 @@ class KeycloakRealmConformanceTest {
     }
 
     @Test
+    void passwordsAreNotInKeycloaksEnvironment() throws Exception {
+        List<ProcessHandle> tree = new ArrayList<>(List.of(keycloak.toHandle()));
+        keycloak.toHandle().descendants().forEach(tree::add);
+        int checked = 0;
+        for (ProcessHandle p : tree) {
+            Path environ = Path.of("/proc", Long.toString(p.pid()), "environ");
+            if (Files.isReadable(environ)) {
+                String text = new String(Files.readAllBytes(environ), StandardCharsets.UTF_8);
+                assertThat(text).contains("KC_DB=").doesNotContain(secrets.get(AppSecrets.KEYCLOAK_DB_PASSWORD))
+                        .doesNotContain(secrets.get(AppSecrets.KEYCLOAK_ADMIN_PASSWORD));
+                checked++;
+            }
+        }
+        assertThat(checked).isPositive();
+    }
+
+    @Test
     void generatedRealmCarriesThePresetSecretAndTheSite() {
         assertThat(client("admin-cli").get("secret").asText()).isEqualTo(secrets.get(AppSecrets.KEYCLOAK_CLIENT_SECRET));
         assertThat(client("orthanc").get("redirectUris").get(0).asText()).isEqualTo("https://" + SITE + "/orthanc/*");
@@ -255,8 +292,11 @@ class KeycloakRealmConformanceTest {
                 "client_secret", secrets.get(AppSecrets.KEYCLOAK_CLIENT_SECRET)), null);
         assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
         String accessToken = new ObjectMapper().readTree(token.body()).get("access_token").asText();
-        // what the auth service does with it: the realm's users through the admin API
-        assertThat(get("/admin/realms/orthanc/users", accessToken).statusCode()).isEqualTo(200);
+        // what the auth service does with it: the realm's users through the admin API, which it
+        // reaches directly; through nginx the admin API is not published
+        assertThat(send(HttpRequest.newBuilder(URI.create(direct + "/admin/realms/orthanc/users"))
+                .header("Authorization", "Bearer " + accessToken)).statusCode()).isEqualTo(200);
+        assertThat(get("/admin/realms/orthanc/users", accessToken).statusCode()).isEqualTo(404);
 
         HttpResponse<String> wrong = post("/realms/orthanc/protocol/openid-connect/token", Map.of(
                 "grant_type", "client_credentials", "client_id", "admin-cli",
@@ -292,11 +332,128 @@ class KeycloakRealmConformanceTest {
         assertThat(direct.body()).contains("unauthorized_client");
     }
 
+    static HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> form(String url, Map<String, String> form, String... headers) throws Exception {
+        String body = form.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b);
+    }
+
+    static String adminGrant(String root, String password) throws Exception {
+        HttpResponse<String> r = form(root + "/realms/master/protocol/openid-connect/token", Map.of(
+                "grant_type", "password", "client_id", "admin-cli", "username", "admin", "password", password));
+        return r.statusCode() + " " + r.body();
+    }
+
     @Test
-    void generatedAdminPasswordOpensTheMasterRealm() throws Exception {
-        HttpResponse<String> r = post("/realms/master/protocol/openid-connect/token", Map.of(
-                "grant_type", "password", "client_id", "admin-cli", "username", "admin",
-                "password", secrets.get(AppSecrets.KEYCLOAK_ADMIN_PASSWORD)), null);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    void adminConsoleAndMasterRealmOnlyOnTheOperatorListener() throws Exception {
+        // public path: nothing of the master realm or the admin console
+        for (String path : List.of("/", "/admin/", "/admin/master/console/", "/realms/master/",
+                "/realms/master/protocol/openid-connect/certs", "/admin/realms")) {
+            assertThat(get(path, null).statusCode()).as("public " + path).isEqualTo(404);
+        }
+        assertThat(post("/realms/master/protocol/openid-connect/token", Map.of("grant_type", "password",
+                "client_id", "admin-cli", "username", "admin", "password", "x"), null).statusCode()).isEqualTo(404);
+        // operator listener: the admin console, whose URLs name the operator address
+        HttpResponse<String> console = send(HttpRequest.newBuilder(URI.create(operator + "/admin/master/console/")));
+        assertThat(console.statusCode()).isEqualTo(200);
+        assertThat(console.body()).contains(operator);
+        HttpResponse<String> issuer = send(HttpRequest.newBuilder(
+                URI.create(operator + "/realms/master/.well-known/openid-configuration")));
+        assertThat(new ObjectMapper().readTree(issuer.body()).get("issuer").asText()).isEqualTo(operator + "/realms/master");
+    }
+
+    @Test
+    void masterAdminNeedsASecondFactorAndGuessingLocksTemporarily() throws Exception {
+        String password = secrets.get(AppSecrets.KEYCLOAK_ADMIN_PASSWORD);
+        // the right password alone is not enough: the account must first enrol OTP
+        assertThat(adminGrant(operator, password)).startsWith("400").contains("Account is not fully set up");
+        // guessing (directly at Keycloak, below nginx's rate limit): then even the right password is refused
+        for (int i = 0; i < 6; i++) {
+            assertThat(adminGrant(direct, "wrong-" + i)).startsWith("401");
+        }
+        assertThat(adminGrant(direct, password)).startsWith("401").contains("Invalid user credentials");
+        // the lockout is temporary: Keycloak stores a wait time, not a disabled account
+        assertThat(env.sql("keycloak", "select count(*) from user_entity u join realm r on r.id = u.realm_id "
+                + "where r.name = 'master' and u.username = 'admin' and u.enabled").expectSuccess("admin").out().trim())
+                .isEqualTo("1");
+    }
+
+    @Test
+    void bothRealmsStoreEventsWithTheRetentionAndHaveBruteForceProtection() {
+        String rows = env.sql("keycloak", "select name, events_enabled, admin_events_enabled, events_expiration "
+                + "from realm order by name").expectSuccess("realms").out();
+        assertThat(rows.trim().split("\n")).containsExactly(
+                "master|t|t|" + Render.AUDIT_RETENTION_SECONDS, "orthanc|t|t|" + Render.AUDIT_RETENTION_SECONDS);
+        // brute-force detection with temporary lockouts; offline sessions (refresh tokens) end
+        for (String attribute : List.of("bruteForceProtected:true", "permanentLockout:false", "failureFactor:5",
+                "offlineSessionMaxLifespanEnabled:true", "offlineSessionMaxLifespan:43200")) {
+            String name = attribute.substring(0, attribute.indexOf(':'));
+            String values = env.sql("keycloak", "select r.name || ':' || a.value from realm_attribute a join realm r "
+                    + "on r.id = a.realm_id where a.name = '" + name + "' order by 1").expectSuccess(name).out();
+            assertThat(values.trim().split("\n")).as(name).containsExactly(
+                    "master" + attribute.substring(name.length()), "orthanc" + attribute.substring(name.length()));
+        }
+    }
+
+    /** A browser login to the orthanc realm through nginx: the page after submitting the password. */
+    static String browserLogin(HttpClient browser, String username, String password, String forwardedFor) throws Exception {
+        String challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(base
+                + "/realms/orthanc/protocol/openid-connect/auth?client_id=orthanc&response_type=code&scope=openid"
+                + "&redirect_uri=" + URLEncoder.encode(REDIRECT, StandardCharsets.UTF_8)
+                + "&code_challenge=" + challenge + "&code_challenge_method=S256")).build(), HttpResponse.BodyHandlers.ofString());
+        java.util.regex.Matcher action = java.util.regex.Pattern.compile("action=\"([^\"]+login-actions/authenticate[^\"]*)\"")
+                .matcher(page.body());
+        assertThat(action.find()).as("login form in:\n" + page.body()).isTrue();
+        String url = action.group(1).replace("&amp;", "&");
+        HttpResponse<String> r = browser.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("X-Forwarded-For", forwardedFor)
+                .POST(HttpRequest.BodyPublishers.ofString("username=" + username + "&password="
+                        + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&credentialId=")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.body();
+    }
+
+    @Test
+    void newUsersMustEnrolOtpAndGuessingLocksAndEventsCarryTheRealClientAddress() throws Exception {
+        HttpResponse<String> token = form(direct + "/realms/orthanc/protocol/openid-connect/token", Map.of(
+                "grant_type", "client_credentials", "client_id", "conformance-admin", "client_secret", TEST_CLIENT_SECRET));
+        String admin = new ObjectMapper().readTree(token.body()).get("access_token").asText();
+        String password = "Pw-" + ConformanceEnv.randomAlnum(20);
+        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(direct + "/admin/realms/orthanc/users"))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"username\": \"dr.test\", \"enabled\": true, \"email\": "
+                        + "\"dr.test@example.org\", \"emailVerified\": true, \"firstName\": \"Dr\", \"lastName\": \"Test\", "
+                        + "\"credentials\": [{\"type\": \"password\", \"value\": \"" + password + "\", \"temporary\": false}]}")));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode user = new ObjectMapper().readTree(send(HttpRequest.newBuilder(URI.create(
+                direct + "/admin/realms/orthanc/users?exact=true&username=dr.test")).header("Authorization", "Bearer " + admin)).body()).get(0);
+        assertThat(user.get("requiredActions").toString()).contains("CONFIGURE_TOTP");
+
+        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .cookieHandler(new java.net.CookieManager()).connectTimeout(Duration.ofSeconds(5))
+                .sslContext(trusting(env.tlsDir.resolve("ca.crt"))).build();
+        String forged = "203.0.113.66";
+        // the right password leads to the OTP enrolment, not into the application
+        assertThat(browserLogin(browser, "dr.test", password, forged)).startsWith("200").contains("login-config-totp");
+        for (int i = 0; i < 6; i++) {
+            assertThat(browserLogin(browser, "dr.test", "wrong-" + i, forged)).contains("Invalid username or password");
+        }
+        assertThat(browserLogin(browser, "dr.test", password, forged)).contains("Invalid username or password")
+                .doesNotContain("login-config-totp");
+        // every attempt is an event in Keycloak's database, with nginx's view of the client
+        String events = env.sql("keycloak", "select type || ' ' || coalesce(ip_address, '') from event_entity e join realm r "
+                + "on r.id = e.realm_id where r.name = 'orthanc' and e.type like 'LOGIN%' order by event_time").expectSuccess("events").out();
+        assertThat(events).contains("LOGIN_ERROR 127.0.0.1").doesNotContain(forged);
     }
 }

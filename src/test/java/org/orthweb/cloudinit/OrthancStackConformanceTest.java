@@ -161,6 +161,9 @@ class OrthancStackConformanceTest {
         return cmd.toArray(String[]::new);
     }
 
+    /** nginx lets only credential-bearing requests reach /tools/lookup and /system; no plugin here. */
+    static final String CREDENTIAL = "Authorization: " + EdgeSecurityConformanceTest.CREDENTIAL;
+
     String dicomPort() {
         return Integer.toString(ConformanceEnv.port(env.layout.dicomListen()));
     }
@@ -203,7 +206,7 @@ class OrthancStackConformanceTest {
 
         ObjectMapper json = new ObjectMapper();
         for (String uid : uids) {
-            JsonNode found = json.readTree(https("/orthanc/tools/lookup", "-X", "POST", "--data-binary", uid));
+            JsonNode found = json.readTree(https("/orthanc/tools/lookup", "-H", CREDENTIAL, "-X", "POST", "--data-binary", uid));
             assertThat(found).as("lookup " + uid).hasSize(1);
             assertThat(found.get(0).get("Type").asText()).isEqualTo("Instance");
         }
@@ -227,7 +230,7 @@ class OrthancStackConformanceTest {
         assertThat(head).containsPattern("HTTP/1.1 302").containsIgnoringCase("location: https://localhost:")
                 .contains("/orthanc/ui/app/");
         assertThat(head).containsIgnoringCase("strict-transport-security: max-age=31536000");
-        assertThat(https("/orthanc/system")).contains("\"DicomAet\" : \"ORTHANC\"");
+        assertThat(https("/orthanc/system", "-H", CREDENTIAL)).contains("\"DicomAet\" : \"ORTHANC\"");
         assertThat(https("/orthanc", "-D", "-", "-o", "/dev/null")).containsPattern("HTTP/1.1 301")
                 .contains("/orthanc/");
     }

@@ -14,11 +14,13 @@ class UserDataFilesTest {
 
     @Test
     void readsBackExactlyTheFilesTheRendererPutIn() {
-        Map<String, String> rendered = new LinkedHashMap<>(Render.files(Fixtures.inputs()));
-        String userData = rendered.remove(Render.USER_DATA);
-        String carried = UserDataFiles.decode(CloudInit.encode(userData));
-        assertThat(carried).isEqualTo(userData);
-        assertThat(UserDataFiles.files(carried)).containsExactlyEntriesOf(rendered);
+        Render.Host host = Render.host(Fixtures.inputs());
+        String carried = UserDataFiles.decode(CloudInit.encode(host.userData()));
+        assertThat(carried).isEqualTo(host.userData());
+        Map<String, String> received = new LinkedHashMap<>(UserDataFiles.files(carried));
+        assertThat(received).containsOnlyKeys(Render.FETCH_SCRIPT);
+        received.putAll(HostBundle.read(host.bundle().tar()));
+        assertThat(received).containsExactlyEntriesOf(host.files());
     }
 
     @Test

@@ -25,23 +25,32 @@ class UserDataTest {
     static final int EC2_USER_DATA_LIMIT = 16384;
 
     @Test
-    void cloudConfigCarriesEveryRenderedFileVerbatim() throws Exception {
-        Map<String, String> files = Render.files(Fixtures.inputs());
-        String userData = files.get(Render.USER_DATA);
-        assertThat(userData).startsWith("#cloud-config\n");
+    void cloudConfigCarriesTheLoaderAndTheBundleEveryOtherFileVerbatim() throws Exception {
+        Render.Host host = Render.host(Fixtures.inputs());
+        assertThat(host.userData()).startsWith("#cloud-config\n");
 
-        JsonNode config = new YAMLMapper().readTree(userData);
+        JsonNode config = new YAMLMapper().readTree(host.userData());
         Map<String, String> carried = new HashMap<>();
         for (JsonNode f : config.get("write_files")) {
             carried.put(f.get("path").asText(), f.get("content").asText());
             assertThat(f.get("owner").asText()).isEqualTo("root:root");
         }
-        Map<String, String> expected = new HashMap<>(files);
-        expected.remove(Render.USER_DATA);
-        // the YAML block scalars must give back each file byte for byte
-        assertThat(carried).isEqualTo(expected);
-        assertThat(config.get("runcmd").get(0).get(0).asText()).isEqualTo("/usr/local/sbin/orthweb-bootstrap");
-        assertThat(carried).containsKey("/usr/local/sbin/orthweb-bootstrap");
+        // the YAML block scalar must give back the loader byte for byte
+        assertThat(carried).containsOnlyKeys(Render.FETCH_SCRIPT)
+                .containsEntry(Render.FETCH_SCRIPT, host.files().get(Render.FETCH_SCRIPT));
+        // every other file travels in the bundle, with the mode the renderer gives it
+        Map<String, String> expected = new HashMap<>(host.files());
+        expected.remove(Render.FETCH_SCRIPT);
+        assertThat(HostBundle.read(host.bundle().tar())).isEqualTo(expected);
+        assertThat(HostBundle.modes(host.bundle().tar())).containsEntry("/usr/local/sbin/orthweb-bootstrap", "0700")
+                .containsEntry(Layout.CONFIG_DIR + "/orthanc.json", "0644");
+        // fetch, then bootstrap, as one command so that a failed fetch stops the boot
+        assertThat(config.get("runcmd").get(0).toString())
+                .isEqualTo("[\"sh\",\"-c\",\"/usr/local/sbin/orthweb-fetch && /usr/local/sbin/orthweb-bootstrap\"]");
+        // the loader pins the bundle by the digest of its bytes
+        assertThat(host.files().get(Render.FETCH_SCRIPT)).contains("SHA256=" + host.bundle().sha256() + "\n")
+                .contains("KEY=" + host.bundle().key() + "\n");
+        assertThat(host.bundle().sha256()).isEqualTo(HostBundle.sha256(host.bundle().tar()));
     }
 
     @Test

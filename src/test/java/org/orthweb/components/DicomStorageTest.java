@@ -57,7 +57,7 @@ class DicomStorageTest {
 
     @Test
     void logBucketPolicyAdmitsOnlyOurAccessLogsAndFlowLogs() {
-        JsonNode policy = TestStacks.json(DicomStorage.logBucketPolicy("arn:aws:s3:::logs", "arn:aws:s3:::data", "111122223333"));
+        JsonNode policy = TestStacks.json(DicomStorage.logBucketPolicy("arn:aws:s3:::logs", "arn:aws:s3:::data", "111122223333", null));
         int allows = 0;
         for (JsonNode st : policy.get("Statement")) {
             if (st.get("Effect").asText().equals("Allow")) {
@@ -79,7 +79,8 @@ class DicomStorageTest {
     @Test
     void dataBucketPolicyDeniesPlainHttpAndOldTls() {
         var policy = TestStacks.json(dev.named("storage-data-policy").inputs().get("policy"));
-        assertThat(policy.get("Statement")).hasSize(2);
+        // TLS only, plus the two perimeter denies (PerimeterControlsTest checks those)
+        assertThat(policy.get("Statement")).hasSize(4);
         assertThat(policy.toString()).contains("aws:SecureTransport").contains("s3:TlsVersion")
                 .contains(String.valueOf(dev.named("storage-data").get("arn")));
     }

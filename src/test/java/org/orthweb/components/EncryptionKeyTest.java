@@ -21,7 +21,7 @@ class EncryptionKeyTest {
      */
     @Test
     void eachServiceStatementUsesOnlyTheConditionKeysItsServiceDocuments() {
-        JsonNode policy = TestStacks.json(EncryptionKey.keyPolicy("aws", "111122223333", "eu-west-3", "calm-otter"));
+        JsonNode policy = TestStacks.json(EncryptionKey.keyPolicy("aws", "111122223333", "eu-west-3", "calm-otter", null));
         Map<String, String> conditions = new TreeMap<>();
         for (JsonNode st : policy.get("Statement")) {
             JsonNode p = st.get("Principal");

@@ -22,8 +22,11 @@ class EnvironmentProfileTest {
             assertThat(p.applyChangesImmediately()).isFalse();
             assertThat(p.minLogRetentionDays()).isEqualTo(365);
             assertThat(p.dicomFromAnywhere()).isFalse();
-            assertThat(p.logBucketRetentionDays(90)).isEqualTo(365);
-            assertThat(p.logBucketRetentionDays(731)).isEqualTo(731);
+            // the log bucket and container logs hold the audit trail: six years (HIPAA 164.316(b)(2))
+            assertThat(p.logBucketRetentionDays(90)).isEqualTo(2192);
+            assertThat(p.logBucketRetentionDays(3653)).isEqualTo(3653);
+            assertThat(p.containerLogRetentionDays(365)).isEqualTo(2192);
+            assertThat(p.recordDataEvents()).isTrue();
         }
     }
 
@@ -43,6 +46,8 @@ class EnvironmentProfileTest {
             assertThat(p.minLogRetentionDays()).isEqualTo(1);
             assertThat(p.dicomFromAnywhere()).isTrue();
             assertThat(p.logBucketRetentionDays(7)).isEqualTo(30);
+            assertThat(p.containerLogRetentionDays(7)).isEqualTo(7);
+            assertThat(p.recordDataEvents()).isFalse();
         }
     }
 }

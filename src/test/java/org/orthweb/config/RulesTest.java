@@ -38,6 +38,18 @@ class RulesTest {
         refuses(new Rules.VpcPrefix(), Cidr.parse("10.0.0.0/8"), "must have a prefix from /16 to /24 (got 10.0.0.0/8)");
     }
 
+    /** The hosts' containers live in 10.255.255.0/24 (host firewall): a VPC may not overlap it. */
+    @Test
+    void vpcStaysClearOfTheContainerNetwork() {
+        for (String ok : new String[]{"172.17.0.0/16", "10.0.0.0/16", "10.255.254.0/24"}) {
+            assertThat(new Rules.OutsideContainerNetwork().check(Cidr.parse(ok))).hasToString(ok);
+        }
+        for (String bad : new String[]{"10.255.0.0/16", "10.255.255.0/24"}) {
+            refuses(new Rules.OutsideContainerNetwork(), Cidr.parse(bad), "overlaps the hosts' container network "
+                    + "10.255.255.0/24 (fixed, see docs/security.md); choose a VPC CIDR outside it (got " + bad + ")");
+        }
+    }
+
     @Test
     void clientCidrsAreNonEmptyAndDistinct() {
         List<Cidr> two = List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("192.0.2.0/24"));

@@ -104,13 +104,20 @@ class HostControlsTest {
     }
 
     @ForEachStack
-    @DisplayName("CKV_AWS_46: user data holds no password or key material (names and ARNs only)")
+    @DisplayName("CKV_AWS_46: user data and the host bundle hold no password or key material (names and ARNs only)")
     void CKV_AWS_46_noSecretsInUserData(String stack) {
         var s = PolicyStack.of(stack);
         Object raw = template(s).inputs().get("userData");
         assertThat(raw).as("user data present").isNotNull();
         assertThat(raw).as("no secret value flowed into the user data").isNotEqualTo(Plan.SECRET);
-        String text = decode(String.valueOf(raw));
+        var bundles = s.ofType(Types.BUCKET_OBJECT);
+        assertThat(bundles).as("the host bundle object").hasSize(1);
+        Object bundle = bundles.get(0).inputs().get("contentBase64");
+        assertThat(bundle).as("no secret value flowed into the host bundle").isNotEqualTo(Plan.SECRET);
+        StringBuilder all = new StringBuilder(decode(String.valueOf(raw)));
+        org.orthweb.cloudinit.HostBundle.read(java.util.Base64.getDecoder().decode(String.valueOf(bundle)))
+                .values().forEach(content -> all.append('\n').append(content));
+        String text = all.toString();
         assertThat(text).doesNotContain(PlanMocks.SECRET_MARKER).doesNotContain(Plan.SECRET);
         assertThat(text).doesNotContainPattern(Pattern.compile("-----BEGIN [A-Z ]*PRIVATE KEY-----"));
         assertThat(text).doesNotContainPattern(Pattern.compile("\\b(AKIA|ASIA)[0-9A-Z]{16}\\b"));

@@ -52,8 +52,16 @@ class KmsControlsTest {
                 logs, Set.of("kms:EncryptionContext:aws:logs:arn"),
                 "delivery.logs.amazonaws.com", Set.of("aws:SourceAccount", "aws:SourceArn"),
                 "logging.s3.amazonaws.com", Set.of("kms:EncryptionContext:aws:s3:arn"),
-                "cloudwatch.amazonaws.com", Set.of("aws:SourceAccount", "aws:SourceArn"));
-        Set<String> allowedServices = documented.keySet();
+                "cloudwatch.amazonaws.com", Set.of("aws:SourceAccount", "aws:SourceArn"),
+                "cloudtrail.amazonaws.com", Set.of("aws:SourceAccount", "aws:SourceArn",
+                        "kms:EncryptionContext:aws:cloudtrail:arn"));
+        Set<String> allowedServices = new java.util.HashSet<>(documented.keySet());
+        allowedServices.remove("cloudtrail.amazonaws.com");
+        if (s.hardened()) {
+            // the data-event trail encrypts its log files (bound to the trail in PerimeterControlsTest);
+            // CloudTrail documents aws:SourceArn, aws:SourceAccount and its encryption context
+            allowedServices.add("cloudtrail.amazonaws.com");
+        }
         boolean rootAdministers = false;
         for (Statement st : statements) {
             assertThat(st.raw()).as("no NotPrincipal/NotAction in the key policy: %s", st.sid())

@@ -77,9 +77,11 @@ class OperationsControlsTest {
 
     /**
      * Taggable kinds that carry the stack tags (from the provider) but no Name: security group
-     * rules, which their description names and which the console shows under their group.
+     * rules, which their description names and which the console shows under their group, and
+     * S3 objects, which their key names (object tags are limited to 10).
      */
-    private static final Set<String> UNNAMED = Set.of(Types.SG_INGRESS, Types.SG_EGRESS);
+    private static final Set<String> UNNAMED = Set.of(Types.SG_INGRESS, Types.SG_EGRESS,
+            "aws:s3/bucketObjectv2:BucketObjectv2");
 
     @ForEachStack
     @DisplayName("custom: every taggable resource carries its Name tag <prefix>-<what>")

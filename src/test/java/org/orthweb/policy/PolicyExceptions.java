@@ -79,10 +79,14 @@ final class PolicyExceptions {
                     }),
             new PolicyException("EX-03", List.of("CKV_AWS_341"),
                     "launch template metadataOptions.httpPutResponseHopLimit = 2",
-                    "the containers (Orthanc's S3 plugin, the awslogs driver, the AWS CLI at boot) reach the instance "
-                            + "role through IMDS from Docker's bridge network, one hop further than the host; with 1 "
-                            + "they get no credentials. IMDSv2 (session tokens) stays required; the limit must not "
-                            + "exceed 2.",
+                    "only Orthanc's S3 storage plugin needs it: Orthanc runs in a container on Docker's bridge, one "
+                            + "hop further than the host, and IMDSv2 answers a container only with hop limit 2 (EC2 "
+                            + "User Guide, 'Configure the Instance Metadata Service options'). The awslogs driver "
+                            + "(inside dockerd) and the boot-time AWS CLI run in the host's own network namespace and "
+                            + "would work with 1. The bootstrap's host firewall (DOCKER-USER) drops traffic to "
+                            + "169.254.169.254 from every container but Orthanc's fixed address, so nginx, Keycloak "
+                            + "and the auth service cannot fetch the role. IMDSv2 stays required; the limit never "
+                            + "exceeds 2.",
                     "all stacks", ALL_STACKS,
                     s -> s.ofType(Types.LAUNCH_TEMPLATE).stream()
                             .filter(lt -> Long.valueOf(2).equals(map(lt.inputs().get("metadataOptions")).get("httpPutResponseHopLimit")))
@@ -152,6 +156,48 @@ final class PolicyExceptions {
                     s -> s.ofType(Types.ROLE_POLICY_ATTACHMENT).stream()
                             .filter(a -> Set.of(SSM_CORE, RDS_MONITORING, BACKUP, RESTORES, S3_BACKUP, S3_RESTORE)
                                     .contains(str(a, "policyArn")))
+                            .map(PlannedResource::name).toList()),
+            new PolicyException("EX-10", List.of("custom (network perimeter)"),
+                    "host role statements for Secrets Manager without an interface endpoint, and for CloudWatch Logs",
+                    "a request carries aws:SourceVpce / aws:SourceVpc only when it passes a VPC endpoint (IAM User "
+                            + "Guide, global condition keys). Without a secretsmanager interface endpoint the "
+                            + "boot-time CLI reaches Secrets Manager through the internet gateway, and the stack has "
+                            + "no CloudWatch Logs endpoint for the awslogs driver, so these statements cannot be pinned "
+                            + "to the VPC; aws:SourceIp would need the hosts' public IPs, which exist only after the "
+                            + "role. Hardened stacks configure the secretsmanager endpoint; the master secret is "
+                            + "closed after provisioning in every stack (tag condition); logs are write-only.",
+                    "stacks with container logs or without a secretsmanager endpoint",
+                    s -> s.config().logging().containerLogs()
+                            || !s.config().network().interfaceEndpoints().contains("secretsmanager"),
+                    PerimeterControlsTest::unpinnedHostStatements),
+            new PolicyException("EX-11", List.of("wildcard regression", "custom (endpoint policies)"),
+                    "S3 gateway endpoint policy, statement AwsOwnedDownloads (principal *)",
+                    "dnf fetches Amazon Linux 2023 packages from AWS-owned buckets unsigned (anonymous), and the "
+                            + "gateway endpoint sits on every route table, so an endpoint policy that named only our "
+                            + "principals would break package installs. The statement allows only s3:GetObject, only "
+                            + "on the named AWS-owned buckets (AL2023 repositories, SSM Agent, ECR layers) of the "
+                            + "stack's region; writes and every other bucket stay closed.",
+                    "all stacks", ALL_STACKS,
+                    s -> s.ofType(Types.VPC_ENDPOINT_POLICY).stream()
+                            .flatMap(p -> statements(p.inputs().get("policy")).stream()
+                                    .filter(st -> "*".equals(st.principal()))
+                                    .filter(st -> st.actions().equals(List.of("s3:GetObject")))
+                                    .filter(st -> st.resources().stream().noneMatch(r -> r.contains(
+                                            str(S3ControlsTest.dataBucket(s), "bucket"))))
+                                    .map(st -> p.name() + " " + st.sid()))
+                            .toList()),
+            new PolicyException("EX-12", List.of("custom (egress allow-list)", "CKV_AWS_382"),
+                    "host security group: egress tcp 443 to 0.0.0.0/0",
+                    "security groups filter by address, not name: the hosts download the Docker Compose plugin "
+                            + "(GitHub releases), the RDS CA bundle, container images (Docker Hub, served from a CDN) "
+                            + "and, without interface endpoints, reach Secrets Manager, CloudWatch Logs and SSM on "
+                            + "public addresses. The containers, which face the internet, are limited on the host "
+                            + "instead: the bootstrap's firewall lets them reach only private addresses (RDS, "
+                            + "endpoints) and each other, and only Orthanc HTTPS out (S3). Hardened stacks add "
+                            + "endpoints; an egress proxy or AWS Network Firewall is the next step.",
+                    "all stacks", ALL_STACKS,
+                    s -> s.ofType(Types.SG_EGRESS).stream()
+                            .filter(r -> "0.0.0.0/0".equals(str(r, "cidrIpv4")))
                             .map(PlannedResource::name).toList()),
             new PolicyException("EX-09", List.of("CKV_AWS_2", "CKV_AWS_103", "ELB.17", "CKV_AWS_91", "CKV_AWS_150",
                     "CKV_AWS_152", "CKV_AWS_315", "AutoScaling.1", "AutoScaling.2"),

@@ -49,7 +49,8 @@ final class PolicyStack {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the mocks answered for one resource, and the options it was registered with. */
-    record Facts(String id, Map<String, Object> state, boolean protect, boolean retainOnDelete, String provider) {
+    record Facts(String id, Map<String, Object> state, boolean protect, boolean retainOnDelete,
+                 List<String> ignoreChanges, String provider) {
     }
 
     private final String stack;
@@ -123,6 +124,7 @@ final class PolicyStack {
         Map<String, Mocks.ResourceResult> answers = new ConcurrentHashMap<>();
         Map<String, String> providers = new ConcurrentHashMap<>();
         Map<String, boolean[]> options = new ConcurrentHashMap<>();
+        Map<String, List<String>> ignored = new ConcurrentHashMap<>();
         Mocks recording = new Mocks() {
             @Override
             public CompletableFuture<ResourceResult> newResourceAsync(ResourceArgs args) {
@@ -144,6 +146,8 @@ final class PolicyStack {
             var o = args.options();
             options.put(args.resource().pulumiResourceName(),
                     new boolean[]{o.getProtect().orElse(false), o.getRetainOnDelete().orElse(false)});
+            ignored.put(args.resource().pulumiResourceName(),
+                    o.getIgnoreChanges() == null ? List.of() : List.copyOf(o.getIgnoreChanges()));
             return Optional.empty();
         };
         try {
@@ -166,7 +170,8 @@ final class PolicyStack {
             @SuppressWarnings("unchecked")
             Map<String, Object> state = r.state instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
             boolean[] o = options.getOrDefault(name, new boolean[]{false, false});
-            facts.put(name, new Facts(r.id.orElse(null), state, o[0], o[1], providers.get(name)));
+            facts.put(name, new Facts(r.id.orElse(null), state, o[0], o[1], ignored.getOrDefault(name, List.of()),
+                    providers.get(name)));
         });
         return facts;
     }
@@ -234,6 +239,11 @@ final class PolicyStack {
 
     boolean retainOnDelete(String resourceName) {
         return facts(resourceName).retainOnDelete();
+    }
+
+    /** The property paths the resource was registered to ignore in diffs. */
+    List<String> ignoreChanges(String resourceName) {
+        return facts(resourceName).ignoreChanges();
     }
 
     /** The stack's customer managed key (a backup copy region adds a key of its own there). */

@@ -164,7 +164,7 @@ class S3ControlsTest {
     }
 
     @ForEachStack
-    @DisplayName("custom: log bucket policy admits S3 access logs from the data bucket and VPC flow-log delivery only")
+    @DisplayName("custom: log bucket policy admits S3 access logs from the data bucket, VPC flow-log delivery and (hardened) the data-event trail only")
     void custom_logBucketPolicy(String stack) {
         var s = PolicyStack.of(stack);
         String logArn = s.arn(logBucket(s).name());
@@ -193,11 +193,23 @@ class S3ControlsTest {
             assertThat(st.resources()).containsExactly(logArn);
             assertThat(st.condition("StringEquals", "aws:SourceAccount")).isEqualTo(PlanMocks.ACCOUNT);
         });
+        List<String> writers = new java.util.ArrayList<>(List.of("logging.s3.amazonaws.com", "delivery.logs.amazonaws.com"));
+        if (s.hardened()) {
+            // CloudTrail, for exactly the stack's trail (PerimeterControlsTest checks what it writes)
+            writers.add("cloudtrail.amazonaws.com");
+            String trail = s.arn(s.single(Types.CLOUDTRAIL_TRAIL).name());
+            assertThat(allows.stream().filter(st -> st.servicePrincipals().contains("cloudtrail.amazonaws.com")))
+                    .hasSize(2).allSatisfy(st -> {
+                        assertThat(st.condition("StringEquals", "aws:SourceArn")).isEqualTo(trail);
+                        assertThat(st.condition("StringEquals", "aws:SourceAccount")).isEqualTo(PlanMocks.ACCOUNT);
+                    });
+        }
         // nobody else
         assertThat(allows.stream().flatMap(st -> st.servicePrincipals().stream()).distinct())
-                .containsExactlyInAnyOrder("logging.s3.amazonaws.com", "delivery.logs.amazonaws.com");
+                .containsExactlyInAnyOrderElementsOf(writers);
         assertThat(allows).allMatch(st -> st.awsPrincipals().isEmpty(), "no AWS principal is allowed on the log bucket");
         // the data bucket's policy allows nothing: access is through the host role's identity policy
+        // (its Deny statements, the data perimeter, are checked in PerimeterControlsTest)
         assertThat(statements(one(s, Types.BUCKET_POLICY, dataBucket(s)).inputs().get("policy")))
                 .noneMatch(Statement::allow);
     }

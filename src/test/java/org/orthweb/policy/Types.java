@@ -37,6 +37,7 @@ final class Types {
     static final String SECRET_ROTATION = "aws:secretsmanager/secretRotation:SecretRotation";
     static final String LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
     static final String INSTANCE = "aws:ec2/instance:Instance";
+    static final String BUCKET_OBJECT = "aws:s3/bucketObjectv2:BucketObjectv2";
     static final String ROLE = "aws:iam/role:Role";
     static final String ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
     static final String ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
@@ -50,6 +51,8 @@ final class Types {
     static final String METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
     static final String BUDGET = "aws:budgets/budget:Budget";
     static final String AWS_PROVIDER = "pulumi:providers:aws";
+    static final String VPC_ENDPOINT_POLICY = "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy";
+    static final String CLOUDTRAIL_TRAIL = "aws:cloudtrail/trail:Trail";
     static final String RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 
     private Types() {

@@ -64,6 +64,22 @@ public final class TestStacks {
         return org.orthweb.cloudinit.UserDataFiles.decode(String.valueOf(userData));
     }
 
+    /**
+     * Everything a host of the plan receives, as one text: the launch template's user data
+     * (decoded) followed by every file of the host bundle the user data loads from S3.
+     */
+    public static String hostText(Plan plan) {
+        StringBuilder text = new StringBuilder(decodeUserData(plan.named("host-template").inputs().get("userData")));
+        hostBundle(plan).values().forEach(content -> text.append('\n').append(content));
+        return text.toString();
+    }
+
+    /** The files of the plan's host bundle (the S3 object the user data's loader fetches). */
+    public static Map<String, String> hostBundle(Plan plan) {
+        Object base64 = plan.named("host-bundle").inputs().get("contentBase64");
+        return org.orthweb.cloudinit.HostBundle.read(java.util.Base64.getDecoder().decode(String.valueOf(base64)));
+    }
+
     @SuppressWarnings("unchecked")
     public static Map<String, Object> map(Object value) {
         return (Map<String, Object>) value;
