@@ -39,11 +39,14 @@ import org.orthweb.components.OrthancHost;
 import org.orthweb.components.OrthancHostArgs;
 import org.orthweb.components.SecureVpc;
 import org.orthweb.components.SecureVpcArgs;
+import org.orthweb.components.SitePki;
+import org.orthweb.components.SitePkiArgs;
 import org.orthweb.config.ConfigParser;
 import org.orthweb.config.EnvironmentProfile;
 import org.orthweb.config.RawConfig;
 import org.orthweb.config.StackConfig;
 import org.orthweb.naming.Naming;
+import org.orthweb.pki.DicomPeer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +63,12 @@ public final class OrthwebProgram {
     public static final String PROJECT = "orthweb";
     /** The stack tag the cost budget filters on (activate it as a cost allocation tag). */
     public static final String BUDGET_TAG = "Stack";
+
+    /**
+     * The DICOM peers when none are declared: one modality, its AE title derived from its name
+     * ({@code MODALITY-1}). Replaced by {@code orthweb:dicom.clients} once that setting is declared.
+     */
+    public static final List<DicomPeer> DEFAULT_DICOM_PEERS = List.of(DicomPeer.named("modality-1"));
 
     private OrthwebProgram() {
     }
@@ -121,15 +130,26 @@ public final class OrthwebProgram {
         var secrets = new ApplicationSecrets("app-secrets", new ApplicationSecretsArgs(naming, key.keyArn,
                 AppSecrets.KEYS, profile.secretRecoveryWindowDays(), profile.protect()), components);
 
+        // ---- Site PKI inputs (the one place they are chosen) -------------------------------------
+        // DICOM peers: TODO(orthweb:dicom.clients) read the declared setting here, a List<DicomPeer>
+        // (SitePkiArgs validates it again); until it is declared, the default single peer.
+        List<DicomPeer> dicomPeers = DEFAULT_DICOM_PEERS;
+        // Server certificate SANs: the site name, plus the stack's stable address names (the
+        // Elastic IPs' public DNS names join this list; they exist before any host, so no cycle).
+        Output<List<String>> serverNames = Output.of(cfg.site().name().map(List::of).orElse(List.of()));
+        var pki = new SitePki("pki", new SitePkiArgs(naming, cfg.stack(), key.keyArn, serverNames, dicomPeers,
+                profile.secretRecoveryWindowDays(), profile.protect()), components);
+
         var host = new OrthancHost("host", new OrthancHostArgs(naming, aws, OrthancHostArgs.Settings.of(cfg),
                 new OrthancHostArgs.HostNetwork(vpc.publicSubnetIds, firewall.securityGroupId), key.keyArn,
                 new OrthancHostArgs.DataBucket(storage.bucketName, storage.bucketArn),
                 new OrthancHostArgs.DatabaseEndpoint(database.address, database.port),
                 new OrthancHostArgs.DatabaseMasterSecret(database.masterSecretArn),
-                new OrthancHostArgs.ApplicationSecret(secrets.secretArn), vpc.endpoints()), components, invoke);
+                new OrthancHostArgs.ApplicationSecret(secrets.secretArn), vpc.endpoints(),
+                new OrthancHostArgs.SiteTlsSecret(pki.serverSecretArn, pki.serverSecretVersionId)), components, invoke);
 
         new EndpointPolicies("endpoint-policies", vpc.endpoints(), cfg.region(), host.roleArn, storage.bucketArn,
-                Output.all(database.masterSecretArn, secrets.secretArn), key.keyArn, components);
+                Output.all(database.masterSecretArn, secrets.secretArn, pki.serverSecretArn), key.keyArn, components);
         if (profile.recordDataEvents()) {
             new DataEventTrail("audit-trail", naming, storage.bucketArn, storage.logBucketName, key.keyArn,
                     ComponentResourceOptions.builder().providers(provider).dependsOn(storage, key).build());
@@ -139,6 +159,7 @@ public final class OrthwebProgram {
 
         exportOutputs(ctx, cfg, host, database, storage, key, secrets);
         ctx.export("alertTopicArn", alerting.topicArn);
+        exportDicomOutputs(ctx, pki);
     }
 
     /**
@@ -180,6 +201,16 @@ public final class OrthwebProgram {
         return alerting;
     }
 
+    /** What {@code orthweb dicom-client} reads to hand a peer its material. */
+    private static void exportDicomOutputs(Context ctx, SitePki pki) {
+        ctx.export(DicomOutputs.CALLED_AE_TITLE, Output.of(org.orthweb.cloudinit.Layout.ORTHANC_AET));
+        ctx.export(DicomOutputs.CA_CERTIFICATE, pki.caCertPem);
+        // keys inside: a secret output (pki.peerMaterial is marked secret)
+        ctx.export(DicomOutputs.PEERS, pki.peerMaterial);
+        ctx.export(DicomOutputs.PEER_SECRET_ARN, pki.peerSecretArn);
+        ctx.export("tlsSecretArn", pki.serverSecretArn);
+    }
+
     private static void exportOutputs(Context ctx, StackConfig cfg, OrthancHost host, OrthancDatabase database,
                                       DicomStorage storage, EncryptionKey key, ApplicationSecrets secrets) {
         Output<List<String>> dns = Output.all(host.publicDnsNames);
@@ -187,7 +218,7 @@ public final class OrthwebProgram {
                 .map(name -> Output.of(List.of(name)))
                 .orElse(dns);
         ctx.export("siteUrls", siteHosts.applyValue(names -> names.stream().map(n -> "https://" + n + "/").toList()));
-        ctx.export("dicomEndpoints", siteHosts.applyValue(names ->
+        ctx.export(DicomOutputs.ENDPOINTS, siteHosts.applyValue(names ->
                 names.stream().map(n -> n + ":" + AppFirewall.DICOM_TLS_PORT).toList()));
         ctx.export("hostIds", Output.all(host.instanceIds));
         ctx.export("hostPublicDnsNames", dns);

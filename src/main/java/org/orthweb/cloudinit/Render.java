@@ -45,6 +45,7 @@ public final class Render {
             new HostFile("permissions.json", Layout.CONFIG_DIR + "/permissions.json", "0644"),
             new HostFile("anonymous-profile.json", Layout.CONFIG_DIR + "/anonymous-profile.json", "0644"),
             new HostFile("nginx.conf", Layout.CONFIG_DIR + "/nginx.conf", "0644"),
+            new HostFile(Layout.DICOM_PEERS_JS, Layout.CONFIG_DIR + "/" + Layout.DICOM_PEERS_JS, "0644"),
             new HostFile("docker-compose.yml", Layout.CONFIG_DIR + "/docker-compose.yml", "0644"),
             new HostFile("db-setup.sql", Layout.CONFIG_DIR + "/db-setup.sql", "0644"),
             new HostFile("orthweb-bootstrap.sh", "/usr/local/sbin/orthweb-bootstrap", "0700"),
@@ -193,6 +194,8 @@ public final class Render {
         if (in.containerLogGroup() != null) {
             check("containerLogGroup", in.containerLogGroup(), LOG_GROUP);
         }
+        check("pkiSecretArn", in.pkiSecretArn(), ARN);
+        check("pkiSecretVersionId", in.pkiSecretVersionId(), NAME);
     }
 
     private static void check(String name, String value, Pattern shape) {
@@ -215,6 +218,8 @@ public final class Render {
         scope.put("bucketName", in.bucketName());
         scope.put("containerLogGroup", in.containerLogGroup() == null ? "" : in.containerLogGroup());
         scope.put("images", AppImages.resolve(in.imageOverrides()));
+        scope.put("pkiSecretArn", in.pkiSecretArn());
+        scope.put("pkiSecretVersionId", in.pkiSecretVersionId());
 
         Map<String, Object> l = new LinkedHashMap<>();
         l.put("httpsListen", layout.httpsListen());
@@ -229,6 +234,11 @@ public final class Render {
         l.put("nginxTlsDir", layout.nginxTlsDir());
         l.put("keycloakAdminListen", layout.keycloakAdminListen());
         l.put("keycloakAdminPort", layout.keycloakAdminPort());
+        l.put("nginxNjsDir", Layout.NGINX_NJS_DIR);
+        l.put("dicomPeersJs", Layout.DICOM_PEERS_JS);
+        l.put("dicomPeersJson", Layout.DICOM_PEERS_JSON);
+        l.put("orthancDicomJson", Layout.ORTHANC_DICOM_JSON);
+        l.put("orthancAet", Layout.ORTHANC_AET);
         l.put("httpsPort", Layout.HTTPS_PORT);
         l.put("dicomTlsPort", Layout.DICOM_TLS_PORT);
         l.put("configDir", Layout.CONFIG_DIR);
@@ -252,6 +262,15 @@ public final class Render {
         Map<String, Object> security = new LinkedHashMap<>();
         security.put("auditRetentionSeconds", AUDIT_RETENTION_SECONDS);
         scope.put("security", security);
+
+        Map<String, Object> db = new LinkedHashMap<>();
+        Map<String, Integer> limits = ConnectionBudget.roleLimits();
+        db.put("orthancRoleLimit", limits.get(Layout.ORTHANC_DB));
+        db.put("keycloakRoleLimit", limits.get(Layout.KEYCLOAK_DB));
+        db.put("orthancPool", ConnectionBudget.ORTHANC_POOL_PER_HOST);
+        db.put("keycloakPool", ConnectionBudget.KEYCLOAK_POOL_PER_HOST);
+        db.put("maxHosts", ConnectionBudget.MAX_HOSTS_AT_ONCE);
+        scope.put("connections", db);
 
         Map<String, Object> keys = new LinkedHashMap<>();
         for (String k : AppSecrets.KEYS) {

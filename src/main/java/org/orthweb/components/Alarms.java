@@ -1,6 +1,7 @@
 package org.orthweb.components;
 
 import com.pulumi.core.Output;
+import org.orthweb.cloudinit.ConnectionBudget;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +17,12 @@ import java.util.Map;
 public final class Alarms {
 
     /**
-     * Sum of the CONNECTION LIMITs of the application's database roles: orthanc 40 + keycloak 40
-     * (cloud-init/files/db-setup.sql.mustache; AlarmsTest reads that file and fails when they
-     * drift). A stand-in until the connection-budget function of branch {@code app} is on main.
+     * Sum of the CONNECTION LIMITs of the application's database roles, as db-setup.sql renders
+     * them from the connection budget ({@link ConnectionBudget#roleLimits()}).
      */
-    public static final int APP_ROLE_CONNECTION_LIMITS = 80;
+    public static int appRoleConnectionLimits() {
+        return ConnectionBudget.roleLimits().values().stream().mapToInt(Integer::intValue).sum();
+    }
     /** The connections alarm fires at this share of the role limits: pools are near exhaustion. */
     static final double CONNECTIONS_ALARM_SHARE = 0.8;
     static final double CPU_PERCENT = 80;
@@ -66,7 +68,8 @@ public final class Alarms {
      */
     public static List<AlarmSpec> database(Output<String> identifier, int allocatedGiB) {
         var dims = Map.of("DBInstanceIdentifier", identifier);
-        double connections = Math.floor(APP_ROLE_CONNECTION_LIMITS * CONNECTIONS_ALARM_SHARE);
+        int limits = appRoleConnectionLimits();
+        double connections = Math.floor(limits * CONNECTIONS_ALARM_SHARE);
         List<AlarmSpec> alarms = new ArrayList<>();
         alarms.add(new AlarmSpec("db-cpu",
                 "The database's CPU has been above " + (int) CPU_PERCENT + "% for 15 minutes. Look at Performance "
@@ -82,9 +85,10 @@ public final class Alarms {
                 Math.floor(allocatedGiB * FREE_STORAGE_SHARE * GIB), 300, 1, "missing", List.of()));
         alarms.add(new AlarmSpec("db-connections",
                 "The database holds more than " + (int) connections + " connections, near the "
-                        + APP_ROLE_CONNECTION_LIMITS + " its application roles may open. New Orthanc or Keycloak "
-                        + "connections will soon be refused. Look for a stuck host or a client that does not close "
-                        + "its connections (pg_stat_activity); restart the containers of the host that holds most.",
+                        + limits + " its application roles may open (CONNECTION LIMIT of orthanc and keycloak). "
+                        + "New Orthanc or Keycloak connections will soon be refused. Look for hosts left over from "
+                        + "a replacement or a client that does not close its connections (pg_stat_activity); "
+                        + "restart the containers of the host that holds most.",
                 "AWS/RDS", "DatabaseConnections", dims, "Maximum", "GreaterThanThreshold", connections, 300, 2,
                 "missing", List.of()));
         return List.copyOf(alarms);

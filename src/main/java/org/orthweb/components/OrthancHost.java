@@ -123,8 +123,8 @@ public final class OrthancHost extends ComponentResource {
                 .role(role.id())
                 .policy(Output.tuple(args.bucket().arn(), args.dbSecret().arn(), args.appSecret().arn(), args.kmsKeyArn(),
                                 logGroupArn == null ? Output.<String>ofNullable(null) : logGroupArn,
-                                endpoints.s3EndpointId(), secretsEndpoint)
-                        .applyValue(t -> hostPolicy(new HostPolicyScope(t.t1, t.t2, t.t3, t.t4, t.t5, region,
+                                endpoints.s3EndpointId(), secretsEndpoint, args.siteTls().arn())
+                        .applyValue(t -> hostPolicy(new HostPolicyScope(t.t1, t.t2, t.t3, t.t8, t.t4, t.t5, region,
                                 t.t6, t.t7))))
                 .build(), CustomResourceOptions.builder().parent(role).build());
         var profile = new InstanceProfile(name + "-profile", InstanceProfileArgs.builder()
@@ -148,10 +148,13 @@ public final class OrthancHost extends ComponentResource {
 
         // never a secret: the parser refuses a secret site name, so user data stays plain
         Output<String> siteName = cfg.siteName().map(Output::of).orElse(Output.ofNullable(null));
+        // the site TLS secret's version: a peer added or removed, or a re-issued server certificate,
+        // is a new version, hence new user data, so `pulumi up` replaces the hosts with it
         Output<Render.Host> rendered = Output.tuple(args.database().address(), args.database().port(),
-                        args.dbSecret().arn(), args.appSecret().arn(), args.bucket().name(), logGroupName, siteName)
+                        args.dbSecret().arn(), args.appSecret().arn(), args.bucket().name(), logGroupName, siteName,
+                        Output.tuple(args.siteTls().arn(), args.siteTls().versionId()))
                 .applyValue(t -> Render.host(new UserDataInputs(cfg.stack(), cfg.environment().code(),
-                        args.aws().region(), t.t7, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6, cfg.images())));
+                        args.aws().region(), t.t7, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6, cfg.images(), t.t8.t1, t.t8.t2)));
         Output<String> userData = rendered.applyValue(h -> CloudInit.encode(h.userData()));
         // The application files, too large for user data (16 KiB), as one object the loader fetches;
         // its key is its SHA-256, so a changed bundle is a new object and a new launch template version.
@@ -242,12 +245,13 @@ public final class OrthancHost extends ComponentResource {
      *                                  stack has none (requests then leave through the internet
      *                                  gateway and carry no VPC condition keys)
      */
-    record HostPolicyScope(String bucketArn, String dbSecretArn, String appSecretArn, String kmsKeyArn,
+    record HostPolicyScope(String bucketArn, String dbSecretArn, String appSecretArn, String siteTlsSecretArn,
+                           String kmsKeyArn,
                            String logGroupArn, String region, String s3EndpointId, String secretsManagerEndpointId) {
     }
 
     /**
-     * Least privilege for the host, usable only where the host uses it:
+     * Least privilege for the host, usable only where the host uses it (never the DICOM peers' keys):
      * <ul>
      * <li>S3 (Orthanc's storage plugin, regional endpoint): only through the stack's S3 gateway
      *     endpoint, {@code aws:SourceVpce} (IAM User Guide, "AWS global condition context keys",
@@ -278,8 +282,9 @@ public final class OrthancHost extends ComponentResource {
                 : Map.of("StringEquals", Map.of("aws:SourceVpce", scope.secretsManagerEndpointId()));
         Map<String, Map<String, Object>> s3Path = Map.of("StringEquals", Map.of("aws:SourceVpce", scope.s3EndpointId()));
         List<Map<String, Object>> statements = new ArrayList<>();
-        statements.add(statement("ReadApplicationSecret", "Allow", List.of("secretsmanager:GetSecretValue",
-                "secretsmanager:DescribeSecret"), withCondition(Map.of("Resource", scope.appSecretArn()), secretsPath)));
+        statements.add(statement("ReadApplicationSecrets", "Allow", List.of("secretsmanager:GetSecretValue",
+                "secretsmanager:DescribeSecret"), withCondition(Map.of("Resource", List.of(scope.appSecretArn(),
+                scope.siteTlsSecretArn())), secretsPath)));
         statements.add(statement("DescribeDatabaseMasterSecret", "Allow", "secretsmanager:DescribeSecret",
                 withCondition(Map.of("Resource", scope.dbSecretArn()), secretsPath)));
         statements.add(statement("ReadDatabaseMasterSecretUntilProvisioned", "Allow", "secretsmanager:GetSecretValue",
@@ -303,7 +308,8 @@ public final class OrthancHost extends ComponentResource {
                 withCondition(Map.of("Resource", scope.kmsKeyArn()), Map.of(
                         "StringEquals", Map.of(
                                 "kms:ViaService", "secretsmanager." + scope.region() + ".amazonaws.com",
-                                "kms:EncryptionContext:SecretARN", List.of(scope.dbSecretArn(), scope.appSecretArn()))))));
+                                "kms:EncryptionContext:SecretARN", List.of(scope.dbSecretArn(), scope.appSecretArn(),
+                                        scope.siteTlsSecretArn()))))));
         if (scope.logGroupArn() != null) {
             String group = scope.logGroupArn().endsWith(":*") ? scope.logGroupArn() : scope.logGroupArn() + ":*";
             Map<String, Object> resource = new LinkedHashMap<>();

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param dbSecret  the database's master credential secret
  * @param appSecret the application secrets
  * @param endpoints the VPC endpoints the role's S3 and Secrets Manager access is pinned to
+ * @param siteTls   the site's TLS secret ({@link SitePki}) and the version of it the hosts read
  */
 public record OrthancHostArgs(
         Naming naming,
@@ -36,7 +37,8 @@ public record OrthancHostArgs(
         DatabaseEndpoint database,
         DatabaseMasterSecret dbSecret,
         ApplicationSecret appSecret,
-        StackEndpoints endpoints) {
+        StackEndpoints endpoints,
+        SiteTlsSecret siteTls) {
 
     public OrthancHostArgs {
         Objects.requireNonNull(settings);
@@ -46,6 +48,7 @@ public record OrthancHostArgs(
         Objects.requireNonNull(dbSecret);
         Objects.requireNonNull(appSecret);
         Objects.requireNonNull(endpoints);
+        Objects.requireNonNull(siteTls);
         if (settings.host().instanceCount() > network.publicSubnetIds().size()) {
             throw new IllegalArgumentException("instanceCount exceeds the number of public subnets");
         }
@@ -100,5 +103,13 @@ public record OrthancHostArgs(
 
     /** ARN of the application secrets (Keycloak, auth service...). */
     public record ApplicationSecret(Output<String> arn) {
+    }
+
+    /**
+     * The site's CA certificate, server certificate and key ({@link SitePki}), and the version of
+     * that secret the hosts read: a new version (a peer added or removed, a re-issued certificate)
+     * is new user data, so {@code pulumi up} replaces the hosts with it.
+     */
+    public record SiteTlsSecret(Output<String> arn, Output<String> versionId) {
     }
 }

@@ -102,6 +102,27 @@ public final class Rules {
     }
 
     /**
+     * A database class whose {@code max_connections} holds every pool of every host the stack can
+     * run ({@link org.orthweb.cloudinit.ConnectionBudget}, docs/application.md "Database connections").
+     */
+    public static final class DbClassHoldsConnections implements Rule<String> {
+        @Override
+        public String check(String value) {
+            List<String> problems = org.orthweb.cloudinit.ConnectionBudget.checkDatabaseClass(value, "class");
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(": " + String.join("\n: ", problems));
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "with room for every host's connection pools (db.t4g.small or larger; see docs/application.md, "
+                    + "\"Database connections\")";
+        }
+    }
+
+    /**
      * A non-empty list of CIDRs without duplicates: AWS refuses a second identical security group
      * rule at deploy time, so the duplicate must fail at plan time.
      */

@@ -136,7 +136,7 @@ public record StackConfig(
     public record Database(
             @Setting("RDS instance class")
             @Default(value = "db.t4g.small", hardened = "db.t4g.medium")
-            @Check(Rules.DbInstanceClass.class)
+            @Check({Rules.DbInstanceClass.class, Rules.DbClassHoldsConnections.class})
             String instanceClass,
             @Setting("PostgreSQL engine version")
             @Default("\"17.6\"")

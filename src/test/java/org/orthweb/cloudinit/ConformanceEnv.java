@@ -1,11 +1,13 @@
 package org.orthweb.cloudinit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.HttpURLConnection;
 import java.net.Socket;
 import java.net.URI;
@@ -24,6 +26,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.orthweb.pki.DicomAccess;
+import org.orthweb.pki.DicomPeer;
+import org.orthweb.pki.PeerGrant;
+
 /**
  * Real servers on loopback for the conformance tests and the benchmark: PostgreSQL with SSL only,
  * the rendered bootstrap's certificate, database and configuration steps, Debian's Orthanc with
@@ -33,6 +39,8 @@ import java.util.Map;
 final class ConformanceEnv implements AutoCloseable {
 
     static final String NGINX_STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so";
+    /** Debian's njs for the stream module (package libnginx-mod-stream-js). */
+    static final String NGINX_STREAM_JS_MODULE = "/usr/lib/nginx/modules/ngx_stream_js_module.so";
     static final String DEBIAN_PLUGINS = "/usr/share/orthanc/plugins";
     static final String PG_BIN = pgBin();
     /** Plugins Debian ships, by the configuration section that enables them. */
@@ -40,6 +48,8 @@ final class ConformanceEnv implements AutoCloseable {
             "PostgreSQL", "libOrthancPostgreSQLIndex.so",
             "DicomWeb", "libOrthancDicomWeb.so");
     static final String SITE = "localhost";
+    /** Object-valued options of Orthanc itself (not of a plugin): kept whatever plugins Debian ships. */
+    static final java.util.Set<String> ORTHANC_CORE_SECTIONS = java.util.Set.of("DicomModalities");
 
     final Path root;
     /** network namespace every server runs in (null: this process's own) */
@@ -51,6 +61,18 @@ final class ConformanceEnv implements AutoCloseable {
     final Path secretsDir;
     final Path tlsDir;
     final Path rdsCa;
+    /** The site PKI as the program would generate it, and certificates it must refuse. */
+    final TestPki.Issued siteCa;
+    final TestPki.Issued serverCert;
+    /** Declared peers (rendered into nginx and Orthanc), by name. */
+    final Map<String, TestPki.Issued> peers = new LinkedHashMap<>();
+    final Map<String, DicomPeer> declared = new LinkedHashMap<>();
+    /** Signed by the site CA but not (or no longer) declared. */
+    final TestPki.Issued retiredPeer;
+    /** Another stack's CA and a client certificate from it with a declared peer's name and serial. */
+    final TestPki.Issued foreignPeer;
+    /** What SitePki would grant the declared peers (the allow-list in the site TLS secret). */
+    final List<PeerGrant> grants = new ArrayList<>();
     final Map<String, String> bootstrapEnv = new HashMap<>();
     final int pgPort;
     final String pgPassword = randomAlnum(32);
@@ -80,10 +102,25 @@ final class ConformanceEnv implements AutoCloseable {
                     "127.0.0.1", Tools.freePort(), Tools.freePort(),
                     "127.0.0.1", Tools.freePort(), "127.0.0.1", Tools.freePort(),
                     root.resolve("tls").toString(), "127.0.0.1:" + Tools.freePort());
+            TestPki pki = new TestPki(root.resolve("site-pki"));
+            // serials chosen to exercise both forms of nginx's $ssl_client_serial: a leading zero
+            // nibble, and the high bit set (a sign byte in DER that nginx does not print)
+            siteCa = pki.ca("site-ca", "Orthweb conformance site CA", new BigInteger("4A11CE", 16));
+            serverCert = pki.server("server", siteCa, List.of(SITE), List.of("127.0.0.1"), new BigInteger("5E12", 16));
+            declared.put("modality-1", DicomPeer.named("modality-1"));
+            declared.put("ct-scanner-1", DicomPeer.of("ct-scanner-1", "CT1"));
+            peers.put("modality-1", pki.peer("modality-1", siteCa, new BigInteger("0A1B2C3D4E5F60718293A4B5C6D7E8F9", 16)));
+            peers.put("ct-scanner-1", pki.peer("ct-scanner-1", siteCa, new BigInteger("F3E2D1C0B4A59687786950413223140F", 16)));
+            retiredPeer = pki.peer("retired-1", siteCa, new BigInteger("7C0FFEE0000000000000000000000001", 16));
+            TestPki.Issued foreignCa = pki.ca("foreign-ca", "Orthweb other-stack site CA", new BigInteger("4A11CE", 16));
+            foreignPeer = pki.peer("foreign-modality-1", foreignCa, peers.get("modality-1").serial());
+            declared.forEach((name, peer) -> grants.add(PeerGrant.of(peer, peers.get(name).decimalSerial())));
             inputs = new UserDataInputs("conformance", "tst", "us-east-1", SITE, "127.0.0.1", pgPort,
                     "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
                     "arn:aws:secretsmanager:us-east-1:123456789012:secret:app",
-                    "conformance-bucket", null, Map.of());
+                    "conformance-bucket", null, Map.of(),
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:conformance/orthweb/tls-server",
+                    "6a1e0c9d-2b3f-4c5d-8e7f-90a1b2c3d4e5");
             files = Render.files(inputs, layout);
             configDir = root.resolve("etc-orthweb");
             secretsDir = configDir.resolve("secrets");
@@ -95,7 +132,9 @@ final class ConformanceEnv implements AutoCloseable {
                 if (f.getKey().startsWith(Layout.CONFIG_DIR + "/")) {
                     Path target = configDir.resolve(f.getKey().substring(Layout.CONFIG_DIR.length() + 1));
                     Files.createDirectories(target.getParent());
-                    Files.writeString(target, f.getValue());
+                    // the peer check reads its allow-list from nginx's directory: here, from the test's
+                    Files.writeString(target, f.getKey().endsWith("/" + Layout.DICOM_PEERS_JS)
+                            ? f.getValue().replace(Layout.NGINX_NJS_DIR + "/", configDir + "/") : f.getValue());
                 }
             }
             Files.writeString(bootstrapScript(), files.get("/usr/local/sbin/orthweb-bootstrap"));
@@ -150,11 +189,26 @@ final class ConformanceEnv implements AutoCloseable {
         return values;
     }
 
+    /** The site TLS secret as SitePki writes it ({@link DicomAccess#hostSecret}), for the declared peers. */
+    String pkiSecretJson() throws IOException {
+        return pkiSecretJson(grants);
+    }
+
+    String pkiSecretJson(List<PeerGrant> peers) throws IOException {
+        return new ObjectMapper().writeValueAsString(DicomAccess.hostSecret(Files.readString(siteCa.cert()),
+                Files.readString(serverCert.cert()), Files.readString(serverCert.key()), peers));
+    }
+
     void serveSecrets(String appJson, String masterJson) throws IOException {
+        serveSecrets(appJson, masterJson, pkiSecretJson());
+    }
+
+    void serveSecrets(String appJson, String masterJson, String pkiJson) throws IOException {
         Path fake = root.resolve("fake-aws");
         Files.createDirectories(fake);
         Files.writeString(fake.resolve("app.json"), appJson);
         Files.writeString(fake.resolve("db.json"), masterJson);
+        Files.writeString(fake.resolve("pki.json"), pkiJson);
         Path aws = fake.resolve("aws");
         Path tag = dbProvisionedTagFile();
         Files.writeString(aws, String.join("\n",
@@ -163,7 +217,7 @@ final class ConformanceEnv implements AutoCloseable {
                 "# policy, it refuses to read the master secret once it carries the provisioning tag.",
                 "[[ $1 == secretsmanager ]] || exit 252",
                 "op=$2; args=\"$*\"",
-                "while [[ $# -gt 0 ]]; do case $1 in --secret-id) id=$2 ;; --tags) tags=$2 ;; esac; shift; done",
+                "while [[ $# -gt 0 ]]; do case $1 in --secret-id) id=$2 ;; --tags) tags=$2 ;; --version-id) ver=$2 ;; esac; shift; done",
                 "case $op:$id in",
                 "  get-secret-value:" + inputs.appSecretArn() + ")",
                 "    [[ $args == *'--query SecretString --output text'* ]] || exit 252",
@@ -178,6 +232,11 @@ final class ConformanceEnv implements AutoCloseable {
                 "  tag-resource:" + inputs.dbSecretArn() + ")",
                 "    [[ $tags == Key=" + Layout.DB_PROVISIONED_TAG + ",Value=?* ]] || { echo \"AccessDenied: tag $tags\" >&2; exit 254; }",
                 "    printf '%s' \"${tags#*,Value=}\" >'" + tag + "' ;;",
+                "  # the site TLS secret only at the version the user data names",
+                "  get-secret-value:" + inputs.pkiSecretArn() + ")",
+                "    [[ ${ver:-} == " + inputs.pkiSecretVersionId() + " ]] || "
+                        + "{ echo \"ResourceNotFoundException: version ${ver:-AWSCURRENT}\" >&2; exit 254; }",
+                "    cat '" + fake.resolve("pki.json") + "' ;;",
                 "  *) echo \"unexpected call: $op $id\" >&2; exit 254 ;;",
                 "esac", ""));
         Files.setPosixFilePermissions(aws, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -292,18 +351,34 @@ final class ConformanceEnv implements AutoCloseable {
         ObjectNode test = json.createObjectNode();
         if (shipped) {
             ObjectNode orthanc = (ObjectNode) json.readTree(renderedOrthancJson);
+            // the DICOM peers, as the bootstrap wrote them (the image merges every /etc/orthanc/*.json)
+            Files.copy(configDir.resolve(Layout.ORTHANC_DICOM_JSON), dir.resolve(Layout.ORTHANC_DICOM_JSON));
             ObjectNode secrets = (ObjectNode) json.readTree(secretsDir.resolve("orthanc-secrets.json").toFile());
             for (ObjectNode part : List.of(orthanc, secrets)) {
                 List<String> removed = new ArrayList<>();
                 part.fieldNames().forEachRemaining(section -> {
                     if (Character.isUpperCase(section.charAt(0)) && part.get(section).isObject()
-                            && !DEBIAN_PLUGIN_FILES.containsKey(section)) {
+                            && !DEBIAN_PLUGIN_FILES.containsKey(section) && !ORTHANC_CORE_SECTIONS.contains(section)) {
                         removed.add(section);
                     }
                 });
                 part.remove(removed);
                 if (!removed.isEmpty()) {
                     adaptations.add("removed sections of plugins Debian lacks: " + removed);
+                }
+            }
+            JsonNode dicomWeb = orthanc.path("DicomWeb");
+            if (dicomWeb.isObject() && dicomWeb.has("PublicRoot") && dicomWeb.has("Host")) {
+                // Debian's DICOMweb plugin (1.7) predates "PublicRoot" and builds links from Host +
+                // Root; the same public URL comes out when Root's public prefix moves into Host
+                String root = dicomWeb.path("Root").asText("/dicom-web/");
+                String publicRoot = dicomWeb.get("PublicRoot").asText();
+                if (publicRoot.endsWith(root)) {
+                    ObjectNode dw = (ObjectNode) dicomWeb;
+                    dw.put("Host", dicomWeb.get("Host").asText() + publicRoot.substring(0, publicRoot.length() - root.length()));
+                    dw.remove("PublicRoot");
+                    adaptations.add("DicomWeb: PublicRoot " + publicRoot + " expressed as Host " + dw.get("Host").asText()
+                            + " + Root " + root + " for Debian's plugin, which has no PublicRoot option");
                 }
             }
             Files.writeString(dir.resolve("orthanc.json"), orthanc.toPrettyString());
@@ -414,17 +489,21 @@ final class ConformanceEnv implements AutoCloseable {
 
     /**
      * The rendered nginx.conf made loadable by Debian's nginx: load the stream module (compiled
-     * into the official image, a separate module on Debian) and point at the test certificates.
+     * into the official image, a separate module on Debian) before the njs module (at Debian's
+     * path), and point at the test certificates and the rendered peer check.
      */
-    static String forDebianNginx(String rendered, String imageTlsDir, Path tls) {
-        return "load_module " + NGINX_STREAM_MODULE + ";\n" + rendered.replace(imageTlsDir + "/", tls + "/");
+    static String forDebianNginx(String rendered, String imageTlsDir, Path tls, Path configDir) {
+        return "load_module " + NGINX_STREAM_MODULE + ";\n" + rendered
+                .replace("load_module modules/ngx_stream_js_module.so;", "load_module " + NGINX_STREAM_JS_MODULE + ";")
+                .replace(imageTlsDir + "/", tls + "/")
+                .replace(Layout.NGINX_NJS_DIR + "/", configDir + "/");
     }
 
     Process startNginx(String name, String renderedConf) throws IOException {
         Path dir = root.resolve(name);
         Files.createDirectories(dir);
         Path conf = dir.resolve("nginx.conf");
-        Files.writeString(conf, forDebianNginx(renderedConf, layout.nginxTlsDir(), tlsDir));
+        Files.writeString(conf, forDebianNginx(renderedConf, layout.nginxTlsDir(), tlsDir, configDir));
         Tools.run(dir, Map.of(), 60, "nginx", "-t", "-p", dir + "/", "-c", conf.toString(),
                 "-g", "pid " + dir.resolve("nginx.pid") + ";").expectSuccess("nginx -t");
         Process p = start(name, Map.of(), "nginx", "-p", dir + "/", "-c", conf.toString(),

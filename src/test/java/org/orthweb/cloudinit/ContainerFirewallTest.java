@@ -53,8 +53,15 @@ class ContainerFirewallTest {
         String orthancAddress = Layout.ORTHANC_ADDRESS;
         try (ConformanceEnv env = new ConformanceEnv()) {
             JsonNode compose = new YAMLMapper().readTree(env.files.get(Layout.CONFIG_DIR + "/docker-compose.yml"));
-            assertThat(compose.at("/services/orthanc/networks/default/ipv4_address").asText()).isEqualTo(orthancAddress);
-            assertThat(compose.at("/networks/default/ipam/config/0/subnet").asText()).isEqualTo(subnet);
+            assertThat(compose.at("/services/orthanc/networks/orthanc/ipv4_address").asText()).isEqualTo(orthancAddress);
+            assertThat(compose.at("/networks/orthanc/ipam/config/0/subnet").asText()).isEqualTo(subnet);
+            // Orthanc's traffic out (metadata service, S3) leaves from that address only if every
+            // other network it joins is internal (no gateway, so no default route through it)
+            compose.at("/services/orthanc/networks").fieldNames().forEachRemaining(net -> {
+                if (!net.equals("orthanc")) {
+                    assertThat(compose.at("/networks/" + net + "/internal").asBoolean()).as("network " + net).isTrue();
+                }
+            });
             // installed before dockerd starts (boot, Docker restarts): no container runs unfiltered
             assertThat(env.files.get("/etc/systemd/system/docker.service.d/orthweb-firewall.conf"))
                     .contains("[Service]\nExecStartPre=/usr/local/sbin/orthweb-bootstrap firewall\n");

@@ -48,7 +48,7 @@ class EdgeSecurityConformanceTest {
             Files.createDirectories(work);
             env.startPostgres();
             env.writeSecrets();
-            env.bootstrap("secrets", "certs", "db", "configure").expectSuccess("bootstrap");
+            env.bootstrap("secrets", "db", "configure").expectSuccess("bootstrap");
             Path config = env.orthancConfig("orthanc", true);
             env.startOrthanc("orthanc", config, env.layout.orthancHttpPort(), Map.of("TCP_NODELAY", "1"));
             Process nginx = env.startNginx("nginx", env.files.get(Layout.CONFIG_DIR + "/nginx.conf"));
@@ -219,10 +219,13 @@ class EdgeSecurityConformanceTest {
         // over HTTPS: refused, the first stays (Orthanc answers AlreadyStored)
         Reply second = request("POST", "/orthanc/instances", forged, "Authorization: " + CREDENTIAL);
         assertThat(new ObjectMapper().readTree(second.body()).get("Status").asText()).isEqualTo("AlreadyStored");
-        // over DICOM TLS from a modality
-        Tools.run("storescu", "+tls", env.tlsDir.resolve("client.key").toString(), env.tlsDir.resolve("client.crt").toString(),
-                "+cf", env.tlsDir.resolve("ca.crt").toString(), "-aec", "ORTHANC", "127.0.0.1",
-                Integer.toString(ConformanceEnv.port(env.layout.dicomListen())), forgedDicom.toString());
+        // over DICOM TLS from a declared modality: the store is accepted and changes nothing
+        TestPki.Issued peer = env.peers.get("modality-1");
+        Tools.run("storescu", "+tls", peer.key().toString(), peer.cert().toString(),
+                "+cf", env.tlsDir.resolve("ca.crt").toString(), "-aet", env.declared.get("modality-1").effectiveAeTitle(),
+                "-aec", "ORTHANC", "127.0.0.1",
+                Integer.toString(ConformanceEnv.port(env.layout.dicomListen())), forgedDicom.toString())
+                .expectSuccess("storescu of the forged copy over DICOM TLS");
 
         JsonNode tags = new ObjectMapper().readTree(request("GET", "/orthanc/instances/" + id + "/simplified-tags",
                 null, "Authorization: " + CREDENTIAL).body());
@@ -388,17 +391,18 @@ class EdgeSecurityConformanceTest {
 
     @Test
     void dicomTlsConnectionsAreLoggedWithTheCertificateSubjectAndSerial() throws Exception {
-        String cert = env.tlsDir.resolve("client.crt").toString();
+        TestPki.Issued peer = env.peers.get("modality-1");
+        String cert = peer.cert().toString();
         String serial = Tools.run("openssl", "x509", "-noout", "-serial", "-in", cert).expectSuccess("serial").out().trim()
                 .replace("serial=", "");
         String subject = Tools.run("openssl", "x509", "-noout", "-subject", "-nameopt", "RFC2253", "-in", cert)
                 .expectSuccess("subject").out().trim().replace("subject=", "");
-        Tools.run("echoscu", "+tls", env.tlsDir.resolve("client.key").toString(), cert, "+cf",
-                env.tlsDir.resolve("ca.crt").toString(), "-aec", "ORTHANC", "127.0.0.1",
+        Tools.run("echoscu", "+tls", peer.key().toString(), cert, "+cf", env.tlsDir.resolve("ca.crt").toString(),
+                "-aet", env.declared.get("modality-1").effectiveAeTitle(), "-aec", "ORTHANC", "127.0.0.1",
                 Integer.toString(ConformanceEnv.port(env.layout.dicomListen()))).expectSuccess("echoscu");
         ConformanceEnv.sleep(500);
-        assertThat(env.log("nginx")).containsPattern("(?m)^127\\.0\\.0\\.1 \\[[^]]+] \"" + java.util.regex.Pattern.quote(subject)
-                + "\" " + serial + " 200 ");
+        assertThat(env.log("nginx")).containsPattern("dicom-tls client=127\\.0\\.0\\.1 peer=modality-1 .*subject=\""
+                + java.util.regex.Pattern.quote(subject) + "\" serial=" + serial + " ");
     }
 
     // ------------------------------------------------------------------ L1, L4: TLS tickets, headers, WebDAV
@@ -407,8 +411,8 @@ class EdgeSecurityConformanceTest {
     void noTlsSessionTicketsOnEitherPort() {
         for (String listen : List.of(env.layout.httpsListen(), env.layout.dicomListen())) {
             Tools.Result r = Tools.run("openssl", "s_client", "-connect", "127.0.0.1:" + ConformanceEnv.port(listen),
-                    "-tls1_2", "-cert", env.tlsDir.resolve("client.crt").toString(),
-                    "-key", env.tlsDir.resolve("client.key").toString(), "-CAfile", env.tlsDir.resolve("ca.crt").toString());
+                    "-tls1_2", "-cert", env.peers.get("modality-1").cert().toString(),
+                    "-key", env.peers.get("modality-1").key().toString(), "-CAfile", env.tlsDir.resolve("ca.crt").toString());
             assertThat(r.out()).as(listen).contains("Verify return code: 0").doesNotContain("TLS session ticket:");
         }
     }

@@ -155,7 +155,7 @@ class IngestBenchmark {
     void startServers() throws Exception {
         env.startPostgres();
         env.writeSecrets();
-        env.bootstrap("secrets", "certs", "db", "configure").expectSuccess("bootstrap");
+        env.bootstrap("secrets", "db", "configure").expectSuccess("bootstrap");
         String nodelay = new YAMLMapper().readTree(env.files.get(Layout.CONFIG_DIR + "/docker-compose.yml"))
                 .at("/services/orthanc/environment/TCP_NODELAY").asText();
         if (!"1".equals(nodelay)) {

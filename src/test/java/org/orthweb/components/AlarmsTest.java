@@ -3,12 +3,8 @@ package org.orthweb.components;
 import com.pulumi.core.Output;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -16,21 +12,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AlarmsTest {
 
     /**
-     * The connections alarm is sized from the application roles' CONNECTION LIMITs; the SQL that
-     * sets them is the fact, the constant must follow it.
+     * The connections alarm is sized from the role limits the database setup renders (the
+     * connection budget): 80 % of their sum, whatever the pools become.
      */
     @Test
-    void connectionLimitConstantIsTheSumOfTheRolesLimitsInTheDatabaseSetup() throws Exception {
-        String sql = Files.readString(Path.of("cloud-init/files/db-setup.sql.mustache"));
-        Matcher m = Pattern.compile("CONNECTION LIMIT (\\d+)").matcher(sql);
-        int sum = 0;
-        int roles = 0;
-        while (m.find()) {
-            sum += Integer.parseInt(m.group(1));
-            roles++;
-        }
-        assertThat(roles).as("orthanc and keycloak roles").isEqualTo(2);
-        assertThat(Alarms.APP_ROLE_CONNECTION_LIMITS).isEqualTo(sum);
+    void connectionsAlarmFiresAtFourFifthsOfTheRenderedRoleLimits() {
+        int sum = org.orthweb.cloudinit.ConnectionBudget.roleLimits().values().stream().mapToInt(Integer::intValue).sum();
+        assertThat(Alarms.appRoleConnectionLimits()).isEqualTo(sum).isPositive();
+        var connections = Alarms.database(Output.of("db"), 20).stream()
+                .filter(a -> a.metric().equals("DatabaseConnections")).findFirst().orElseThrow();
+        assertThat(connections.threshold()).isEqualTo(Math.floor(sum * 0.8));
+        assertThat(connections.description()).contains(String.valueOf(sum));
     }
 
     @Test
@@ -44,7 +36,6 @@ class AlarmsTest {
         assertThat(byMetric.get("FreeStorageSpace").threshold()).isEqualTo(3.0 * 1024 * 1024 * 1024);
         assertThat(byMetric.get("FreeStorageSpace").comparison()).isEqualTo("LessThanThreshold");
         assertThat(byMetric.get("FreeStorageSpace").statistic()).isEqualTo("Minimum");
-        assertThat(byMetric.get("DatabaseConnections").threshold()).isEqualTo(64);
         byMetric.values().forEach(a -> assertThat(a.dimensions()).containsOnlyKeys("DBInstanceIdentifier"));
         assertThat(byMetric.get("FreeStorageSpace").description()).contains("30 GiB")
                 .contains("orthweb:database.allocatedStorageGiB");

@@ -54,6 +54,7 @@ final class Types {
     static final String VPC_ENDPOINT_POLICY = "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy";
     static final String CLOUDTRAIL_TRAIL = "aws:cloudtrail/trail:Trail";
     static final String RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
+    static final String TLS_PRIVATE_KEY = "tls:index/privateKey:PrivateKey";
 
     private Types() {
     }

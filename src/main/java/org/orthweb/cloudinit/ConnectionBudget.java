@@ -1,0 +1,199 @@
+package org.orthweb.cloudinit;
+
+import org.orthweb.config.ConfigRules;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Database connections of the application layer: every pool, the role it logs in as, the role's
+ * {@code CONNECTION LIMIT} and the PostgreSQL {@code max_connections} they must fit in. One place
+ * for these numbers: the templates render the pool sizes and role limits from here, and the config
+ * check refuses a database class too small for them.
+ *
+ * <p>Rules (each a pure function below, tested directly):
+ * <ul>
+ *   <li>a role's limit covers every pool that logs in as that role, summed over the most hosts
+ *       that can run at once ({@link #MAX_HOSTS_AT_ONCE});</li>
+ *   <li>the role limits plus the connections PostgreSQL on RDS keeps for itself and for the
+ *       bootstrap's master-user session ({@link #reservedConnections}) fit in {@code max_connections}
+ *       of the database class.</li>
+ * </ul>
+ */
+public final class ConnectionBudget {
+
+    /**
+     * Keycloak's JDBC pool maximum per host ({@code KC_DB_POOL_MAX_SIZE}; Keycloak's default is 100).
+     * A burst of 400 admin reads, 200 at a time, passes with this pool (KeycloakRealmConformanceTest).
+     */
+    public static final int KEYCLOAK_POOL_PER_HOST = 15;
+    /** Orthanc's PostgreSQL index connections per host ({@code IndexConnectionsCount}; plugin default 50). */
+    public static final int ORTHANC_POOL_PER_HOST = 5;
+
+    /**
+     * The most hosts whose pools can be open at once: one per availability zone at most, and twice
+     * that while Pulumi replaces hosts (a new launch-template version replaces an instance, and Pulumi
+     * creates the replacement before it deletes the old one).
+     */
+    public static final int MAX_HOSTS_AT_ONCE = 2 * ConfigRules.MAX_AZ * ConfigRules.MAX_INSTANCES_PER_AZ;
+
+    /**
+     * RDS reserves {@code superuser_reserved_connections} (3) and
+     * {@code rds.rds_superuser_reserved_connections} (2) of max_connections for its own sessions.
+     */
+    public static final int RDS_RESERVED = 5;
+
+    /**
+     * Share of an instance class's nominal memory counted as {@code DBInstanceClassMemory}: RDS
+     * subtracts what the OS and its own processes use, and observed defaults are 75-90 % of the
+     * nominal-memory value; 70 % keeps the estimate below every observed one.
+     */
+    static final double USABLE_MEMORY_SHARE = 0.70;
+    /** RDS for PostgreSQL's default: max_connections = LEAST(DBInstanceClassMemory / 9531392, 5000). */
+    static final long BYTES_PER_CONNECTION = 9_531_392L;
+    static final int MAX_CONNECTIONS_CAP = 5000;
+
+    /** One connection pool per host: who owns it, the role it logs in as, its maximum size. */
+    public record Pool(String owner, String role, int perHost) {
+    }
+
+    /** The pools of one host, as the templates configure them. */
+    public static final List<Pool> POOLS = List.of(
+            new Pool("Keycloak (KC_DB_POOL_MAX_SIZE)", Layout.KEYCLOAK_DB, KEYCLOAK_POOL_PER_HOST),
+            new Pool("Orthanc (PostgreSQL.IndexConnectionsCount)", Layout.ORTHANC_DB, ORTHANC_POOL_PER_HOST));
+
+    private ConnectionBudget() {
+    }
+
+    /**
+     * The {@code CONNECTION LIMIT} each role needs: the sum of its pools' sizes times the hosts.
+     *
+     * @param pools per-host pools
+     * @param hosts most hosts running at once (at least 1)
+     * @return role name to connection limit, in the order the roles first appear
+     */
+    public static Map<String, Integer> roleLimits(List<Pool> pools, int hosts) {
+        if (hosts < 1) {
+            throw new IllegalArgumentException("hosts must be at least 1 (got " + hosts + ")");
+        }
+        Map<String, Integer> limits = new java.util.LinkedHashMap<>();
+        for (Pool p : pools) {
+            if (p.perHost() < 1) {
+                throw new IllegalArgumentException(p.owner() + " pool must hold at least 1 connection");
+            }
+            limits.merge(p.role(), p.perHost() * hosts, Integer::sum);
+        }
+        return limits;
+    }
+
+    /** The role limits the stack renders into db-setup.sql. */
+    public static Map<String, Integer> roleLimits() {
+        return roleLimits(POOLS, MAX_HOSTS_AT_ONCE);
+    }
+
+    /** Connections outside the roles' limits: RDS's reserved ones and one bootstrap session per host. */
+    public static int reservedConnections(int hosts) {
+        return RDS_RESERVED + hosts;
+    }
+
+    /**
+     * Nominal memory of an RDS instance class in GiB, from its size (the smallest any family has
+     * at that size: db.t4g.micro 1, small 2, medium 4, large 8, xlarge 16, Nxlarge 16·N).
+     *
+     * @throws IllegalArgumentException for a size this table does not know
+     */
+    public static double nominalMemoryGiB(String instanceClass) {
+        Matcher m = CLASS.matcher(instanceClass);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not an RDS instance class: '" + instanceClass + "'");
+        }
+        String size = m.group(2);
+        switch (size) {
+            case "micro":
+                return 1;
+            case "small":
+                return 2;
+            case "medium":
+                return 4;
+            case "large":
+            case "metal":
+                return 8;
+            case "xlarge":
+                return 16;
+            default:
+                Matcher n = MULTI_XLARGE.matcher(size);
+                if (n.matches()) {
+                    return 16.0 * Integer.parseInt(n.group(1));
+                }
+                throw new IllegalArgumentException("unknown RDS instance size '" + size + "' in '" + instanceClass + "'");
+        }
+    }
+
+    private static final Pattern CLASS = Pattern.compile("db\\.([a-z0-9-]+)\\.([a-z0-9]+)");
+    private static final Pattern MULTI_XLARGE = Pattern.compile("([0-9]{1,3})xlarge");
+
+    /**
+     * A conservative estimate of RDS for PostgreSQL's default {@code max_connections} for a class:
+     * LEAST(DBInstanceClassMemory / 9531392, 5000) with {@link #USABLE_MEMORY_SHARE} of the nominal
+     * memory (source: AWS Prescriptive Guidance, "Tuning PostgreSQL parameters: max_connections").
+     */
+    public static int estimatedMaxConnections(String instanceClass) {
+        double bytes = nominalMemoryGiB(instanceClass) * 1024 * 1024 * 1024 * USABLE_MEMORY_SHARE;
+        return (int) Math.min(MAX_CONNECTIONS_CAP, Math.floor(bytes / BYTES_PER_CONNECTION));
+    }
+
+    /**
+     * Every way the connections do not fit, as messages that name the setting; empty when they fit.
+     *
+     * @param pools          per-host pools
+     * @param roleLimits     role name to its CONNECTION LIMIT
+     * @param hosts          most hosts running at once
+     * @param maxConnections the database's max_connections
+     * @param classSetting   the setting and value that chose the database (for the message)
+     */
+    public static List<String> problems(List<Pool> pools, Map<String, Integer> roleLimits, int hosts,
+                                        int maxConnections, String classSetting) {
+        List<String> problems = new ArrayList<>();
+        Map<String, Integer> needed = roleLimits(pools, hosts);
+        needed.forEach((role, need) -> {
+            Integer limit = roleLimits.get(role);
+            if (limit == null || limit < need) {
+                problems.add("database role '" + role + "' has CONNECTION LIMIT " + limit + " but its pools need "
+                        + need + " (" + hosts + " hosts x " + describe(pools, role) + ")");
+            }
+        });
+        int sum = roleLimits.values().stream().mapToInt(Integer::intValue).sum() + reservedConnections(hosts);
+        if (sum > maxConnections) {
+            problems.add(classSetting + " allows about " + maxConnections + " connections (max_connections), but the "
+                    + "stack needs " + sum + " (role limits " + roleLimits + " for up to " + hosts
+                    + " hosts, plus " + reservedConnections(hosts) + " reserved): choose a larger class");
+        }
+        return problems;
+    }
+
+    /**
+     * The plan-time check of a configured database class against this stack's pools and limits.
+     *
+     * @param instanceClass value of the setting, e.g. db.t4g.small
+     * @param settingName   full name of the setting, for the message
+     * @return problems, empty when the class fits
+     */
+    public static List<String> checkDatabaseClass(String instanceClass, String settingName) {
+        int max;
+        try {
+            max = estimatedMaxConnections(instanceClass);
+        } catch (IllegalArgumentException e) {
+            return List.of(settingName + ": " + e.getMessage() + " (sizes known: micro, small, medium, large, "
+                    + "xlarge, Nxlarge, metal)");
+        }
+        return problems(POOLS, roleLimits(), MAX_HOSTS_AT_ONCE, max, settingName + " " + instanceClass);
+    }
+
+    private static String describe(List<Pool> pools, String role) {
+        return pools.stream().filter(p -> p.role().equals(role)).map(p -> p.owner() + " " + p.perHost())
+                .reduce((a, b) -> a + " + " + b).orElse("");
+    }
+}
