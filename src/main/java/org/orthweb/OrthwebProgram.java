@@ -14,7 +14,15 @@ import com.pulumi.random.RandomPet;
 import com.pulumi.random.RandomPetArgs;
 import com.pulumi.resources.ComponentResourceOptions;
 import org.orthweb.cloudinit.AppSecrets;
+import org.orthweb.components.AlarmSpec;
+import org.orthweb.components.Alarms;
+import org.orthweb.components.Alerting;
+import org.orthweb.components.AlertingArgs;
 import org.orthweb.components.AppFirewall;
+import org.orthweb.components.Backups;
+import org.orthweb.components.BackupsArgs;
+import org.orthweb.components.CostBudget;
+import org.orthweb.components.CostBudgetArgs;
 import org.orthweb.components.AppFirewallArgs;
 import org.orthweb.components.ApplicationSecrets;
 import org.orthweb.components.ApplicationSecretsArgs;
@@ -42,6 +50,8 @@ import org.orthweb.pki.DicomPeer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The Pulumi program. {@link #define} builds the stack from a validated config: {@code main}
@@ -51,6 +61,8 @@ import java.util.List;
 public final class OrthwebProgram {
 
     public static final String PROJECT = "orthweb";
+    /** The stack tag the cost budget filters on (activate it as a cost allocation tag). */
+    public static final String BUDGET_TAG = "Stack";
 
     private OrthwebProgram() {
     }
@@ -67,16 +79,17 @@ public final class OrthwebProgram {
 
     /** Builds every resource of the stack from a validated config and exports the outputs. */
     public static void define(Context ctx, StackConfig cfg) {
+        Map<String, String> stackTags = Naming.defaultTags(cfg);
         var provider = new Provider("aws", ProviderArgs.builder()
                 .region(cfg.region())
-                .defaultTags(ProviderDefaultTagsArgs.builder().tags(Naming.defaultTags(cfg)).build())
+                .defaultTags(ProviderDefaultTagsArgs.builder().tags(stackTags).build())
                 .build());
         var invoke = InvokeOptions.builder().provider(provider).build();
         var components = ComponentResourceOptions.builder().providers(provider).build();
 
         // The stack's name prefix: generated once, kept in state (as the reference's random pet).
         var pet = new RandomPet("name-prefix", RandomPetArgs.builder().length(2).separator("-").build(), null);
-        var naming = new Naming(pet.name());
+        var naming = new Naming(pet.name(), stackTags);
         var identity = AwsFunctions.getCallerIdentity(GetCallerIdentityArgs.builder().build(), invoke);
         var aws = new AwsContext(cfg.region(), identity.applyValue(r -> r.accountId()),
                 AwsFunctions.getPartition(GetPartitionArgs.builder().build(), invoke).applyValue(r -> r.partition()));
@@ -135,8 +148,50 @@ public final class OrthwebProgram {
                     ComponentResourceOptions.builder().providers(provider).dependsOn(storage, key).build());
         }
 
+        var alerting = operations(cfg, naming, aws, stackTags, key, storage, database, host, components);
+
         exportOutputs(ctx, cfg, host, database, storage, key, secrets);
+        ctx.export("alertTopicArn", alerting.topicArn);
         exportDicomOutputs(ctx, pki);
+    }
+
+    /**
+     * Day-two operations: the alarms and their topic, AWS Backup (when enabled) and the cost
+     * budget (when a limit is set).
+     */
+    private static Alerting operations(StackConfig cfg, Naming naming, AwsContext aws, Map<String, String> stackTags,
+                                       EncryptionKey key, DicomStorage storage, OrthancDatabase database,
+                                       OrthancHost host, ComponentResourceOptions components) {
+        Output<String> recover = aws.partition().applyValue(p -> "arn:" + p + ":automate:" + cfg.region() + ":ec2:recover");
+        List<AlarmSpec> alarms = new ArrayList<>();
+        for (int i = 0; i < host.instanceIds.size(); i++) {
+            alarms.addAll(Alarms.host(i + 1, host.instanceIds.get(i), recover));
+        }
+        alarms.addAll(Alarms.database(database.identifier, cfg.database().allocatedStorageGiB()));
+        var alerting = new Alerting("alerts", new AlertingArgs(naming, key.keyArn, cfg.alerts().emails(), alarms),
+                components);
+
+        var backup = cfg.backup();
+        if (backup.enabled()) {
+            List<Output<String>> arns = new ArrayList<>(List.of(database.instanceArn));
+            if (backup.dataBucket()) {
+                arns.add(storage.bucketArn);
+            }
+            Optional<BackupsArgs.CopyRegion> copy = backup.copyRegion().map(region -> new BackupsArgs.CopyRegion(region,
+                    new Provider("aws-backup-copy", ProviderArgs.builder()
+                            .region(region)
+                            .defaultTags(ProviderDefaultTagsArgs.builder().tags(stackTags).build())
+                            .build())));
+            EnvironmentProfile profile = cfg.profile();
+            new Backups("backup", new BackupsArgs(naming, aws, key.keyArn, arns, backup.retentionDays(), copy,
+                    profile.protect(), profile.forceDestroy()), components);
+        }
+
+        var budget = cfg.budget();
+        budget.monthlyLimitUsd().ifPresent(limit -> new CostBudget("budget", new CostBudgetArgs(naming,
+                BUDGET_TAG, limit, budget.actualAlertPercent(), budget.forecastAlertPercent(), cfg.alerts().emails()),
+                components));
+        return alerting;
     }
 
     /** What {@code orthweb dicom-client} reads to hand a peer its material. */

@@ -18,8 +18,8 @@ import static org.orthweb.naming.Policies.statement;
 
 /**
  * The stack's customer managed KMS key: one key encrypts the buckets, the database, its secrets,
- * the EBS volumes and the CloudWatch log groups. Rotation is on; besides the account, only the
- * log services that write encrypted data for this account may use it.
+ * the EBS volumes, the CloudWatch log groups, the alert topic and the backup vault. Rotation is
+ * on; besides the account, only the services that write encrypted data for this stack may use it.
  */
 public final class EncryptionKey extends ComponentResource {
 
@@ -34,8 +34,8 @@ public final class EncryptionKey extends ComponentResource {
         var aws = args.aws();
 
         Output<String> trail = args.dataEventTrailArn() == null ? Output.ofNullable(null) : args.dataEventTrailArn();
-        Output<String> policy = Output.tuple(aws.partition(), aws.accountId(), trail)
-                .applyValue(t -> keyPolicy(t.t1, t.t2, aws.region(), t.t3));
+        Output<String> policy = Output.tuple(aws.partition(), aws.accountId(), args.naming().prefix(), trail)
+                .applyValue(t -> keyPolicy(t.t1, t.t2, aws.region(), t.t3, t.t4));
         var key = new Key(name + "-key", KeyArgs.builder()
                 .description(args.naming().name("orthweb").applyValue(n -> "Orthweb stack " + n + ": S3, RDS, secrets, EBS, logs"))
                 .enableKeyRotation(true)
@@ -55,18 +55,38 @@ public final class EncryptionKey extends ComponentResource {
     }
 
     /**
-     * Key policy: the account administers the key through IAM; the three log delivery services
-     * may use it only on behalf of this account (aws:SourceAccount), which stops another
-     * account's log delivery from using our key (confused deputy). With a data-event trail,
-     * CloudTrail may encrypt that trail's log files (aws:SourceArn = the trail, encryption context
-     * {@code aws:cloudtrail:arn} of this account's trails: CloudTrail User Guide, "Configure AWS
-     * KMS key policies for CloudTrail").
+     * Key policy: the account administers the key through IAM; each AWS service that encrypts
+     * for the stack may use it only under condition keys that service documents for KMS key
+     * policies (a condition key a service does not send evaluates false and silently denies):
+     * <ul>
+     *   <li>CloudWatch Logs: {@code kms:EncryptionContext:aws:logs:arn} on this account's log
+     *       groups in this region (CloudWatch Logs guide, "Encrypt log data in CloudWatch Logs using
+     *       AWS KMS"; it documents no {@code aws:SourceAccount} for key policies).</li>
+     *   <li>Log delivery (VPC flow logs to the log bucket): {@code aws:SourceAccount} and
+     *       {@code aws:SourceArn} of this account's log deliveries (CloudWatch Logs guide, "Enable
+     *       logging from AWS services", Amazon S3 destination, key policy for SSE-KMS).</li>
+     *   <li>S3 server access logging: the S3 encryption context
+     *       {@code kms:EncryptionContext:aws:s3:arn} of the stack's buckets (S3 guide, "Using
+     *       server-side encryption with AWS KMS keys", encryption context); S3 documents
+     *       {@code aws:SourceAccount}/{@code aws:SourceArn} for the logging principal in bucket
+     *       policies only, so they are not used here.</li>
+     *   <li>CloudWatch alarms publishing to the encrypted alert topic: {@code aws:SourceAccount}
+     *       and {@code aws:SourceArn} of this stack's alarms (SNS guide, "Enable compatibility
+     *       between event sources from AWS services and encrypted topics").</li>
+     *   <li>With a data-event trail, CloudTrail: {@code aws:SourceArn} = the trail,
+     *       {@code aws:SourceAccount}, and the encryption context {@code aws:cloudtrail:arn} of
+     *       this account's trails (CloudTrail User Guide, "Configure AWS KMS key policies for
+     *       CloudTrail").</li>
+     * </ul>
+     * AWS Backup and the budget need no statement: AWS Backup works through its role's IAM
+     * policies (the first statement delegates to IAM), Budgets e-mails directly.
      *
+     * @param prefix   the stack's name prefix: buckets and alarms are named {@code <prefix>-...}
      * @param trailArn the stack's data-event trail, or null
      */
-    static String keyPolicy(String partition, String account, String region, String trailArn) {
-        Map<String, Object> sourceAccount = Map.of("StringEquals", Map.of("aws:SourceAccount", account));
+    static String keyPolicy(String partition, String account, String region, String prefix, String trailArn) {
         List<String> use = List.of("kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*");
+        List<String> deliver = List.of("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey");
         List<Map<String, Object>> statements = new java.util.ArrayList<>(List.of(
                 statement("AccountAdministersKeyThroughIam", "Allow", "kms:*", Map.of(
                         "Principal", Map.of("AWS", "arn:" + partition + ":iam::" + account + ":root"),
@@ -74,20 +94,26 @@ public final class EncryptionKey extends ComponentResource {
                 statement("CloudWatchLogsEncryptLogGroups", "Allow", use, Map.of(
                         "Principal", service("logs." + region + ".amazonaws.com"),
                         "Resource", "*",
-                        "Condition", Map.of(
-                                "StringEquals", Map.of("aws:SourceAccount", account),
-                                "ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn",
-                                        "arn:" + partition + ":logs:" + region + ":" + account + ":*")))),
-                statement("FlowLogDeliveryToEncryptedBucket", "Allow", List.of("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
-                        "kms:GenerateDataKey*", "kms:DescribeKey"), Map.of(
+                        "Condition", Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn",
+                                "arn:" + partition + ":logs:" + region + ":" + account + ":*")))),
+                statement("FlowLogDeliveryToEncryptedBucket", "Allow", deliver, Map.of(
                         "Principal", service("delivery.logs.amazonaws.com"),
                         "Resource", "*",
-                        "Condition", sourceAccount)),
-                statement("S3AccessLogDeliveryToEncryptedBucket", "Allow", List.of("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*",
-                        "kms:GenerateDataKey*", "kms:DescribeKey"), Map.of(
+                        "Condition", Map.of(
+                                "StringEquals", Map.of("aws:SourceAccount", account),
+                                "ArnLike", Map.of("aws:SourceArn", "arn:" + partition + ":logs:" + region + ":" + account + ":*")))),
+                statement("S3AccessLogDeliveryToEncryptedBucket", "Allow", deliver, Map.of(
                         "Principal", service("logging.s3.amazonaws.com"),
                         "Resource", "*",
-                        "Condition", sourceAccount))));
+                        "Condition", Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:s3:arn",
+                                "arn:" + partition + ":s3:::" + prefix + "-*")))),
+                statement("CloudWatchAlarmsPublishToEncryptedTopic", "Allow", List.of("kms:Decrypt", "kms:GenerateDataKey*"), Map.of(
+                        "Principal", service("cloudwatch.amazonaws.com"),
+                        "Resource", "*",
+                        "Condition", Map.of(
+                                "StringEquals", Map.of("aws:SourceAccount", account),
+                                "ArnLike", Map.of("aws:SourceArn", "arn:" + partition + ":cloudwatch:" + region + ":"
+                                        + account + ":alarm:" + prefix + "-" + Alerting.ALARM_NAME_PART + "*"))))));
         if (trailArn != null) {
             Map<String, Object> thisTrail = Map.of("aws:SourceArn", trailArn, "aws:SourceAccount", account);
             statements.add(statement("CloudTrailEncryptDataEventLogs", "Allow", "kms:GenerateDataKey*", Map.of(
@@ -104,4 +130,5 @@ public final class EncryptionKey extends ComponentResource {
         }
         return document(statements);
     }
+
 }

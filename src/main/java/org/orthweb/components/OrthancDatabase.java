@@ -58,6 +58,10 @@ public final class OrthancDatabase extends ComponentResource {
     public final Output<String> masterSecretArn;
     public final Output<String> securityGroupId;
     public final Output<String> resourceId;
+    /** The instance's ARN (AWS Backup selects the database by it). */
+    public final Output<String> instanceArn;
+    /** The DB instance identifier (the CloudWatch dimension DBInstanceIdentifier). */
+    public final Output<String> identifier;
 
     public OrthancDatabase(String name, OrthancDatabaseArgs args, ComponentResourceOptions options) {
         super(TYPE, name, options);
@@ -192,6 +196,8 @@ public final class OrthancDatabase extends ComponentResource {
         this.masterSecretArn = secret.arn();
         this.securityGroupId = sg.id();
         this.resourceId = instance.resourceId();
+        this.instanceArn = instance.arn();
+        this.identifier = instance.identifier();
         registerOutputs(Map.of("address", address, "port", port, "masterSecretArn", masterSecretArn,
                 "securityGroupId", securityGroupId));
     }

@@ -192,9 +192,12 @@ public final class OrthancHost extends ComponentResource {
                                 .build())
                         .build())
                 .userData(userData)
+                // what the template creates is tagged by the template alone: the provider's
+                // default tags do not reach it, so each specification carries the stack tags
                 .tagSpecifications(
-                        LaunchTemplateTagSpecificationArgs.builder().resourceType("instance").tags(naming.tags("host")).build(),
-                        LaunchTemplateTagSpecificationArgs.builder().resourceType("volume").tags(naming.tags("host-root")).build())
+                        LaunchTemplateTagSpecificationArgs.builder().resourceType("instance").tags(naming.stackTags("host")).build(),
+                        LaunchTemplateTagSpecificationArgs.builder().resourceType("volume").tags(naming.stackTags("host-root")).build(),
+                        LaunchTemplateTagSpecificationArgs.builder().resourceType("network-interface").tags(naming.stackTags("host-nic")).build())
                 .updateDefaultVersion(true)
                 .tags(naming.tags("host-template"))
                 .build(), child);

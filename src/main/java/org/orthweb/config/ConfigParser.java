@@ -122,9 +122,34 @@ public final class ConfigParser {
         if (profile.hardened() && Boolean.FALSE.equals(values.get(NS + "database.multiAz"))) {
             problems.add(NS + "database.multiAz must be true in environment " + env.code() + " (a standby in a second AZ)");
         }
+        operationsRules(env, values, problems);
         if (values.get(NS + "logging.retentionDays") instanceof Integer days && days < profile.minLogRetentionDays()) {
             problems.add(NS + "logging.retentionDays must be at least " + profile.minLogRetentionDays()
                     + " in environment " + env.code() + " (got " + days + ")");
+        }
+    }
+
+    /**
+     * Alerts, backup and budget: a hardened stack tells someone about its alarms; a budget needs
+     * someone to tell; a copy region must be another region and needs backups to copy.
+     */
+    static void operationsRules(Environment env, Map<String, Object> values, List<String> problems) {
+        boolean noEmails = values.get(NS + "alerts.emails") instanceof List<?> emails && emails.isEmpty();
+        if (noEmails && env.hardened()) {
+            problems.add(NS + "alerts.emails must list at least one address in environment " + env.code()
+                    + ": alarms on the hosts and the database must reach someone");
+        }
+        if (noEmails && values.get(NS + "budget.monthlyLimitUsd") instanceof Optional<?> limit && limit.isPresent()) {
+            problems.add(NS + "budget.monthlyLimitUsd needs " + NS + "alerts.emails: the budget's alerts go to those addresses");
+        }
+        if (values.get(NS + "backup.copyRegion") instanceof Optional<?> copy && copy.isPresent()) {
+            if (copy.get().equals(values.get("aws:region"))) {
+                problems.add(NS + "backup.copyRegion must differ from aws:region (" + copy.get()
+                        + "): a copy in the same region does not survive a regional outage");
+            }
+            if (Boolean.FALSE.equals(values.get(NS + "backup.enabled"))) {
+                problems.add(NS + "backup.copyRegion needs " + NS + "backup.enabled: true (there is nothing to copy)");
+            }
         }
     }
 

@@ -33,6 +33,17 @@ public final class ConfigRules {
     public static final int MAX_ROOT_VOLUME_GIB = 16384;
     public static final int MAX_INSTANCES_PER_AZ = 1;
 
+    /**
+     * AWS Backup retention: at least 35 days (the longest RDS keeps automated backups, so a
+     * recovery point outlives them); at most ten years (HIPAA asks for six).
+     */
+    public static final int MIN_AWS_BACKUP_DAYS = 35;
+    public static final int MAX_AWS_BACKUP_DAYS = 3650;
+    /** A sanity bound on the budget, not an AWS limit: catches a limit typed in cents. */
+    public static final int MAX_BUDGET_USD = 1_000_000;
+    /** Budget notification thresholds are percentages; AWS accepts more than 100 (overrun alerts). */
+    public static final int MAX_BUDGET_PERCENT = 1000;
+
     /** Only PostgreSQL majors whose parameter names we set are accepted. */
     public static final Set<String> DB_ENGINE_MAJORS = Set.of("16", "17");
 

@@ -365,4 +365,40 @@ public final class Rules {
                     + ") to a tag or an image reference pinned by tag or digest (no `latest`)";
         }
     }
+
+    /**
+     * Distinct e-mail addresses (SNS e-mail subscriptions and budget subscribers). The check is
+     * the practical form (one @, a dotted domain, no spaces or angle brackets), not RFC 5322:
+     * it catches the typos that would make a subscription silently go nowhere.
+     */
+    public static final class EmailAddresses implements Rule<List<String>> {
+        private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}");
+        /** AWS Budgets takes at most 10 e-mail subscribers per notification (Billing API "Notification"). */
+        static final int MAX_ADDRESSES = 10;
+
+        @Override
+        public List<String> check(List<String> value) {
+            List<String> kept = new ArrayList<>();
+            for (String address : value) {
+                String a = address.trim();
+                if (!EMAIL.matcher(a).matches() || a.length() > 254) {
+                    throw new IllegalArgumentException("'" + address + "' is not an e-mail address such as ops@example.org");
+                }
+                if (kept.stream().anyMatch(k -> k.equalsIgnoreCase(a))) {
+                    throw new IllegalArgumentException("lists " + a + " twice");
+                }
+                kept.add(a);
+            }
+            if (kept.size() > MAX_ADDRESSES) {
+                throw new IllegalArgumentException("lists " + kept.size() + " addresses; at most " + MAX_ADDRESSES
+                        + " (AWS Budgets' limit per notification): use a mailing list");
+            }
+            return List.copyOf(kept);
+        }
+
+        @Override
+        public String allowed() {
+            return "list of up to " + MAX_ADDRESSES + " distinct e-mail addresses";
+        }
+    }
 }

@@ -50,6 +50,12 @@ public record StackConfig(
         @Default("{}")
         @Check(Rules.Images.class)
         Map<String, String> images,
+        @Setting("who hears about alarms and the budget")
+        Alerts alerts,
+        @Setting("AWS Backup of the database and the data bucket")
+        Backup backup,
+        @Setting("monthly cost budget (AWS Budgets) on the stack's tags")
+        Budget budget,
         Set<String> secretKeys,
         SubnetPlan.Layout subnets) {
 
@@ -64,6 +70,9 @@ public record StackConfig(
         Objects.requireNonNull(logging);
         Objects.requireNonNull(site);
         Objects.requireNonNull(dicom);
+        Objects.requireNonNull(alerts);
+        Objects.requireNonNull(backup);
+        Objects.requireNonNull(budget);
         Objects.requireNonNull(subnets);
         images = Map.copyOf(images);
         secretKeys = Set.copyOf(secretKeys);
@@ -199,6 +208,49 @@ public record StackConfig(
         public org.orthweb.pki.DicomPeer peer() {
             return new org.orthweb.pki.DicomPeer(name, aeTitle);
         }
+    }
+
+    /** {@code orthweb:alerts}. */
+    public record Alerts(
+            @Setting("e-mail addresses the alarm topic and the budget notify (each confirms the SNS subscription once); prd/stg: at least one")
+            @Default(value = "[]", hardened = Default.REQUIRED)
+            @Check(Rules.EmailAddresses.class)
+            List<String> emails) {
+        public Alerts {
+            emails = List.copyOf(emails);
+        }
+    }
+
+    /** {@code orthweb:backup}. */
+    public record Backup(
+            @Setting("daily AWS Backup of the database (and the data bucket) into a vault encrypted with the stack's key")
+            @Default(value = "false", hardened = "true")
+            boolean enabled,
+            @Setting("days AWS Backup keeps each daily recovery point")
+            @Default("35")
+            @Range(min = ConfigRules.MIN_AWS_BACKUP_DAYS, max = ConfigRules.MAX_AWS_BACKUP_DAYS)
+            int retentionDays,
+            @Setting("back up the data bucket too (doubles the images' storage cost; versioning alone does not survive the bucket's or the account's loss)")
+            @Default("true")
+            boolean dataBucket,
+            @Setting("second region each recovery point is copied to, into a vault with a key of its own (none: no copy)")
+            @Check(Rules.RegionName.class)
+            Optional<String> copyRegion) {
+    }
+
+    /** {@code orthweb:budget}. */
+    public record Budget(
+            @Setting("monthly cost limit in US dollars of everything tagged with this stack (none: no budget)")
+            @Range(min = 1, max = ConfigRules.MAX_BUDGET_USD)
+            Optional<Integer> monthlyLimitUsd,
+            @Setting("e-mail when the actual cost passes this percentage of the limit")
+            @Default("80")
+            @Range(min = 1, max = ConfigRules.MAX_BUDGET_PERCENT)
+            int actualAlertPercent,
+            @Setting("e-mail when the forecast cost passes this percentage of the limit")
+            @Default("100")
+            @Range(min = 1, max = ConfigRules.MAX_BUDGET_PERCENT)
+            int forecastAlertPercent) {
     }
 
     /** The environment's safeguards (windows, protect, deletion protection...), computed once. */

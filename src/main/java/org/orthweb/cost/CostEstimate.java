@@ -94,7 +94,10 @@ public record CostEstimate(String priceRegion, String priceDate, String stackReg
                 "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
                 "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "aws:s3/bucketPolicy:BucketPolicy",
                 "aws:s3/bucketLoggingV2:BucketLoggingV2", "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-                "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")) {
+                "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+                // on main since the cost branch: the hosts' application bundle (an object in the
+                // data bucket: its storage is the bucket's) and the S3 endpoint's policy
+                "aws:s3/bucketObjectv2:BucketObjectv2", "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy")) {
             m.putIfAbsent(free, null);
         }
         return java.util.Collections.unmodifiableMap(m);
@@ -109,6 +112,20 @@ public record CostEstimate(String priceRegion, String priceDate, String stackReg
             VPC_ENDPOINT, "PrivateLink data processing (per GiB through interface endpoints)",
             LOAD_BALANCER, "load balancer capacity units (NLCU-hours)",
             SECRET, "Secrets Manager API calls (per 10,000)");
+
+    /**
+     * Whether AWS bills a resource of this kind while it exists: it has a price here (instances,
+     * databases, keys, secrets, interface endpoints, addresses, load balancers, alarms...) or a
+     * usage charge (buckets, log groups, flow logs, trails...). The plan's {@code [cost]} marker.
+     */
+    public static boolean billed(PlannedResource r) {
+        return switch (r.type()) {
+            case EC2_INSTANCE, AUTOSCALING_GROUP, EIP, RDS_INSTANCE, KMS_KEY, SECRET, LOAD_BALANCER,
+                 CLIENT_VPN_ASSOCIATION, METRIC_ALARM -> true;
+            case VPC_ENDPOINT -> "Interface".equals(String.valueOf(r.inputs().get("vpcEndpointType")));
+            default -> NO_FIXED_CHARGE.get(r.type()) != null;
+        };
+    }
 
     /**
      * Estimates a plan's fixed monthly cost.

@@ -14,9 +14,16 @@ import java.util.Map;
 public final class Naming {
 
     private final Output<String> prefix;
+    private final Map<String, String> stackTags;
 
-    public Naming(Output<String> prefix) {
+    /**
+     * @param prefix    the stack's generated name prefix
+     * @param stackTags the stack-wide tags ({@link #defaultTags}), for what the provider's default
+     *                  tags do not reach
+     */
+    public Naming(Output<String> prefix, Map<String, String> stackTags) {
         this.prefix = prefix;
+        this.stackTags = Map.copyOf(stackTags);
     }
 
     public Output<String> prefix() {
@@ -31,6 +38,25 @@ public final class Naming {
     /** The per-resource tags: only Name; the stack-wide tags come from the provider's defaults. */
     public Output<Map<String, String>> tags(String what) {
         return name(what).applyValue(n -> Map.of("Name", n));
+    }
+
+    /**
+     * The stack tags plus Name, for what AWS creates on the stack's behalf and the provider's
+     * default tags never reach: a launch template's tag specifications (instances, volumes,
+     * network interfaces), AWS Backup's recovery points. Directly created resources get the
+     * stack tags from the provider and need only {@link #tags}.
+     */
+    public Output<Map<String, String>> stackTags(String what) {
+        return name(what).applyValue(n -> {
+            Map<String, String> tags = new LinkedHashMap<>(stackTags);
+            tags.put("Name", n);
+            return tags;
+        });
+    }
+
+    /** The stack-wide tags, without Name (for tag-based filters such as a cost budget's). */
+    public Map<String, String> stackTags() {
+        return stackTags;
     }
 
     /**

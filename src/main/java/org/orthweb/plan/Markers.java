@@ -20,32 +20,13 @@ import java.util.Set;
  *   Orthanc index: patient names, identifiers, study descriptions), the instances in
  *   {@code hostIds} (they receive, cache and serve studies).</li>
  *   <li>{@link Marker#PROTECT}: the resource was registered with Pulumi's {@code protect} option.</li>
- *   <li>{@link Marker#COST}: the resource's type is billed while it exists ({@link #BILLED}); an
- *   interface VPC endpoint is, a gateway one is not.</li>
+ *   <li>{@link Marker#COST}: the resource's type is billed while it exists (a fixed price or a
+ *   usage charge in {@link org.orthweb.cost.CostEstimate}); an interface VPC endpoint is, a
+ *   gateway one is not.</li>
  * </ul>
  */
 public final class Markers {
 
-    /**
-     * Types AWS bills while they exist (from AWS's pricing pages for EC2, RDS, S3, KMS, Secrets
-     * Manager, CloudWatch Logs and VPC, 2026): instance hours, EBS and public IPv4 addresses; DB
-     * instance hours and storage; bucket storage and requests; $1 per key and month; $0.40 per
-     * secret and month; log ingestion and storage; flow-log delivery; load balancers and NAT
-     * gateways by the hour. VPCs, subnets, route tables, security groups, internet gateways, IAM,
-     * launch templates, aliases, parameter and subnet groups cost nothing themselves.
-     */
-    static final Set<String> BILLED = Set.of(
-            "aws:ec2/instance:Instance",
-            "aws:rds/instance:Instance",
-            "aws:s3/bucketV2:BucketV2",
-            "aws:kms/key:Key",
-            "aws:secretsmanager/secret:Secret",
-            "aws:cloudwatch/logGroup:LogGroup",
-            "aws:ec2/flowLog:FlowLog",
-            "aws:ec2/natGateway:NatGateway",
-            "aws:ec2/eip:Eip",
-            "aws:lb/loadBalancer:LoadBalancer",
-            "aws:ec2clientvpn/endpoint:Endpoint");
 
     private static final String INSTANCE = "aws:ec2/instance:Instance";
     private static final String SUBNET = "aws:ec2/subnet:Subnet";
@@ -83,11 +64,9 @@ public final class Markers {
         return markers;
     }
 
+    /** Billed while it exists: the cost estimator's one list of priced and usage-charged kinds. */
     static boolean billed(Plan.PlannedResource r) {
-        if (r.type().equals(VPC_ENDPOINT)) {
-            return "Interface".equals(String.valueOf(r.inputs().get("vpcEndpointType")));
-        }
-        return BILLED.contains(r.type());
+        return org.orthweb.cost.CostEstimate.billed(r);
     }
 
     private static boolean internetFacing(Plan.PlannedResource r, List<Plan.PlannedResource> all) {

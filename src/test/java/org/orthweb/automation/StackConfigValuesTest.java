@@ -71,6 +71,17 @@ class StackConfigValuesTest {
               orthweb:images:
                 nginx: nginx:1.29.3-alpine
                 orthanc: 99.1.0
+              orthweb:alerts:
+                emails: [ops@example.org, pacs-admin@example.org]
+              orthweb:backup:
+                enabled: true
+                retentionDays: 90
+                dataBucket: false
+                copyRegion: eu-west-1
+              orthweb:budget:
+                monthlyLimitUsd: 400
+                actualAlertPercent: 70
+                forecastAlertPercent: 110
             """;
 
     @Test

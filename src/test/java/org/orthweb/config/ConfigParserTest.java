@@ -30,9 +30,12 @@ class ConfigParserTest {
         return BASE.formatted("dev") + extra;
     }
 
+    /** A prd stack file: hardened stacks must name who hears their alarms. */
     static String prd(String extra) {
-        return BASE.formatted("prd") + extra;
+        return BASE.formatted("prd") + (extra.contains("orthweb:alerts") ? "" : PRD_ALERTS) + extra;
     }
+
+    static final String PRD_ALERTS = "  orthweb:alerts:\n    emails: [imaging-it@example.org]\n";
 
     static void refused(String yaml, String... fragments) {
         assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class)
@@ -268,7 +271,7 @@ class ConfigParserTest {
 
     @Test
     void unknownKeysAreRefusedAtEveryLevel() {
-        refused(dev("  orthweb:netwrok:\n    azCount: 2\n"), "unknown setting 'orthweb:netwrok'; allowed: orthweb:database");
+        refused(dev("  orthweb:netwrok:\n    azCount: 2\n"), "unknown setting 'orthweb:netwrok'; allowed: orthweb:alerts");
         refused(dev("  orthweb:network:\n    azcount: 2\n"), "unknown setting 'orthweb:network.azcount'; allowed: azCount");
         refused(dev("  ortweb:owner: me\n"), "'ortweb:owner' is not a setting of this program");
         refused(dev("  orthweb:host: t3.large\n"), "orthweb:host must be a mapping with keys");
@@ -318,5 +321,73 @@ class ConfigParserTest {
         refused(dev("  orthweb:dicom:\n    clients:\n      - name: ct-1\n        aeTitle: \"A\\\\B\"\n"),
                 "orthweb:dicom.clients[0].aeTitle");
         refused(dev("  orthweb:dicom:\n    clients: []\n"), "orthweb:dicom.clients is empty");
+    }
+
+    // ---- alerts, backup, budget ---------------------------------------------------------------
+
+    @Test
+    void operationsDefaults() {
+        StackConfig dev = parse(dev(""));
+        assertThat(dev.alerts().emails()).isEmpty();
+        assertThat(dev.backup().enabled()).isFalse();
+        assertThat(dev.budget().monthlyLimitUsd()).isEmpty();
+        StackConfig prd = parse(prd("  orthweb:network:\n    dicomClientCidrs: [\"203.0.113.0/24\"]\n"));
+        assertThat(prd.alerts().emails()).containsExactly("imaging-it@example.org");
+        assertThat(prd.backup().enabled()).isTrue();
+        assertThat(prd.backup().retentionDays()).isEqualTo(35);
+        assertThat(prd.backup().dataBucket()).isTrue();
+        assertThat(prd.backup().copyRegion()).isEmpty();
+        assertThat(prd.budget().actualAlertPercent()).isEqualTo(80);
+        assertThat(prd.budget().forecastAlertPercent()).isEqualTo(100);
+    }
+
+    @Test
+    void hardenedStacksMustNameWhoHearsTheAlarms() {
+        String cidrs = "  orthweb:network:\n    dicomClientCidrs: [\"203.0.113.0/24\"]\n";
+        refused(BASE.formatted("prd") + cidrs, "orthweb:alerts.emails is required in this environment (prd)");
+        refused(prd(cidrs + "  orthweb:alerts:\n    emails: []\n"),
+                "orthweb:alerts.emails must list at least one address in environment prd");
+    }
+
+    @Test
+    void emailsAreValidated() {
+        refused(dev("  orthweb:alerts:\n    emails: [ops@example]\n"),
+                "orthweb:alerts.emails: 'ops@example' is not an e-mail address such as ops@example.org");
+        refused(dev("  orthweb:alerts:\n    emails: [a@example.org, A@example.org]\n"),
+                "orthweb:alerts.emails lists A@example.org twice");
+    }
+
+    @Test
+    void aBudgetNeedsSomeoneToTellAndSaneThresholds() {
+        refused(dev("  orthweb:budget:\n    monthlyLimitUsd: 60\n"),
+                "orthweb:budget.monthlyLimitUsd needs orthweb:alerts.emails");
+        refused(dev("  orthweb:budget:\n    monthlyLimitUsd: 0\n"),
+                "orthweb:budget.monthlyLimitUsd must be from 1 to 1000000 (got 0)");
+        StackConfig c = parse(dev("""
+                  orthweb:alerts:
+                    emails: [ops@example.org]
+                  orthweb:budget:
+                    monthlyLimitUsd: 60
+                    actualAlertPercent: 50
+                    forecastAlertPercent: 90
+                """));
+        assertThat(c.budget().monthlyLimitUsd()).contains(60);
+        assertThat(c.budget().actualAlertPercent()).isEqualTo(50);
+        assertThat(c.budget().forecastAlertPercent()).isEqualTo(90);
+    }
+
+    @Test
+    void backupRetentionAndCopyRegionAreChecked() {
+        String cidrs = "  orthweb:network:\n    dicomClientCidrs: [\"203.0.113.0/24\"]\n";
+        refused(prd(cidrs + "  orthweb:backup:\n    retentionDays: 14\n"),
+                "orthweb:backup.retentionDays must be from 35 to 3650 (got 14)");
+        refused(prd(cidrs + "  orthweb:backup:\n    copyRegion: eu-west-1\n"),
+                "orthweb:backup.copyRegion must differ from aws:region (eu-west-1)");
+        refused(dev("  orthweb:backup:\n    copyRegion: us-west-2\n"),
+                "orthweb:backup.copyRegion needs orthweb:backup.enabled: true");
+        refused(dev("  orthweb:backup:\n    enabled: true\n    copyRegion: mars\n"),
+                "orthweb:backup.copyRegion must be an AWS region name");
+        assertThat(parse(prd(cidrs + "  orthweb:backup:\n    copyRegion: us-west-2\n")).backup().copyRegion())
+                .contains("us-west-2");
     }
 }

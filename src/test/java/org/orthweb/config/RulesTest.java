@@ -133,4 +133,16 @@ class RulesTest {
     private static String tagOf(String reference) {
         return reference.substring(reference.lastIndexOf(':') + 1);
     }
+
+    @Test
+    void emailAddresses() {
+        var rule = new Rules.EmailAddresses();
+        assertThat(rule.check(java.util.List.of(" ops@example.org", "o'brien+pacs@mail.example.co.uk")))
+                .containsExactly("ops@example.org", "o'brien+pacs@mail.example.co.uk");
+        refuses(rule, java.util.List.of("ops at example.org"), "'ops at example.org' is not an e-mail address such as ops@example.org");
+        refuses(rule, java.util.List.of("<ops@example.org>"), "'<ops@example.org>' is not an e-mail address such as ops@example.org");
+        refuses(rule, java.util.List.of("a@example.org", "A@EXAMPLE.org"), "lists A@EXAMPLE.org twice");
+        var eleven = java.util.stream.IntStream.range(0, 11).mapToObj(i -> "u" + i + "@example.org").toList();
+        refuses(rule, eleven, "lists 11 addresses; at most 10 (AWS Budgets' limit per notification): use a mailing list");
+    }
 }

@@ -151,4 +151,36 @@ class CostEstimateTest {
         }
         assertThat(sum).as("the per-resource shares add up to the total").isCloseTo(e.totalUsd(), within(0.05));
     }
+
+    /**
+     * The operations kinds (backup vaults, plan, selection, the copy region's key and provider,
+     * topic, subscriptions, alarms, budget) are priced or listed as having no fixed charge, and
+     * each alarm costs its $0.10 a month.
+     */
+    @Test
+    void operationsKindsArePricedOrListedAsUsageBased() {
+        var plan = TestStacks.plan("ops", TestStacks.yaml("prd", """
+                  orthweb:network:
+                    dicomClientCidrs: [203.0.113.0/24]
+                  orthweb:alerts:
+                    emails: [ops@example.org, pacs@example.org]
+                  orthweb:backup:
+                    copyRegion: eu-west-1
+                  orthweb:budget:
+                    monthlyLimitUsd: 300
+                """));
+        CostEstimate e = CostEstimate.of(plan, PRICES);
+        assertThat(e.unpriced()).as("kinds without a price").isEmpty();
+        int alarms = plan.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").size();
+        assertThat(alarms).as("2 hosts x 2 status checks + 3 database alarms").isEqualTo(7);
+        assertThat(e.lines()).anySatisfy(l -> {
+            assertThat(l.kind()).isEqualTo("CloudWatch alarm");
+            assertThat(l.monthlyUsd()).isEqualTo(0.70);
+        });
+        assertThat(e.lines()).anySatisfy(l -> {
+            assertThat(l.kind()).isEqualTo("KMS customer managed key");
+            assertThat(l.quantity()).as("the stack's key and the copy region's key").isEqualTo(2);
+        });
+        assertThat(e.usageCharges()).anyMatch(u -> u.startsWith("AWS Backup storage"));
+    }
 }

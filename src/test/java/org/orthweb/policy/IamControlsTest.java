@@ -54,6 +54,8 @@ class IamControlsTest {
                 intended = "ec2.amazonaws.com";
             } else if (s.arn(role.name()).equals(str(db, "monitoringRoleArn"))) {
                 intended = "monitoring.rds.amazonaws.com";
+            } else if (s.ofType(Types.BACKUP_SELECTION).stream().anyMatch(sel -> s.arn(role.name()).equals(str(sel, "iamRoleArn")))) {
+                intended = "backup.amazonaws.com";
             } else {
                 throw new AssertionError("role " + role.name() + " has no known use: extend this test with its intended principal");
             }

@@ -37,7 +37,7 @@ class KmsControlsTest {
     }
 
     @ForEachStack
-    @DisplayName("CKV2_AWS_64, CKV_AWS_33, KMS.5: explicit key policy, no Allow to *, service principals bound to aws:SourceAccount")
+    @DisplayName("CKV2_AWS_64, CKV_AWS_33, KMS.5: explicit key policy, no Allow to *, service principals bound to this account by the condition keys each service documents")
     void CKV2_AWS_64_CKV_AWS_33_KMS_5_keyPolicy(String stack) {
         var s = PolicyStack.of(stack);
         var policy = s.key().inputs().get("policy");
@@ -45,10 +45,21 @@ class KmsControlsTest {
         List<Statement> statements = statements(policy);
         assertThat(statements).isNotEmpty();
         String root = "arn:aws:iam::" + PlanMocks.ACCOUNT + ":root";
-        Set<String> allowedServices = new java.util.HashSet<>(Set.of("logs." + s.config().region() + ".amazonaws.com",
-                "delivery.logs.amazonaws.com", "logging.s3.amazonaws.com"));
+        String logs = "logs." + s.config().region() + ".amazonaws.com";
+        // the condition keys each service documents for KMS key policies (sources in
+        // EncryptionKey.keyPolicy); a key the service does not send silently denies it
+        Map<String, Set<String>> documented = Map.of(
+                logs, Set.of("kms:EncryptionContext:aws:logs:arn"),
+                "delivery.logs.amazonaws.com", Set.of("aws:SourceAccount", "aws:SourceArn"),
+                "logging.s3.amazonaws.com", Set.of("kms:EncryptionContext:aws:s3:arn"),
+                "cloudwatch.amazonaws.com", Set.of("aws:SourceAccount", "aws:SourceArn"),
+                "cloudtrail.amazonaws.com", Set.of("aws:SourceAccount", "aws:SourceArn",
+                        "kms:EncryptionContext:aws:cloudtrail:arn"));
+        Set<String> allowedServices = new java.util.HashSet<>(documented.keySet());
+        allowedServices.remove("cloudtrail.amazonaws.com");
         if (s.hardened()) {
-            // the data-event trail encrypts its log files (bound to the trail in PerimeterControlsTest)
+            // the data-event trail encrypts its log files (bound to the trail in PerimeterControlsTest);
+            // CloudTrail documents aws:SourceArn, aws:SourceAccount and its encryption context
             allowedServices.add("cloudtrail.amazonaws.com");
         }
         boolean rootAdministers = false;
@@ -68,8 +79,14 @@ class KmsControlsTest {
             }
             for (String service : st.servicePrincipals()) {
                 assertThat(allowedServices).as("service principal %s in %s", service, st.sid()).contains(service);
-                assertThat(st.condition("StringEquals", "aws:SourceAccount"))
-                        .as("%s (%s) conditioned on aws:SourceAccount", st.sid(), service).isEqualTo(PlanMocks.ACCOUNT);
+                Map<String, Object> conditions = conditionValues(st);
+                assertThat(conditions).as("%s (%s) is conditioned", st.sid(), service).isNotEmpty();
+                assertThat(documented.get(service)).as("condition keys of %s (%s): only those the service documents",
+                        st.sid(), service).containsAll(conditions.keySet());
+                // each condition pins this account (and the stack's own names where there are any)
+                conditions.forEach((k, v) -> assertThat(String.valueOf(v)).as("%s %s", st.sid(), k)
+                        .matches(x -> x.contains(PlanMocks.ACCOUNT) || x.contains(":s3:::" + s.prefix() + "-"),
+                                "names this account or the stack's buckets"));
                 assertThat(st.actions()).as("a service may use the key, never administer it (%s)", st.sid())
                         .noneMatch(a -> a.equals("kms:*") || a.startsWith("kms:Create") || a.startsWith("kms:Put")
                                 || a.startsWith("kms:Delete") || a.startsWith("kms:Schedule") || a.startsWith("kms:Disable")
@@ -77,7 +94,7 @@ class KmsControlsTest {
             }
         }
         assertThat(rootAdministers).as("the account root administers the key through IAM").isTrue();
-        // each of the three log services the design needs is named
+        // each service the design needs is named
         assertThat(statements.stream().flatMap(st -> st.servicePrincipals().stream()).distinct())
                 .containsExactlyInAnyOrderElementsOf(allowedServices);
     }
@@ -93,5 +110,17 @@ class KmsControlsTest {
         s.ofType(Types.SECRET).forEach(r -> assertThat(r.inputs().get("kmsKeyId")).isEqualTo(key));
         s.ofType(Types.LOG_GROUP).forEach(r -> assertThat(r.inputs().get("kmsKeyId")).isEqualTo(key));
         s.ofType(Types.LAUNCH_TEMPLATE).forEach(r -> assertThat(r.inputs().toString()).contains(key));
+    }
+
+    /** Condition key to value, over all operators of a statement. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> conditionValues(Statement st) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        if (st.raw().get("Condition") instanceof Map<?, ?> ops) {
+            for (Object byKey : ops.values()) {
+                out.putAll((Map<String, Object>) byKey);
+            }
+        }
+        return out;
     }
 }

@@ -28,6 +28,11 @@ final class PolicyExceptions {
     /** AWS managed policies the design attaches (they grant on Resource "*" by AWS's design). */
     static final String SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
     static final String RDS_MONITORING = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole";
+    // AWS Backup's managed policies (AWS Backup guide, "Managed policies for AWS Backup")
+    static final String BACKUP = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup";
+    static final String RESTORES = "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores";
+    static final String S3_BACKUP = "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup";
+    static final String S3_RESTORE = "arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore";
 
     record PolicyException(String id, List<String> controls, String resource, String reason, String scopeText,
                            Predicate<PolicyStack> scope, Function<PolicyStack, List<String>> occurrences) {
@@ -133,7 +138,8 @@ final class PolicyExceptions {
                     "in a key policy Resource \"*\" means the key itself (a key policy cannot name other "
                             + "resources); the statement giving the account root kms:* is AWS's default key policy "
                             + "that delegates key administration to IAM (without it the key becomes unmanageable). "
-                            + "Service principals are limited to this account by aws:SourceAccount.",
+                            + "Service principals are limited to this account (and the stack's buckets and alarms) "
+                            + "by the condition keys each service documents for key policies.",
                     "all stacks", ALL_STACKS,
                     s -> s.ofType(Types.KMS_KEY).stream()
                             .filter(k -> statements(k.inputs().get("policy")).stream()
@@ -141,14 +147,17 @@ final class PolicyExceptions {
                             .map(PlannedResource::name).toList()),
             new PolicyException("EX-08", List.of("CKV_AWS_355", "IAM.21", "CKV_AWS_274"),
                     "AWS managed policies attached: AmazonSSMManagedInstanceCore (host role), "
-                            + "AmazonRDSEnhancedMonitoringRole (RDS monitoring role)",
+                            + "AmazonRDSEnhancedMonitoringRole (RDS monitoring role), and AWS Backup's four "
+                            + "(AWSBackupServiceRolePolicyForBackup/ForRestores/ForS3Backup/ForS3Restore, backup role)",
                     "both are required by controls (CKV2_AWS_41 SSM access, CKV_AWS_118 enhanced monitoring) and "
                             + "are maintained by AWS; some of their statements use Resource \"*\" because the APIs "
-                            + "(ssm:UpdateInstanceInformation, logs for RDSOSMetrics) are not resource-scoped. No "
+                            + "(ssm:UpdateInstanceInformation, logs for RDSOSMetrics) are not resource-scoped; "
+                            + "AWS Backup's role acts only on the resources its selection names (by ARN). No "
                             + "other managed policy may be attached.",
                     "all stacks", ALL_STACKS,
                     s -> s.ofType(Types.ROLE_POLICY_ATTACHMENT).stream()
-                            .filter(a -> Set.of(SSM_CORE, RDS_MONITORING).contains(str(a, "policyArn")))
+                            .filter(a -> Set.of(SSM_CORE, RDS_MONITORING, BACKUP, RESTORES, S3_BACKUP, S3_RESTORE)
+                                    .contains(str(a, "policyArn")))
                             .map(PlannedResource::name).toList()),
             new PolicyException("EX-10", List.of("custom (network perimeter)"),
                     "host role statements for Secrets Manager without an interface endpoint, and for CloudWatch Logs",

@@ -50,7 +50,7 @@ final class PolicyStack {
 
     /** What the mocks answered for one resource, and the options it was registered with. */
     record Facts(String id, Map<String, Object> state, boolean protect, boolean retainOnDelete,
-                 List<String> ignoreChanges) {
+                 List<String> ignoreChanges, String provider) {
     }
 
     private final String stack;
@@ -139,6 +139,7 @@ final class PolicyStack {
     private static Map<String, Facts> record(StackConfig config) {
         PlanMocks planMocks = new PlanMocks(config.region(), config.stack());
         Map<String, Mocks.ResourceResult> answers = new ConcurrentHashMap<>();
+        Map<String, String> providers = new ConcurrentHashMap<>();
         Map<String, boolean[]> options = new ConcurrentHashMap<>();
         Map<String, List<String>> ignored = new ConcurrentHashMap<>();
         Mocks recording = new Mocks() {
@@ -146,6 +147,9 @@ final class PolicyStack {
             public CompletableFuture<ResourceResult> newResourceAsync(ResourceArgs args) {
                 return planMocks.newResourceAsync(args).thenApply(r -> {
                     answers.put(args.name, r);
+                    if (args.provider != null) {
+                        providers.put(args.name, args.provider);
+                    }
                     return r;
                 });
             }
@@ -183,7 +187,8 @@ final class PolicyStack {
             @SuppressWarnings("unchecked")
             Map<String, Object> state = r.state instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
             boolean[] o = options.getOrDefault(name, new boolean[]{false, false});
-            facts.put(name, new Facts(r.id.orElse(null), state, o[0], o[1], ignored.getOrDefault(name, List.of())));
+            facts.put(name, new Facts(r.id.orElse(null), state, o[0], o[1], ignored.getOrDefault(name, List.of()),
+                    providers.get(name)));
         });
         return facts;
     }
@@ -258,9 +263,22 @@ final class PolicyStack {
         return facts(resourceName).ignoreChanges();
     }
 
-    /** The stack's one customer managed key. */
+    /** The stack's customer managed key (a backup copy region adds a key of its own there). */
     Plan.PlannedResource key() {
-        return single(Types.KMS_KEY);
+        return named("encryption-key");
+    }
+
+    /** The stack's generated name prefix, as the mocks answered it. */
+    String prefix() {
+        return id("name-prefix");
+    }
+
+    /**
+     * The provider reference the resource was registered with ({@code <urn>::<id>}), or null for
+     * the engine's default provider.
+     */
+    String provider(String resourceName) {
+        return facts(resourceName).provider();
     }
 
     String keyArn() {

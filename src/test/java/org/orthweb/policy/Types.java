@@ -43,6 +43,14 @@ final class Types {
     static final String ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
     static final String IAM_POLICY = "aws:iam/policy:Policy";
     static final String INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile";
+    static final String BACKUP_VAULT = "aws:backup/vault:Vault";
+    static final String BACKUP_PLAN = "aws:backup/plan:Plan";
+    static final String BACKUP_SELECTION = "aws:backup/selection:Selection";
+    static final String SNS_TOPIC = "aws:sns/topic:Topic";
+    static final String SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
+    static final String METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+    static final String BUDGET = "aws:budgets/budget:Budget";
+    static final String AWS_PROVIDER = "pulumi:providers:aws";
     static final String VPC_ENDPOINT_POLICY = "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy";
     static final String CLOUDTRAIL_TRAIL = "aws:cloudtrail/trail:Trail";
     static final String RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
