@@ -29,11 +29,14 @@ import org.orthweb.components.OrthancHost;
 import org.orthweb.components.OrthancHostArgs;
 import org.orthweb.components.SecureVpc;
 import org.orthweb.components.SecureVpcArgs;
+import org.orthweb.components.SitePki;
+import org.orthweb.components.SitePkiArgs;
 import org.orthweb.config.ConfigParser;
 import org.orthweb.config.EnvironmentProfile;
 import org.orthweb.config.RawConfig;
 import org.orthweb.config.StackConfig;
 import org.orthweb.naming.Naming;
+import org.orthweb.pki.DicomPeer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +49,12 @@ import java.util.List;
 public final class OrthwebProgram {
 
     public static final String PROJECT = "orthweb";
+
+    /**
+     * The DICOM peers when none are declared: one modality, its AE title derived from its name
+     * ({@code MODALITY-1}). Replaced by {@code orthweb:dicom.clients} once that setting is declared.
+     */
+    public static final List<DicomPeer> DEFAULT_DICOM_PEERS = List.of(DicomPeer.named("modality-1"));
 
     private OrthwebProgram() {
     }
@@ -101,14 +110,36 @@ public final class OrthwebProgram {
         var secrets = new ApplicationSecrets("app-secrets", new ApplicationSecretsArgs(naming, key.keyArn,
                 AppSecrets.KEYS, profile.secretRecoveryWindowDays(), profile.protect()), components);
 
+        // ---- Site PKI inputs (the one place they are chosen) -------------------------------------
+        // DICOM peers: TODO(orthweb:dicom.clients) read the declared setting here, a List<DicomPeer>
+        // (SitePkiArgs validates it again); until it is declared, the default single peer.
+        List<DicomPeer> dicomPeers = DEFAULT_DICOM_PEERS;
+        // Server certificate SANs: the site name, plus the stack's stable address names (the
+        // Elastic IPs' public DNS names join this list; they exist before any host, so no cycle).
+        Output<List<String>> serverNames = Output.of(cfg.site().name().map(List::of).orElse(List.of()));
+        var pki = new SitePki("pki", new SitePkiArgs(naming, cfg.stack(), key.keyArn, serverNames, dicomPeers,
+                profile.secretRecoveryWindowDays(), profile.protect()), components);
+
         var host = new OrthancHost("host", new OrthancHostArgs(naming, aws, OrthancHostArgs.Settings.of(cfg),
                 new OrthancHostArgs.HostNetwork(vpc.publicSubnetIds, firewall.securityGroupId), key.keyArn,
                 new OrthancHostArgs.DataBucket(storage.bucketName, storage.bucketArn),
                 new OrthancHostArgs.DatabaseEndpoint(database.address, database.port, database.resourceId),
                 new OrthancHostArgs.DatabaseMasterSecret(database.masterSecretArn),
-                new OrthancHostArgs.ApplicationSecret(secrets.secretArn)), components, invoke);
+                new OrthancHostArgs.ApplicationSecret(secrets.secretArn),
+                new OrthancHostArgs.SiteTlsSecret(pki.serverSecretArn, pki.serverSecretVersionId)), components, invoke);
 
         exportOutputs(ctx, cfg, host, database, storage, key, secrets);
+        exportDicomOutputs(ctx, pki);
+    }
+
+    /** What {@code orthweb dicom-client} reads to hand a peer its material. */
+    private static void exportDicomOutputs(Context ctx, SitePki pki) {
+        ctx.export(DicomOutputs.CALLED_AE_TITLE, Output.of(org.orthweb.cloudinit.Layout.ORTHANC_AET));
+        ctx.export(DicomOutputs.CA_CERTIFICATE, pki.caCertPem);
+        // keys inside: a secret output (pki.peerMaterial is marked secret)
+        ctx.export(DicomOutputs.PEERS, pki.peerMaterial);
+        ctx.export(DicomOutputs.PEER_SECRET_ARN, pki.peerSecretArn);
+        ctx.export("tlsSecretArn", pki.serverSecretArn);
     }
 
     private static void exportOutputs(Context ctx, StackConfig cfg, OrthancHost host, OrthancDatabase database,
@@ -118,7 +149,7 @@ public final class OrthwebProgram {
                 .map(name -> Output.of(List.of(name)))
                 .orElse(dns);
         ctx.export("siteUrls", siteHosts.applyValue(names -> names.stream().map(n -> "https://" + n + "/").toList()));
-        ctx.export("dicomEndpoints", siteHosts.applyValue(names ->
+        ctx.export(DicomOutputs.ENDPOINTS, siteHosts.applyValue(names ->
                 names.stream().map(n -> n + ":" + AppFirewall.DICOM_TLS_PORT).toList()));
         ctx.export("hostIds", Output.all(host.instanceIds));
         ctx.export("hostPublicDnsNames", dns);

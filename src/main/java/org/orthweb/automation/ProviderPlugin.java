@@ -21,9 +21,10 @@ public record ProviderPlugin(String name, String version) {
 
     /**
      * Where each provider SDK on the class path says which plugin it was generated for. The aws
-     * jar ships its own; ours for random is in src/main/resources. One place for each version.
+     * jar ships its own; ours for random and tls are in src/main/resources. One place for each version.
      */
-    static final List<String> MANIFESTS = List.of("com/pulumi/aws/plugin.json", "com/pulumi/random/plugin.json");
+    static final List<String> MANIFESTS = List.of("com/pulumi/aws/plugin.json", "com/pulumi/random/plugin.json",
+            "com/pulumi/tls/plugin.json");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

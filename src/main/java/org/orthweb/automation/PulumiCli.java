@@ -46,8 +46,8 @@ public final class PulumiCli {
         if (found.isPresent()) {
             return found.get();
         }
-        String detail = "the Pulumi CLI (pulumi) was not found on PATH; preview, up, refresh, destroy and outputs "
-                + "need it (plan and render do not)";
+        String detail = "the Pulumi CLI (pulumi) was not found on PATH; preview, up, refresh, destroy, outputs and "
+                + "dicom-client need it (plan and render do not)";
         String hint = offPath(env)
                 .map(p -> "it is installed at " + p + " but that directory is not on PATH: add "
                         + p.getParent() + " to PATH, then run the command again.")

@@ -18,14 +18,14 @@ import java.util.Objects;
                 "plan (and render) work offline; preview, up, refresh, destroy and outputs drive the Pulumi CLI "
                         + "through the Automation API, with the program running inside this process."},
         subcommands = {PlanCommand.class, RenderCommand.class, PreviewCommand.class, UpCommand.class, RefreshCommand.class,
-                DestroyCommand.class, OutputsCommand.class, CommandLine.HelpCommand.class},
+                DestroyCommand.class, OutputsCommand.class, DicomClientCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
                 "1:the operation failed (or a destroy was not confirmed)",
                 "2:invalid configuration or usage",
-                "3:the Pulumi CLI was not found on PATH, or is older than 3.95 (only preview, up, refresh, destroy "
-                        + "and outputs need it)"})
+                "3:the Pulumi CLI was not found on PATH, or is older than 3.95 (only preview, up, refresh, destroy, "
+                        + "outputs and dicom-client need it)"})
 public final class Cli implements Runnable {
 
     public static final int OK = 0;

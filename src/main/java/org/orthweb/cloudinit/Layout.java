@@ -38,12 +38,22 @@ public record Layout(
     public static final String CONFIG_DIR = "/etc/orthweb";
     /** Host directory of the secret files written at boot (root only). */
     public static final String SECRETS_DIR = CONFIG_DIR + "/secrets";
-    /** Host directory of the generated CA, server and client certificates. */
+    /** Host directory of the site's CA certificate, server certificate and key (fetched at boot, root only). */
     public static final String TLS_DIR = CONFIG_DIR + "/tls";
+    /** Where nginx finds the DICOM peer check (njs) and the allow-list it reads at start. */
+    public static final String NGINX_NJS_DIR = "/etc/nginx/orthweb";
+    public static final String DICOM_PEERS_JS = "dicom-peers.js";
+    /** The allow-list (certificate serial to peer and AE title), written by the bootstrap from the site TLS secret. */
+    public static final String DICOM_PEERS_JSON = "dicom-peers.json";
+    /** Orthanc's {@code DicomModalities} fragment, written by the bootstrap from the same secret. */
+    public static final String ORTHANC_DICOM_JSON = "orthanc-dicom.json";
     /** RDS CA bundle, same path on the host and inside the containers that connect to RDS. */
     public static final String RDS_CA_FILE = CONFIG_DIR + "/rds-ca.pem";
     /** The bootstrap's log. */
     public static final String BOOTSTRAP_LOG = "/var/log/orthweb-bootstrap.log";
+
+    /** Orthanc's own AE title: the called AE title every peer must use. */
+    public static final String ORTHANC_AET = "ORTHANC";
 
     /** Databases and their least-privilege owner roles (same name). */
     public static final String ORTHANC_DB = "orthanc";

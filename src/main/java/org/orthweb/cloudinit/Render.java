@@ -43,6 +43,7 @@ public final class Render {
             new HostFile("keycloak-realm.jq", Layout.CONFIG_DIR + "/keycloak-realm.jq", "0644"),
             new HostFile("permissions.json", Layout.CONFIG_DIR + "/permissions.json", "0644"),
             new HostFile("nginx.conf", Layout.CONFIG_DIR + "/nginx.conf", "0644"),
+            new HostFile(Layout.DICOM_PEERS_JS, Layout.CONFIG_DIR + "/" + Layout.DICOM_PEERS_JS, "0644"),
             new HostFile("docker-compose.yml", Layout.CONFIG_DIR + "/docker-compose.yml", "0644"),
             new HostFile("db-setup.sql", Layout.CONFIG_DIR + "/db-setup.sql", "0644"),
             new HostFile("orthweb-bootstrap.sh", "/usr/local/sbin/orthweb-bootstrap", "0700"),
@@ -139,6 +140,8 @@ public final class Render {
         if (in.containerLogGroup() != null) {
             check("containerLogGroup", in.containerLogGroup(), LOG_GROUP);
         }
+        check("pkiSecretArn", in.pkiSecretArn(), ARN);
+        check("pkiSecretVersionId", in.pkiSecretVersionId(), NAME);
     }
 
     private static void check(String name, String value, Pattern shape) {
@@ -161,6 +164,8 @@ public final class Render {
         scope.put("bucketName", in.bucketName());
         scope.put("containerLogGroup", in.containerLogGroup() == null ? "" : in.containerLogGroup());
         scope.put("images", AppImages.resolve(in.imageOverrides()));
+        scope.put("pkiSecretArn", in.pkiSecretArn());
+        scope.put("pkiSecretVersionId", in.pkiSecretVersionId());
 
         Map<String, Object> l = new LinkedHashMap<>();
         l.put("httpsListen", layout.httpsListen());
@@ -173,6 +178,11 @@ public final class Render {
         l.put("authHost", layout.authHost());
         l.put("authPort", layout.authPort());
         l.put("nginxTlsDir", layout.nginxTlsDir());
+        l.put("nginxNjsDir", Layout.NGINX_NJS_DIR);
+        l.put("dicomPeersJs", Layout.DICOM_PEERS_JS);
+        l.put("dicomPeersJson", Layout.DICOM_PEERS_JSON);
+        l.put("orthancDicomJson", Layout.ORTHANC_DICOM_JSON);
+        l.put("orthancAet", Layout.ORTHANC_AET);
         l.put("httpsPort", Layout.HTTPS_PORT);
         l.put("dicomTlsPort", Layout.DICOM_TLS_PORT);
         l.put("configDir", Layout.CONFIG_DIR);

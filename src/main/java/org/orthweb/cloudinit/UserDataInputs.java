@@ -20,6 +20,10 @@ import java.util.Objects;
  * @param containerLogGroup CloudWatch log group for Docker's awslogs driver, or null when disabled
  * @param imageOverrides    image name to tag, or to whole pinned image reference, from stack config
  *                          (may be empty; see {@link AppImages#resolve})
+ * @param pkiSecretArn      Secrets Manager ARN of the site's TLS material and DICOM peer allow-list
+ *                          ({@link org.orthweb.pki.DicomAccess#hostSecret})
+ * @param pkiSecretVersionId the version of that secret this host must read (a new one, for a new
+ *                          peer list or server certificate, makes new user data: hosts are replaced)
  */
 public record UserDataInputs(
         String stack,
@@ -32,7 +36,9 @@ public record UserDataInputs(
         String appSecretArn,
         String bucketName,
         String containerLogGroup,
-        Map<String, String> imageOverrides) {
+        Map<String, String> imageOverrides,
+        String pkiSecretArn,
+        String pkiSecretVersionId) {
 
     public UserDataInputs {
         Objects.requireNonNull(stack, "stack");
@@ -43,5 +49,7 @@ public record UserDataInputs(
         Objects.requireNonNull(appSecretArn, "appSecretArn");
         Objects.requireNonNull(bucketName, "bucketName");
         imageOverrides = imageOverrides == null ? Map.of() : Map.copyOf(imageOverrides);
+        Objects.requireNonNull(pkiSecretArn, "pkiSecretArn");
+        Objects.requireNonNull(pkiSecretVersionId, "pkiSecretVersionId");
     }
 }

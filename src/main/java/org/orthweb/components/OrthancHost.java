@@ -102,8 +102,9 @@ public final class OrthancHost extends ComponentResource {
         new RolePolicy(name + "-access", RolePolicyArgs.builder()
                 .role(role.id())
                 .policy(Output.tuple(args.bucket().arn(), args.dbSecret().arn(), args.appSecret().arn(), args.kmsKeyArn(),
-                                dbUserArns, logGroupArn == null ? Output.<String>ofNullable(null) : logGroupArn)
-                        .applyValue(t -> hostPolicy(new HostPolicyScope(t.t1, t.t2, t.t3, t.t4, t.t5, t.t6))))
+                                dbUserArns, logGroupArn == null ? Output.<String>ofNullable(null) : logGroupArn,
+                                args.pki().arn())
+                        .applyValue(t -> hostPolicy(new HostPolicyScope(t.t1, t.t2, t.t3, t.t7, t.t4, t.t5, t.t6))))
                 .build(), CustomResourceOptions.builder().parent(role).build());
         var profile = new InstanceProfile(name + "-profile", InstanceProfileArgs.builder()
                 .name(naming.name("host-profile"))
@@ -126,20 +127,14 @@ public final class OrthancHost extends ComponentResource {
 
         // never a secret: the parser refuses a secret site name, so user data stays plain
         Output<String> siteName = cfg.siteName().map(Output::of).orElse(Output.ofNullable(null));
+        // the site TLS secret's version: a peer added or removed, or a re-issued server certificate,
+        // is a new version, hence new user data, so `pulumi up` replaces the hosts with it
         Output<String> userData = Output.tuple(args.database().address(), args.database().port(), args.dbSecret().arn(),
-                        args.appSecret().arn(), args.bucket().name(), logGroupName, siteName)
-                .applyValue(t -> {
-                    String dbHost = t.t1;
-                    int dbPort = t.t2;
-                    String dbSecretArn = t.t3;
-                    String appSecretArn = t.t4;
-                    String bucketName = t.t5;
-                    String containerLogGroup = t.t6;
-                    String site = t.t7;
-                    return CloudInit.encode(CloudInit.userData(new UserDataInputs(cfg.stack(), cfg.environment().code(),
-                            args.aws().region(), site, dbHost, dbPort, dbSecretArn, appSecretArn, bucketName,
-                            containerLogGroup, cfg.images())));
-                });
+                        args.appSecret().arn(), args.bucket().name(), logGroupName, siteName,
+                        Output.tuple(args.pki().arn(), args.pki().versionId()))
+                .applyValue(t -> CloudInit.encode(CloudInit.userData(new UserDataInputs(
+                        cfg.stack(), cfg.environment().code(), args.aws().region(), t.t7, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6,
+                        cfg.images(), t.t8.t1, t.t8.t2))));
 
         var template = new LaunchTemplate(name + "-template", LaunchTemplateArgs.builder()
                 .namePrefix(naming.name("host-"))
@@ -204,19 +199,20 @@ public final class OrthancHost extends ComponentResource {
     }
 
     /** What the host role may touch, by ARN. */
-    record HostPolicyScope(String bucketArn, String dbSecretArn, String appSecretArn, String kmsKeyArn,
-                           List<String> dbUserArns, String logGroupArn) {
+    record HostPolicyScope(String bucketArn, String dbSecretArn, String appSecretArn, String pkiSecretArn,
+                           String kmsKeyArn, List<String> dbUserArns, String logGroupArn) {
     }
 
     /**
-     * Least privilege for the host: read its two secrets, connect to the DB as IAM users, objects
+     * Least privilege for the host: read its three secrets (not the DICOM peers' keys), connect to the DB as IAM users, objects
      * of the data bucket (not s3:* as the reference), the stack key for SSE-KMS and secrets, and
      * write its container log group. No wildcard actions, no wildcard resources.
      */
     static String hostPolicy(HostPolicyScope scope) {
         List<Map<String, Object>> statements = new ArrayList<>();
         statements.add(statement("ReadStackSecrets", "Allow", List.of("secretsmanager:GetSecretValue",
-                "secretsmanager:DescribeSecret"), Map.of("Resource", List.of(scope.dbSecretArn(), scope.appSecretArn()))));
+                "secretsmanager:DescribeSecret"), Map.of("Resource", List.of(scope.dbSecretArn(), scope.appSecretArn(),
+                scope.pkiSecretArn()))));
         statements.add(statement("ConnectToDatabaseWithIam", "Allow", "rds-db:connect",
                 Map.of("Resource", scope.dbUserArns())));
         statements.add(statement("ListDataBucket", "Allow", List.of("s3:ListBucket", "s3:GetBucketLocation"),

@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param database  the database endpoint (Orthanc's index, rds-db:connect scope)
  * @param dbSecret  the database's master credential secret
  * @param appSecret the application secrets
+ * @param pki       the site TLS secret (CA certificate, server certificate and key, from {@link SitePki}) and the version the hosts read
  */
 public record OrthancHostArgs(
         Naming naming,
@@ -34,7 +35,8 @@ public record OrthancHostArgs(
         DataBucket bucket,
         DatabaseEndpoint database,
         DatabaseMasterSecret dbSecret,
-        ApplicationSecret appSecret) {
+        ApplicationSecret appSecret,
+        SiteTlsSecret pki) {
 
     public OrthancHostArgs {
         Objects.requireNonNull(settings);
@@ -43,6 +45,7 @@ public record OrthancHostArgs(
         Objects.requireNonNull(database);
         Objects.requireNonNull(dbSecret);
         Objects.requireNonNull(appSecret);
+        Objects.requireNonNull(pki);
         if (settings.host().instanceCount() > network.publicSubnetIds().size()) {
             throw new IllegalArgumentException("instanceCount exceeds the number of public subnets");
         }
@@ -94,5 +97,12 @@ public record OrthancHostArgs(
 
     /** ARN of the application secrets (Keycloak, auth service...). */
     public record ApplicationSecret(Output<String> arn) {
+    }
+
+    /**
+     * @param arn       the site's CA certificate, server certificate and key ({@link SitePki})
+     * @param versionId the version of that secret the hosts read ({@link SitePki#serverSecretVersionId})
+     */
+    public record SiteTlsSecret(Output<String> arn, Output<String> versionId) {
     }
 }

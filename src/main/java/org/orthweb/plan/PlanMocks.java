@@ -2,6 +2,10 @@ package org.orthweb.plan;
 
 import com.pulumi.random.RandomPassword;
 import com.pulumi.random.RandomPet;
+import com.pulumi.tls.CertRequest;
+import com.pulumi.tls.LocallySignedCert;
+import com.pulumi.tls.PrivateKey;
+import com.pulumi.tls.SelfSignedCert;
 import com.pulumi.test.Mocks;
 
 import java.util.ArrayList;
@@ -98,6 +102,34 @@ public final class PlanMocks implements Mocks {
                 state.put("result", SECRET_MARKER + name);
                 return "none";
             }
+            // the tls provider generates keys and certificates at deploy time: placeholders here,
+            // every private key marked secret (masked by the plan), certificates public
+            case PrivateKey.TYPE -> {
+                state.put("privateKeyPem", SECRET_MARKER + name);
+                state.put("privateKeyPemPkcs8", SECRET_MARKER + name);
+                state.put("privateKeyOpenssh", SECRET_MARKER + name);
+                state.put("publicKeyPem", pem("PUBLIC KEY", name));
+                state.put("publicKeyFingerprintSha256", "SHA256:" + hex(name, 43));
+                return hex(name, 40);
+            }
+            case CertRequest.TYPE -> {
+                state.put("certRequestPem", pem("CERTIFICATE REQUEST", name));
+                return hex(name, 40);
+            }
+            case SelfSignedCert.TYPE, LocallySignedCert.TYPE -> {
+                state.put("certPem", pem("CERTIFICATE", name));
+                state.put("validityStartTime", "2026-01-01T00:00:00Z");
+                state.put("validityEndTime", "(validityPeriodHours after deployment)");
+                state.put("readyForRenewal", false);
+                // the provider's id is the certificate's random 128-bit serial, in decimal
+                return new java.math.BigInteger(hex(name, 32), 16).toString();
+            }
+            case "aws:secretsmanager/secretVersion:SecretVersion" -> {
+                String versionId = uuid(name + "-version");
+                state.put("versionId", versionId);
+                state.put("arn", String.valueOf(in.get("secretId")));
+                return in.get("secretId") + "|" + versionId;
+            }
             case "aws:kms/key:Key" -> {
                 String keyId = uuid(name);
                 state.put("keyId", keyId);
@@ -192,6 +224,11 @@ public final class PlanMocks implements Mocks {
             out.append(Long.toHexString(h >>> 8));
         }
         return out.substring(0, length);
+    }
+
+    /** A visibly fake PEM block on one line (the plan prints one line per resource): nothing is generated offline. */
+    private static String pem(String type, String name) {
+        return "-----BEGIN " + type + "----- (offline plan placeholder for " + name + ") -----END " + type + "-----";
     }
 
     private static String uuid(String seed) {

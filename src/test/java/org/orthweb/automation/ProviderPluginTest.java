@@ -49,6 +49,11 @@ class ProviderPluginTest {
     }
 
     @Test
+    void tlsPluginVersionAgreesWithTheHandWrittenBinding() {
+        assertThat(ProviderPlugin.required()).contains(new ProviderPlugin("tls", com.pulumi.tls.TlsProvider.VERSION));
+    }
+
+    @Test
     void aMissingManifestIsAClearError() {
         assertThatThrownBy(() -> ProviderPlugin.fromManifest("com/pulumi/nothing/plugin.json"))
                 .isInstanceOf(IllegalStateException.class)

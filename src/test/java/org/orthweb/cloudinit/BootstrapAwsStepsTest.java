@@ -36,15 +36,12 @@ class BootstrapAwsStepsTest {
     }
 
     @Test
-    void withoutConfiguredSiteTheCertificateAndUrlsUseThePublicDnsFromImdsV2() throws Exception {
+    void withoutConfiguredSiteTheUrlsUseThePublicDnsFromImdsV2() throws Exception {
         Tools.require("bash", "jq", "openssl", "python3");
         try (ConformanceEnv env = new ConformanceEnv()) {
             env.writeSecrets();
             fakeImds(env, PUBLIC_DNS);
-            env.bootstrap("secrets", "certs", "configure").expectSuccess("bootstrap with IMDS");
-            String san = Tools.run("openssl", "x509", "-noout", "-ext", "subjectAltName", "-in",
-                    env.tlsDir.resolve("server.crt").toString()).expectSuccess("x509").out();
-            assertThat(san).contains("DNS:" + PUBLIC_DNS);
+            env.bootstrap("secrets", "configure").expectSuccess("bootstrap with IMDS");
             assertThat(Files.readString(env.configDir.resolve(".env"))).isEqualTo("SITE_NAME=" + PUBLIC_DNS + "\n");
             assertThat(Files.readString(env.secretsDir.resolve("keycloak-realm.json")))
                     .contains("https://" + PUBLIC_DNS + "/orthanc/*");
@@ -57,10 +54,10 @@ class BootstrapAwsStepsTest {
         try (ConformanceEnv env = new ConformanceEnv()) {
             env.writeSecrets();
             fakeImds(env, "");
-            Tools.Result r = env.bootstrap("certs");
+            Tools.Result r = env.bootstrap("configure");
             assertThat(r.exit()).isNotZero();
             assertThat(r.out()).contains("no site name");
-            assertThat(env.tlsDir.resolve("server.crt")).doesNotExist();
+            assertThat(env.configDir.resolve(".env")).doesNotExist();
         }
     }
 
@@ -106,6 +103,50 @@ class BootstrapAwsStepsTest {
 
             env.serveSecrets("{}", "{\"username\":\"u\",\"password\":\"p\"}");
             assertThat(env.bootstrap("secrets").out()).contains("secret key " + AppSecrets.KEYS.get(0) + " missing");
+        }
+    }
+
+    @Test
+    void theSiteTlsMaterialIsCheckedWholeAndWrittenRootOnly() throws Exception {
+        Tools.require("bash", "jq");
+        try (ConformanceEnv env = new ConformanceEnv()) {
+            env.writeSecrets();
+            String app = Files.readString(env.root.resolve("fake-aws/app.json"));
+            String master = Files.readString(env.root.resolve("fake-aws/db.json"));
+            String serverKey = Files.readString(env.serverCert.key());
+            // a secret without the key: nothing written, no PEM printed
+            env.serveSecrets(app, master, env.pkiSecretJson().replace("\"serverKey\"", "\"otherKey\""));
+            Tools.Result r = env.bootstrap("secrets");
+            assertThat(r.exit()).isNotZero();
+            assertThat(r.out()).contains("lacks caCert, serverCert or serverKey").doesNotContain("PRIVATE KEY");
+            assertThat(env.tlsDir.resolve("ca.crt")).doesNotExist();
+            // the real thing: byte for byte, 0600 in a 0700 directory, no key text in the output
+            env.serveSecrets(app, master);
+            r = env.bootstrap("secrets").expectSuccess("bootstrap secrets");
+            assertThat(Files.readString(env.tlsDir.resolve("server.key"))).isEqualTo(serverKey);
+            assertThat(Files.readString(env.tlsDir.resolve("ca.crt"))).isEqualTo(Files.readString(env.siteCa.cert()));
+            assertThat(Files.getPosixFilePermissions(env.tlsDir.resolve("server.key")))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+            assertThat(Files.getPosixFilePermissions(env.tlsDir)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+            assertThat(r.out()).doesNotContain(serverKey.lines().skip(1).findFirst().orElseThrow());
+        }
+    }
+
+    @Test
+    void aHostThatBootsBeforeItsTlsMaterialExistsWaitsBoundedThenStops() throws Exception {
+        Tools.require("bash", "jq");
+        try (ConformanceEnv env = new ConformanceEnv()) {
+            env.writeSecrets();
+            Files.delete(env.root.resolve("fake-aws/pki.json"));
+            // a sleep stand-in keeps the test quick; the real wait is 30 x 10 s
+            Path sleep = env.root.resolve("fake-aws/sleep");
+            Files.writeString(sleep, "#!/bin/bash\nexit 0\n");
+            Files.setPosixFilePermissions(sleep, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            Tools.Result r = env.bootstrap("secrets");
+            assertThat(r.exit()).isNotZero();
+            assertThat(r.out()).contains("site TLS material not readable yet (attempt 30 of 30)")
+                    .contains("no site TLS material in " + env.inputs.pkiSecretArn());
         }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.net.HttpURLConnection;
 import java.net.Socket;
 import java.net.URI;
@@ -24,6 +25,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.orthweb.pki.DicomAccess;
+import org.orthweb.pki.DicomPeer;
+import org.orthweb.pki.PeerGrant;
+
 /**
  * Real servers on loopback for the conformance tests and the benchmark: PostgreSQL with SSL only,
  * the rendered bootstrap's certificate, database and configuration steps, Debian's Orthanc with
@@ -33,6 +38,8 @@ import java.util.Map;
 final class ConformanceEnv implements AutoCloseable {
 
     static final String NGINX_STREAM_MODULE = "/usr/lib/nginx/modules/ngx_stream_module.so";
+    /** Debian's njs for the stream module (package libnginx-mod-stream-js). */
+    static final String NGINX_STREAM_JS_MODULE = "/usr/lib/nginx/modules/ngx_stream_js_module.so";
     static final String DEBIAN_PLUGINS = "/usr/share/orthanc/plugins";
     static final String PG_BIN = pgBin();
     /** Plugins Debian ships, by the configuration section that enables them. */
@@ -40,6 +47,8 @@ final class ConformanceEnv implements AutoCloseable {
             "PostgreSQL", "libOrthancPostgreSQLIndex.so",
             "DicomWeb", "libOrthancDicomWeb.so");
     static final String SITE = "localhost";
+    /** Object-valued options of Orthanc itself (not of a plugin): kept whatever plugins Debian ships. */
+    static final java.util.Set<String> ORTHANC_CORE_SECTIONS = java.util.Set.of("DicomModalities");
 
     final Path root;
     /** network namespace every server runs in (null: this process's own) */
@@ -51,6 +60,18 @@ final class ConformanceEnv implements AutoCloseable {
     final Path secretsDir;
     final Path tlsDir;
     final Path rdsCa;
+    /** The site PKI as the program would generate it, and certificates it must refuse. */
+    final TestPki.Issued siteCa;
+    final TestPki.Issued serverCert;
+    /** Declared peers (rendered into nginx and Orthanc), by name. */
+    final Map<String, TestPki.Issued> peers = new LinkedHashMap<>();
+    final Map<String, DicomPeer> declared = new LinkedHashMap<>();
+    /** Signed by the site CA but not (or no longer) declared. */
+    final TestPki.Issued retiredPeer;
+    /** Another stack's CA and a client certificate from it with a declared peer's name and serial. */
+    final TestPki.Issued foreignPeer;
+    /** What SitePki would grant the declared peers (the allow-list in the site TLS secret). */
+    final List<PeerGrant> grants = new ArrayList<>();
     final Map<String, String> bootstrapEnv = new HashMap<>();
     final int pgPort;
     final String pgPassword = randomAlnum(32);
@@ -80,10 +101,25 @@ final class ConformanceEnv implements AutoCloseable {
                     "127.0.0.1", Tools.freePort(), Tools.freePort(),
                     "127.0.0.1", Tools.freePort(), "127.0.0.1", Tools.freePort(),
                     root.resolve("tls").toString());
+            TestPki pki = new TestPki(root.resolve("site-pki"));
+            // serials chosen to exercise both forms of nginx's $ssl_client_serial: a leading zero
+            // nibble, and the high bit set (a sign byte in DER that nginx does not print)
+            siteCa = pki.ca("site-ca", "Orthweb conformance site CA", new BigInteger("4A11CE", 16));
+            serverCert = pki.server("server", siteCa, List.of(SITE), List.of("127.0.0.1"), new BigInteger("5E12", 16));
+            declared.put("modality-1", DicomPeer.named("modality-1"));
+            declared.put("ct-scanner-1", DicomPeer.of("ct-scanner-1", "CT1"));
+            peers.put("modality-1", pki.peer("modality-1", siteCa, new BigInteger("0A1B2C3D4E5F60718293A4B5C6D7E8F9", 16)));
+            peers.put("ct-scanner-1", pki.peer("ct-scanner-1", siteCa, new BigInteger("F3E2D1C0B4A59687786950413223140F", 16)));
+            retiredPeer = pki.peer("retired-1", siteCa, new BigInteger("7C0FFEE0000000000000000000000001", 16));
+            TestPki.Issued foreignCa = pki.ca("foreign-ca", "Orthweb other-stack site CA", new BigInteger("4A11CE", 16));
+            foreignPeer = pki.peer("foreign-modality-1", foreignCa, peers.get("modality-1").serial());
+            declared.forEach((name, peer) -> grants.add(PeerGrant.of(peer, peers.get(name).decimalSerial())));
             inputs = new UserDataInputs("conformance", "tst", "us-east-1", SITE, "127.0.0.1", pgPort,
                     "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
                     "arn:aws:secretsmanager:us-east-1:123456789012:secret:app",
-                    "conformance-bucket", null, Map.of());
+                    "conformance-bucket", null, Map.of(),
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:conformance/orthweb/tls-server",
+                    "6a1e0c9d-2b3f-4c5d-8e7f-90a1b2c3d4e5");
             files = Render.files(inputs, layout);
             configDir = root.resolve("etc-orthweb");
             secretsDir = configDir.resolve("secrets");
@@ -95,7 +131,9 @@ final class ConformanceEnv implements AutoCloseable {
                 if (f.getKey().startsWith(Layout.CONFIG_DIR + "/")) {
                     Path target = configDir.resolve(f.getKey().substring(Layout.CONFIG_DIR.length() + 1));
                     Files.createDirectories(target.getParent());
-                    Files.writeString(target, f.getValue());
+                    // the peer check reads its allow-list from nginx's directory: here, from the test's
+                    Files.writeString(target, f.getKey().endsWith("/" + Layout.DICOM_PEERS_JS)
+                            ? f.getValue().replace(Layout.NGINX_NJS_DIR + "/", configDir + "/") : f.getValue());
                 }
             }
             Files.writeString(bootstrapScript(), files.get("/usr/local/sbin/orthweb-bootstrap"));
@@ -150,20 +188,39 @@ final class ConformanceEnv implements AutoCloseable {
         return values;
     }
 
+    /** The site TLS secret as SitePki writes it ({@link DicomAccess#hostSecret}), for the declared peers. */
+    String pkiSecretJson() throws IOException {
+        return pkiSecretJson(grants);
+    }
+
+    String pkiSecretJson(List<PeerGrant> peers) throws IOException {
+        return new ObjectMapper().writeValueAsString(DicomAccess.hostSecret(Files.readString(siteCa.cert()),
+                Files.readString(serverCert.cert()), Files.readString(serverCert.key()), peers));
+    }
+
     void serveSecrets(String appJson, String masterJson) throws IOException {
+        serveSecrets(appJson, masterJson, pkiSecretJson());
+    }
+
+    void serveSecrets(String appJson, String masterJson, String pkiJson) throws IOException {
         Path fake = root.resolve("fake-aws");
         Files.createDirectories(fake);
         Files.writeString(fake.resolve("app.json"), appJson);
         Files.writeString(fake.resolve("db.json"), masterJson);
+        Files.writeString(fake.resolve("pki.json"), pkiJson);
         Path aws = fake.resolve("aws");
         Files.writeString(aws, String.join("\n",
                 "#!/bin/bash",
                 "# test stand-in for: aws secretsmanager get-secret-value --secret-id ARN --query SecretString --output text",
                 "[[ $1 == secretsmanager && $2 == get-secret-value && $* == *'--query SecretString --output text'* ]] || exit 252",
-                "while [[ $# -gt 0 ]]; do [[ $1 == --secret-id ]] && id=$2; shift; done",
+                "while [[ $# -gt 0 ]]; do [[ $1 == --secret-id ]] && id=$2; [[ $1 == --version-id ]] && ver=$2; shift; done",
                 "case $id in",
                 "  " + inputs.appSecretArn() + ") cat '" + fake.resolve("app.json") + "' ;;",
                 "  " + inputs.dbSecretArn() + ") cat '" + fake.resolve("db.json") + "' ;;",
+                "  # the site TLS secret only at the version the user data names",
+                "  " + inputs.pkiSecretArn() + ") [[ ${ver:-} == " + inputs.pkiSecretVersionId() + " ]] || "
+                        + "{ echo \"ResourceNotFoundException: version ${ver:-AWSCURRENT}\" >&2; exit 254; }; cat '"
+                        + fake.resolve("pki.json") + "' ;;",
                 "  *) echo \"ResourceNotFoundException: $id\" >&2; exit 254 ;;",
                 "esac", ""));
         Files.setPosixFilePermissions(aws, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -273,12 +330,14 @@ final class ConformanceEnv implements AutoCloseable {
         ObjectNode test = json.createObjectNode();
         if (shipped) {
             ObjectNode orthanc = (ObjectNode) json.readTree(renderedOrthancJson);
+            // the DICOM peers, as the bootstrap wrote them (the image merges every /etc/orthanc/*.json)
+            Files.copy(configDir.resolve(Layout.ORTHANC_DICOM_JSON), dir.resolve(Layout.ORTHANC_DICOM_JSON));
             ObjectNode secrets = (ObjectNode) json.readTree(secretsDir.resolve("orthanc-secrets.json").toFile());
             for (ObjectNode part : List.of(orthanc, secrets)) {
                 List<String> removed = new ArrayList<>();
                 part.fieldNames().forEachRemaining(section -> {
                     if (Character.isUpperCase(section.charAt(0)) && part.get(section).isObject()
-                            && !DEBIAN_PLUGIN_FILES.containsKey(section)) {
+                            && !DEBIAN_PLUGIN_FILES.containsKey(section) && !ORTHANC_CORE_SECTIONS.contains(section)) {
                         removed.add(section);
                     }
                 });
@@ -395,17 +454,21 @@ final class ConformanceEnv implements AutoCloseable {
 
     /**
      * The rendered nginx.conf made loadable by Debian's nginx: load the stream module (compiled
-     * into the official image, a separate module on Debian) and point at the test certificates.
+     * into the official image, a separate module on Debian) before the njs module (at Debian's
+     * path), and point at the test certificates and the rendered peer check.
      */
-    static String forDebianNginx(String rendered, String imageTlsDir, Path tls) {
-        return "load_module " + NGINX_STREAM_MODULE + ";\n" + rendered.replace(imageTlsDir + "/", tls + "/");
+    static String forDebianNginx(String rendered, String imageTlsDir, Path tls, Path configDir) {
+        return "load_module " + NGINX_STREAM_MODULE + ";\n" + rendered
+                .replace("load_module modules/ngx_stream_js_module.so;", "load_module " + NGINX_STREAM_JS_MODULE + ";")
+                .replace(imageTlsDir + "/", tls + "/")
+                .replace(Layout.NGINX_NJS_DIR + "/", configDir + "/");
     }
 
     Process startNginx(String name, String renderedConf) throws IOException {
         Path dir = root.resolve(name);
         Files.createDirectories(dir);
         Path conf = dir.resolve("nginx.conf");
-        Files.writeString(conf, forDebianNginx(renderedConf, layout.nginxTlsDir(), tlsDir));
+        Files.writeString(conf, forDebianNginx(renderedConf, layout.nginxTlsDir(), tlsDir, configDir));
         Tools.run(dir, Map.of(), 60, "nginx", "-t", "-p", dir + "/", "-c", conf.toString(),
                 "-g", "pid " + dir.resolve("nginx.pid") + ";").expectSuccess("nginx -t");
         Process p = start(name, Map.of(), "nginx", "-p", dir + "/", "-c", conf.toString(),

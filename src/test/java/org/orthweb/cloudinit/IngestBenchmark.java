@@ -155,7 +155,7 @@ class IngestBenchmark {
     void startServers() throws Exception {
         env.startPostgres();
         env.writeSecrets();
-        env.bootstrap("secrets", "certs", "db", "configure").expectSuccess("bootstrap");
+        env.bootstrap("secrets", "db", "configure").expectSuccess("bootstrap");
         String nodelay = new YAMLMapper().readTree(env.files.get(Layout.CONFIG_DIR + "/docker-compose.yml"))
                 .at("/services/orthanc/environment/TCP_NODELAY").asText();
         if (!"1".equals(nodelay)) {
@@ -280,9 +280,11 @@ class IngestBenchmark {
     }
 
     List<String> storescu(String address, int port, List<Path> files) {
-        List<String> cmd = new ArrayList<>(List.of("storescu", "+tls", env.tlsDir.resolve("client.key").toString(),
-                env.tlsDir.resolve("client.crt").toString(), "+cf", env.tlsDir.resolve("ca.crt").toString(),
-                "-aec", "ORTHANC", address, Integer.toString(port)));
+        // the declared peer's certificate and calling AE title: Orthanc accepts stores only from declared peers
+        TestPki.Issued peer = env.peers.get("modality-1");
+        List<String> cmd = new ArrayList<>(List.of("storescu", "+tls", peer.key().toString(),
+                peer.cert().toString(), "+cf", env.tlsDir.resolve("ca.crt").toString(),
+                "-aet", env.declared.get("modality-1").effectiveAeTitle(), "-aec", "ORTHANC", address, Integer.toString(port)));
         files.forEach(f -> cmd.add(f.toString()));
         return cmd;
     }

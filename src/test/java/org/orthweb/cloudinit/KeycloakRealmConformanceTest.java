@@ -59,7 +59,7 @@ class KeycloakRealmConformanceTest {
         try {
             env.startPostgres();
             secrets = env.writeSecrets();
-            env.bootstrap("secrets", "certs", "db", "configure").expectSuccess("bootstrap secrets certs db configure");
+            env.bootstrap("secrets", "db", "configure").expectSuccess("bootstrap secrets db configure");
             Path realmFile = env.secretsDir.resolve("keycloak-realm.json");
             realm = new ObjectMapper().readTree(realmFile.toFile());
 

@@ -24,8 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The rendered application configuration, run for real: PostgreSQL with SSL only, the rendered
- * bootstrap's certs/db/configure steps, Debian's Orthanc on the rendered orthanc.json and secret
- * fragment, Debian's nginx on the rendered nginx.conf, dcmtk's DICOM TLS clients.
+ * bootstrap's secrets/db/configure steps (the site's TLS material fetched, not minted), Debian's
+ * Orthanc on the rendered orthanc.json and secret fragment, Debian's nginx (stream and njs modules)
+ * on the rendered nginx.conf and DICOM peer check, dcmtk's DICOM TLS clients with per-peer
+ * certificates in the shape the program's SitePki generates.
  */
 @Tag("conformance")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -44,16 +46,17 @@ class OrthancStackConformanceTest {
     static void bringUp() throws Exception {
         Tools.require("Orthanc", ConformanceEnv.DEBIAN_PLUGINS + "/libOrthancPostgreSQLIndex.so",
                 ConformanceEnv.PG_BIN + "/initdb", "psql", "nginx", ConformanceEnv.NGINX_STREAM_MODULE,
+                ConformanceEnv.NGINX_STREAM_JS_MODULE,
                 "echoscu", "storescu", "dcmdump", "openssl", "curl", "jq", "python3",
                 TEST_FILES.resolve(SAMPLES.get(0)).toString());
         env = new ConformanceEnv();
         try {
             env.startPostgres();
             secrets = env.writeSecrets();
-            Tools.Result first = env.bootstrap("secrets", "certs", "db", "configure").expectSuccess("bootstrap secrets certs db configure");
+            Tools.Result first = env.bootstrap("secrets", "db", "configure").expectSuccess("bootstrap secrets db configure");
             firstRunOutput = first.out();
             afterFirstRun = snapshot();
-            secondRunOutput = env.bootstrap("secrets", "certs", "db", "configure").expectSuccess("bootstrap, second run").out();
+            secondRunOutput = env.bootstrap("secrets", "db", "configure").expectSuccess("bootstrap, second run").out();
 
             Path config = env.orthancConfig("orthanc", true);
             env.adaptations().forEach(a -> System.out.println("conformance adaptation: " + a));
@@ -101,10 +104,11 @@ class OrthancStackConformanceTest {
     @Test
     @Order(1)
     void bootstrapIsIdempotentAndPrintsNoSecret() throws Exception {
-        assertThat(firstRunOutput).contains("generated the site CA", "issued the server certificate for localhost",
+        assertThat(firstRunOutput).contains("wrote " + env.tlsDir.resolve("server.key"),
                 "database roles and databases are in place");
         // second run: nothing rewritten, nothing regenerated, same bytes, modes and times
         assertThat(secondRunOutput).doesNotContain("wrote ", "generated", "issued");
+        assertThat(firstRunOutput).doesNotContain(Files.readString(env.serverCert.key()).lines().skip(1).findFirst().orElseThrow());
         assertThat(snapshot()).isEqualTo(afterFirstRun);
         for (String value : secrets.values()) {
             assertThat(firstRunOutput + secondRunOutput).doesNotContain(value);
@@ -112,8 +116,24 @@ class OrthancStackConformanceTest {
         assertThat(firstRunOutput).doesNotContain(env.pgPassword);
         assertThat(Files.getPosixFilePermissions(env.secretsDir.resolve("orthanc-secrets.json")))
                 .extracting(Object::toString).containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
-        assertThat(Files.getPosixFilePermissions(env.tlsDir.resolve("ca.key")))
-                .extracting(Object::toString).containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+        for (String f : List.of("ca.crt", "server.crt", "server.key")) {
+            assertThat(Files.getPosixFilePermissions(env.tlsDir.resolve(f))).as(f)
+                    .extracting(Object::toString).containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+        }
+        assertThat(Files.getPosixFilePermissions(env.tlsDir)).extracting(Object::toString)
+                .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE", "OWNER_EXECUTE");
+    }
+
+    @Test
+    @Order(1)
+    void theHostCreatesNoCaAndIssuesNoCertificate() throws Exception {
+        // only what the program generated reaches the host: no CA key, no client certificate
+        try (var files = Files.list(env.tlsDir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("ca.crt", "server.crt", "server.key");
+        }
+        assertThat(Files.readString(env.tlsDir.resolve("server.crt"))).isEqualTo(Files.readString(env.serverCert.cert()));
+        String bootstrap = env.files.get("/usr/local/sbin/orthweb-bootstrap");
+        assertThat(bootstrap).doesNotContain("openssl req", "openssl x509", "-CAkey", "CAcreateserial", "genpkey");
     }
 
     @Test
@@ -122,8 +142,10 @@ class OrthancStackConformanceTest {
         String ca = env.tlsDir.resolve("ca.crt").toString();
         Tools.run("openssl", "verify", "-CAfile", ca, "-purpose", "sslserver", env.tlsDir.resolve("server.crt").toString())
                 .expectSuccess("verify server cert");
-        Tools.run("openssl", "verify", "-CAfile", ca, "-purpose", "sslclient", env.tlsDir.resolve("client.crt").toString())
-                .expectSuccess("verify client cert");
+        for (TestPki.Issued peer : env.peers.values()) {
+            Tools.run("openssl", "verify", "-CAfile", ca, "-purpose", "sslclient", peer.cert().toString())
+                    .expectSuccess("verify peer cert");
+        }
         String text = Tools.run("openssl", "x509", "-noout", "-ext", "subjectAltName", "-in",
                 env.tlsDir.resolve("server.crt").toString()).expectSuccess("x509").out();
         assertThat(text).contains("DNS:" + ConformanceEnv.SITE);
@@ -153,10 +175,15 @@ class OrthancStackConformanceTest {
 
     // ------------------------------------------------------------------ DICOM TLS and HTTPS
 
+    /** dcmtk over DICOM TLS as the declared peer modality-1, under its own AE title. */
     String[] tlsClient(String tool, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(tool, "+tls", env.tlsDir.resolve("client.key").toString(),
-                env.tlsDir.resolve("client.crt").toString(), "+cf", env.tlsDir.resolve("ca.crt").toString(),
-                "-aec", "ORTHANC"));
+        return tlsClientAs(env.peers.get("modality-1"), env.declared.get("modality-1").effectiveAeTitle(), tool, args);
+    }
+
+    String[] tlsClientAs(TestPki.Issued certificate, String callingAet, String tool, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(tool, "+tls", certificate.key().toString(),
+                certificate.cert().toString(), "+cf", env.tlsDir.resolve("ca.crt").toString(),
+                "-aet", callingAet, "-aec", "ORTHANC"));
         cmd.addAll(List.of(args));
         return cmd.toArray(String[]::new);
     }
@@ -246,5 +273,177 @@ class OrthancStackConformanceTest {
                 "-tls1_2", "-CAfile", env.tlsDir.resolve("ca.crt").toString(), "-verify_return_error");
         ok.expectSuccess("TLS 1.2 handshake");
         assertThat(ok.out()).contains("TLSv1.2");
+    }
+
+    // ------------------------------------------------------------------ per-peer DICOM access
+
+    /** A fresh copy of a sample with a new SOP Instance UID, and that UID. */
+    static Map.Entry<Path, String> freshInstance(String name) {
+        Path copy = env.root.resolve(name + ".dcm");
+        try {
+            Files.copy(TEST_FILES.resolve(SAMPLES.get(0)), copy);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Tools.run("dcmodify", "-nb", "-gin", copy.toString()).expectSuccess("dcmodify");
+        String dump = Tools.run("dcmdump", "+P", "0008,0018", copy.toString()).expectSuccess("dcmdump").out();
+        return Map.entry(copy, dump.substring(dump.indexOf('[') + 1, dump.indexOf(']')));
+    }
+
+    boolean stored(String sopInstanceUid) throws Exception {
+        return new ObjectMapper().readTree(https("/orthanc/tools/lookup", "-X", "POST", "--data-binary", sopInstanceUid))
+                .size() > 0;
+    }
+
+    String nginxLog() {
+        return env.log("nginx");
+    }
+
+    @Test
+    @Order(20)
+    void aDeclaredPeerStoresUnderItsAeTitleAndTheAssociationIsLogged() throws Exception {
+        var instance = freshInstance("ct1-store");
+        TestPki.Issued ct = env.peers.get("ct-scanner-1");
+        Tools.run(tlsClientAs(ct, "CT1", "storescu", "127.0.0.1", dicomPort(), instance.getKey().toString()))
+                .expectSuccess("storescu as ct-scanner-1");
+        assertThat(stored(instance.getValue())).isTrue();
+        // the audit line: which certificate (subject, serial), which declared peer, which calling AE
+        String serial = org.orthweb.pki.PeerGrant.serialHex(ct.decimalSerial());
+        assertThat(serial).startsWith("F3");
+        assertThat(nginxLog()).containsPattern("dicom-tls client=127\\.0\\.0\\.1 peer=ct-scanner-1 calling_aet=\"CT1\" "
+                + "subject=\"[^\"]*CN=ct-scanner-1[^\"]*\" serial=" + serial + " verify=SUCCESS status=200");
+    }
+
+    @Test
+    @Order(21)
+    void aCertificateOfTheSiteCaThatIsNotADeclaredPeerIsRefused() throws Exception {
+        var instance = freshInstance("retired-store");
+        Tools.Result r = Tools.run(tlsClientAs(env.retiredPeer, "RETIRED-1", "storescu", "127.0.0.1", dicomPort(),
+                instance.getKey().toString()));
+        assertThat(r.exit()).isNotZero();
+        assertThat(stored(instance.getValue())).isFalse();
+        assertThat(nginxLog()).contains("certificate serial " + org.orthweb.pki.PeerGrant.serialHex(
+                env.retiredPeer.decimalSerial()) + " is not a declared peer");
+    }
+
+    @Test
+    @Order(22)
+    void anotherStacksCaIsRefusedEvenWithADeclaredPeersNameAndSerial() throws Exception {
+        var instance = freshInstance("foreign-store");
+        assertThat(env.foreignPeer.serial()).isEqualTo(env.peers.get("modality-1").serial());
+        Tools.Result r = Tools.run(tlsClientAs(env.foreignPeer, "MODALITY-1", "storescu", "127.0.0.1", dicomPort(),
+                instance.getKey().toString()));
+        assertThat(r.exit()).isNotZero();
+        assertThat(stored(instance.getValue())).isFalse();
+    }
+
+    @Test
+    @Order(23)
+    void aDeclaredPeerCannotStoreUnderAnotherPeersOrAnUndeclaredAeTitle() throws Exception {
+        TestPki.Issued modality = env.peers.get("modality-1");
+        for (String aet : List.of("CT1", "EVIL", "ORTHANC")) {
+            var instance = freshInstance("modality-as-" + aet);
+            Tools.Result r = Tools.run(tlsClientAs(modality, aet, "storescu", "127.0.0.1", dicomPort(),
+                    instance.getKey().toString()));
+            assertThat(r.exit()).as("modality-1 calling as " + aet).isNotZero();
+            assertThat(stored(instance.getValue())).isFalse();
+        }
+        assertThat(nginxLog()).contains("dicom peer modality-1 refused: calling AE title is not the one declared for it")
+                .contains("peer=modality-1 calling_aet=\"EVIL\"");
+    }
+
+    @Test
+    @Order(24)
+    void orthancItselfAcceptsStoresOnlyFromDeclaredAeTitles() throws Exception {
+        // behind nginx's check, a second gate: anything on the containers' network that reaches
+        // Orthanc's plain DICOM port directly still cannot store under an undeclared AE title
+        String port = Integer.toString(env.layout.orthancDicomPort());
+        var undeclared = freshInstance("direct-evil");
+        Tools.Result r = Tools.run("storescu", "-aet", "EVIL", "-aec", "ORTHANC", "127.0.0.1", port,
+                undeclared.getKey().toString());
+        assertThat(r.exit()).isNotZero();
+        assertThat(stored(undeclared.getValue())).isFalse();
+        var declared = freshInstance("direct-ct1");
+        Tools.run("storescu", "-aet", "CT1", "-aec", "ORTHANC", "127.0.0.1", port, declared.getKey().toString())
+                .expectSuccess("storescu as a declared AE title");
+        assertThat(stored(declared.getValue())).isTrue();
+    }
+
+    @Test
+    @Order(25)
+    void removingAPeerFromTheListStopsItAndTheOthersKeepWorking() throws Exception {
+        // what `pulumi up` does after the peer leaves orthweb:dicom.clients: a new version of the
+        // site TLS secret without it, new user data naming that version, a new host whose
+        // bootstrap writes the new allow-list and whose nginx starts with it. Here: the same
+        // bootstrap step on this host's files, and a second nginx (ports of its own) started after it.
+        List<org.orthweb.pki.PeerGrant> remaining = env.grants.stream()
+                .filter(p -> !p.name().equals("ct-scanner-1")).toList();
+        env.serveSecrets(Files.readString(env.root.resolve("fake-aws/app.json")),
+                Files.readString(env.root.resolve("fake-aws/db.json")), env.pkiSecretJson(remaining));
+        env.bootstrap("secrets").expectSuccess("bootstrap secrets with the new allow-list");
+        assertThat(Files.readString(env.configDir.resolve(Layout.DICOM_PEERS_JSON))).doesNotContain("ct-scanner-1")
+                .contains("modality-1");
+        assertThat(Files.readString(env.configDir.resolve(Layout.ORTHANC_DICOM_JSON))).doesNotContain("CT1");
+        Layout l = env.layout;
+        Layout after = new Layout("127.0.0.1:" + Tools.freePort(), "127.0.0.1:" + Tools.freePort(), l.orthancHost(),
+                l.orthancHttpPort(), l.orthancDicomPort(), l.keycloakHost(), l.keycloakPort(), l.authHost(), l.authPort(),
+                l.nginxTlsDir());
+        Process nginx = env.startNginx("nginx-after-removal", Render.files(env.inputs, after).get(Layout.CONFIG_DIR + "/nginx.conf"));
+        int port = ConformanceEnv.port(after.dicomListen());
+        env.awaitPort(port, nginx, "nginx-after-removal");
+
+        var refused = freshInstance("removed-ct1");
+        Tools.Result r = Tools.run(tlsClientAs(env.peers.get("ct-scanner-1"), "CT1", "storescu", "127.0.0.1",
+                Integer.toString(port), refused.getKey().toString()));
+        assertThat(r.exit()).isNotZero();
+        assertThat(stored(refused.getValue())).isFalse();
+        assertThat(env.log("nginx-after-removal")).contains("is not a declared peer");
+
+        var kept = freshInstance("kept-modality-1");
+        Tools.run(tlsClientAs(env.peers.get("modality-1"), "MODALITY-1", "storescu", "127.0.0.1",
+                Integer.toString(port), kept.getKey().toString())).expectSuccess("the remaining peer still stores");
+        assertThat(stored(kept.getValue())).isTrue();
+    }
+
+    @Test
+    @Order(27)
+    void aHostReadsOnlyTheSecretVersionItsUserDataNames() throws Exception {
+        String stackEnv = Files.readString(env.configDir.resolve("stack.env"));
+        assertThat(stackEnv).contains("PKI_VERSION_ID=" + env.inputs.pkiSecretVersionId() + "\n");
+        // another version (an older deployment's) is not what this host was made for: no fallback
+        Path changed = env.root.resolve("stack-env-other-version");
+        Files.writeString(changed, stackEnv.replace(env.inputs.pkiSecretVersionId(), "0ther-version"));
+        Path original = env.root.resolve("stack-env-original");
+        Files.copy(env.configDir.resolve("stack.env"), original);
+        try {
+            Files.copy(changed, env.configDir.resolve("stack.env"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            env.bootstrapEnv.put("ORTHWEB_PKI_ATTEMPTS", "1");
+            Tools.Result r = env.bootstrap("secrets");
+            assertThat(r.exit()).isNotZero();
+            assertThat(r.out()).contains("no site TLS material in " + env.inputs.pkiSecretArn());
+        } finally {
+            env.bootstrapEnv.remove("ORTHWEB_PKI_ATTEMPTS");
+            Files.copy(original, env.configDir.resolve("stack.env"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @Test
+    @Order(26)
+    void theCommandLinesOfTheDicomClientKitWorkAsWritten() throws Exception {
+        // modality-1: still declared after the removal test
+        TestPki.Issued peer = env.peers.get("modality-1");
+        var kit = new org.orthweb.cli.DicomClientKit("modality-1", "MODALITY-1", Files.readString(peer.cert()),
+                Files.readString(peer.key()), Files.readString(env.siteCa.cert()), "ORTHANC",
+                List.of("127.0.0.1:" + dicomPort()));
+        Path dir = env.root.resolve("kit");
+        kit.writeTo(dir);
+        String text = Files.readString(dir.resolve("modality-1.txt"));
+        String echo = text.lines().filter(l -> l.trim().startsWith("echoscu ")).findFirst().orElseThrow().trim();
+        String store = text.lines().filter(l -> l.trim().startsWith("storescu ")).findFirst().orElseThrow().trim();
+        Tools.run(dir, Map.of(), 60, "bash", "-c", echo).expectSuccess("the kit's echoscu line");
+        var instance = freshInstance("kit-store");
+        Tools.run(dir, Map.of(), 60, "bash", "-c", store.replace("FILE.dcm...", instance.getKey().toString()))
+                .expectSuccess("the kit's storescu line");
+        assertThat(stored(instance.getValue())).isTrue();
     }
 }

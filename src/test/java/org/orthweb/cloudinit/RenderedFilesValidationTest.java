@@ -142,7 +142,7 @@ class RenderedFilesValidationTest {
 
     @Test
     void nginxConfigurationPassesNginxTest(@TempDir Path tmp) throws Exception {
-        Tools.require("nginx", ConformanceEnv.NGINX_STREAM_MODULE, "openssl");
+        Tools.require("nginx", ConformanceEnv.NGINX_STREAM_MODULE, ConformanceEnv.NGINX_STREAM_JS_MODULE, "openssl");
         Path tls = tmp.resolve("tls");
         Files.createDirectories(tls);
         Tools.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=test",
@@ -151,7 +151,8 @@ class RenderedFilesValidationTest {
         Files.copy(tls.resolve("server.crt"), tls.resolve("ca.crt"));
         String rendered = Files.readString(out.resolve("files/etc/orthweb/nginx.conf"));
         Path conf = tmp.resolve("nginx.conf");
-        Files.writeString(conf, ConformanceEnv.forDebianNginx(rendered, Layout.HOST.nginxTlsDir(), tls));
+        Files.writeString(conf, ConformanceEnv.forDebianNginx(rendered, Layout.HOST.nginxTlsDir(), tls,
+                out.resolve("files/etc/orthweb")));
         Tools.run(tmp, Map.of(), 60, "nginx", "-t", "-p", tmp.toString(), "-c", conf.toString(),
                 "-g", "pid " + tmp.resolve("nginx.pid") + ";").expectSuccess("nginx -t");
     }

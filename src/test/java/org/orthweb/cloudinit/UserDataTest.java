@@ -80,7 +80,8 @@ class UserDataTest {
     void noSiteAndNoLogGroupLeaveTheirVariablesEmpty() {
         UserDataInputs in = Fixtures.inputs();
         in = new UserDataInputs(in.stack(), in.environment(), in.region(), null, in.dbHost(), in.dbPort(),
-                in.dbSecretArn(), in.appSecretArn(), in.bucketName(), null, Map.of());
+                in.dbSecretArn(), in.appSecretArn(), in.bucketName(), null, Map.of(),
+                in.pkiSecretArn(), in.pkiSecretVersionId());
         String stackEnv = Render.files(in).get(Layout.CONFIG_DIR + "/stack.env");
         assertThat(stackEnv).contains("\nSITE_NAME=\n", "\nCONTAINER_LOG_GROUP=\n");
     }
@@ -93,7 +94,7 @@ class UserDataTest {
         UserDataInputs base = Fixtures.inputs();
         UserDataInputs in = new UserDataInputs(base.stack(), base.environment(), base.region(), null,
                 base.dbHost(), base.dbPort(), base.dbSecretArn(), base.appSecretArn(), base.bucketName(),
-                null, Map.of("orthanc", "26.9.0"));
+                null, Map.of("orthanc", "26.9.0"), base.pkiSecretArn(), base.pkiSecretVersionId());
         String compose = Render.files(in).get(Layout.CONFIG_DIR + "/docker-compose.yml");
         assertThat(compose).contains("image: orthancteam/orthanc:26.9.0\n")
                 .contains("image: " + AppImages.DEFAULTS.get("nginx") + "\n")
@@ -151,7 +152,8 @@ class UserDataTest {
         assertThatThrownBy(() -> Render.files(Fixtures.withSite("$(curl evil)")))
                 .hasMessageContaining("siteName");
         assertThatThrownBy(() -> Render.files(new UserDataInputs(ok.stack(), ok.environment(), ok.region(), null,
-                ok.dbHost(), ok.dbPort(), "arn:x; reboot", ok.appSecretArn(), ok.bucketName(), null, Map.of())))
+                ok.dbHost(), ok.dbPort(), "arn:x; reboot", ok.appSecretArn(), ok.bucketName(), null, Map.of(),
+                ok.pkiSecretArn(), ok.pkiSecretVersionId())))
                 .hasMessageContaining("dbSecretArn");
         assertThat(Render.files(Fixtures.withSite("10.1.2.3")).get(Layout.CONFIG_DIR + "/stack.env"))
                 .contains("SITE_NAME=10.1.2.3\n");

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.orthweb.policy.PolicyStack.num;
 import static org.orthweb.policy.PolicyStack.str;
 
-/** Secrets Manager secrets: the DB master credential and the application secrets. */
+/** Secrets Manager secrets: the DB master credential, the application secrets, the site PKI's two. */
 @DisplayName("Secrets Manager")
 class SecretsControlsTest {
 
@@ -19,7 +19,7 @@ class SecretsControlsTest {
     void CKV_AWS_149_secrets(String stack) {
         var s = PolicyStack.of(stack);
         List<PlannedResource> secrets = s.ofType(Types.SECRET);
-        assertThat(secrets).as("DB master and application secrets").hasSize(2);
+        assertThat(secrets).as("DB master, application, site TLS and DICOM peer secrets").hasSize(4);
         for (PlannedResource secret : secrets) {
             assertThat(secret.inputs().get("kmsKeyId")).as("%s key", secret.name()).isEqualTo(s.keyArn());
             long window = num(secret.inputs().get("recoveryWindowInDays"));
@@ -33,8 +33,10 @@ class SecretsControlsTest {
             assertThat(versions).as("versions of %s", secret.name()).hasSize(1);
             assertThat(versions.get(0).inputs().get("secretString")).isEqualTo(Plan.SECRET);
             assertThat(versions.get(0).inputs()).doesNotContainKey("secretBinary");
-            // generated: random passwords live under the same component
-            assertThat(s.ofType(Types.RANDOM_PASSWORD)).as("generators beside %s", secret.name())
+            // generated: random passwords or tls keys live under the same component
+            List<PlannedResource> generators = new java.util.ArrayList<>(s.ofType(Types.RANDOM_PASSWORD));
+            generators.addAll(s.ofType(Types.TLS_PRIVATE_KEY));
+            assertThat(generators).as("generators beside %s", secret.name())
                     .anyMatch(p -> p.parent() != null && p.parent().equals(secret.parent()));
         }
         // the generated values are long enough

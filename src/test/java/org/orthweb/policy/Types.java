@@ -43,6 +43,7 @@ final class Types {
     static final String IAM_POLICY = "aws:iam/policy:Policy";
     static final String INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile";
     static final String RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
+    static final String TLS_PRIVATE_KEY = "tls:index/privateKey:PrivateKey";
 
     private Types() {
     }

@@ -1,0 +1,46 @@
+package com.pulumi.tls;
+
+import com.pulumi.core.Output;
+import com.pulumi.core.annotations.Export;
+import com.pulumi.core.annotations.ResourceType;
+import com.pulumi.resources.CustomResource;
+import com.pulumi.resources.CustomResourceOptions;
+
+import java.util.List;
+
+/**
+ * {@code tls:index/locallySignedCert:LocallySignedCert}: a certificate for a request, signed by a
+ * CA key held in state. The id is the serial number in decimal (terraform-provider-tls
+ * {@code internal/provider/common_cert.go}, {@code createCertificate}: a random 128-bit serial).
+ */
+@ResourceType(type = LocallySignedCert.TYPE)
+public class LocallySignedCert extends CustomResource {
+
+    public static final String TYPE = "tls:index/locallySignedCert:LocallySignedCert";
+    static final List<String> SECRET_OUTPUTS = List.of("caPrivateKeyPem");
+
+    @Export(name = "certPem", refs = {String.class}, tree = "[0]")
+    private Output<String> certPem;
+
+    @Export(name = "validityEndTime", refs = {String.class}, tree = "[0]")
+    private Output<String> validityEndTime;
+
+    public LocallySignedCert(String name, LocallySignedCertArgs args, CustomResourceOptions options) {
+        super(TYPE, name, args, TlsProvider.options(SECRET_OUTPUTS, options));
+    }
+
+    /** The certificate in PEM; public. */
+    public Output<String> certPem() {
+        return certPem;
+    }
+
+    /** RFC 3339 time after which the certificate is invalid. */
+    public Output<String> validityEndTime() {
+        return validityEndTime;
+    }
+
+    /** The serial number in decimal (the provider uses it as the id). */
+    public Output<String> serialNumber() {
+        return id();
+    }
+}

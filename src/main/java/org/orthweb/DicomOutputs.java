@@ -1,0 +1,19 @@
+package org.orthweb;
+
+/** Names of the stack outputs that describe DICOM access; the program exports them, the CLI reads them. */
+public final class DicomOutputs {
+
+    /** The AE title peers must call (Orthanc's {@code DicomAet}). */
+    public static final String CALLED_AE_TITLE = "dicomCalledAeTitle";
+    /** The site CA certificate (PEM); peers verify the server with it. */
+    public static final String CA_CERTIFICATE = "dicomCaCertificate";
+    /** Secret: per peer name, {@code {name, aeTitle, certificate, privateKey, caCertificate}}. */
+    public static final String PEERS = "dicomPeers";
+    /** The Secrets Manager secret holding the same peer material (operators, not hosts, read it). */
+    public static final String PEER_SECRET_ARN = "dicomPeerSecretArn";
+    /** The endpoints ("host:port") modalities connect to (exported with the site URLs). */
+    public static final String ENDPOINTS = "dicomEndpoints";
+
+    private DicomOutputs() {
+    }
+}

@@ -1,0 +1,72 @@
+package org.orthweb.pki;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The declared DICOM peers as the two gatekeepers on each host read them: nginx's njs check
+ * ({@code dicom-peers.js}: certificate serial to peer and AE title) and Orthanc's
+ * {@code DicomModalities} (AE titles allowed to echo and store). Both travel in the site TLS
+ * secret (not in user data, whose 16 KB would hold only a handful of peers) and are written as
+ * JSON by the bootstrap, so an AE title with quotes or dollar signs stays data.
+ */
+public final class DicomAccess {
+
+    /** Port Orthanc would call a peer back on; never used (peers sit behind nginx, Orthanc never initiates). */
+    static final int UNUSED_PEER_PORT = 104;
+
+    private DicomAccess() {
+    }
+
+    /** {@code {"<serial hex>": {"name": ..., "aet": ...}}}: the peers nginx admits, by certificate serial. */
+    public static Map<String, Map<String, String>> njsTable(List<PeerGrant> peers) {
+        Map<String, Map<String, String>> table = new LinkedHashMap<>();
+        for (PeerGrant p : peers) {
+            Map<String, String> entry = new LinkedHashMap<>();
+            entry.put("name", p.name());
+            entry.put("aet", p.aeTitle());
+            table.put(p.serialHex(), entry);
+        }
+        return table;
+    }
+
+    /**
+     * Orthanc's {@code DicomModalities}: one entry per peer, allowed to C-ECHO and C-STORE only
+     * (option names of Orthanc 1.10's Configuration.json, unchanged in 1.13). Host and port are
+     * placeholders: with {@code DicomCheckModalityHost} false Orthanc matches a caller by AE
+     * title alone, and every association reaches it from nginx anyway.
+     */
+    public static Map<String, Map<String, Object>> orthancModalities(List<PeerGrant> peers) {
+        Map<String, Map<String, Object>> modalities = new LinkedHashMap<>();
+        for (PeerGrant p : peers) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("AET", p.aeTitle());
+            m.put("Host", "127.0.0.1");
+            m.put("Port", UNUSED_PEER_PORT);
+            m.put("AllowEcho", true);
+            m.put("AllowStore", true);
+            m.put("AllowFind", false);
+            m.put("AllowGet", false);
+            m.put("AllowMove", false);
+            m.put("AllowStorageCommitment", false);
+            modalities.put(p.name(), m);
+        }
+        return modalities;
+    }
+
+    /**
+     * The site TLS secret's document: what every host needs, all of it fetched at boot.
+     *
+     * @return {@code {caCert, serverCert, serverKey, dicomPeers, dicomModalities}}
+     */
+    public static Map<String, Object> hostSecret(String caCert, String serverCert, String serverKey, List<PeerGrant> peers) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("caCert", caCert);
+        doc.put("serverCert", serverCert);
+        doc.put("serverKey", serverKey);
+        doc.put("dicomPeers", njsTable(peers));
+        doc.put("dicomModalities", orthancModalities(peers));
+        return doc;
+    }
+}

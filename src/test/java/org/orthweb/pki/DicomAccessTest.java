@@ -1,0 +1,31 @@
+package org.orthweb.pki;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DicomAccessTest {
+
+    private final List<PeerGrant> peers = List.of(new PeerGrant("ct-scanner-1", "CT1", "0A1B"),
+            new PeerGrant("ws", "WS \"$1\"", "F00D"));
+
+    @Test
+    void theHostSecretCarriesTheTlsMaterialAndBothTablesOfTheSamePeers() {
+        Map<String, Object> doc = DicomAccess.hostSecret("CA", "CERT", "KEY", peers);
+        assertThat(doc).containsOnlyKeys("caCert", "serverCert", "serverKey", "dicomPeers", "dicomModalities")
+                .containsEntry("caCert", "CA").containsEntry("serverKey", "KEY");
+        assertThat(DicomAccess.njsTable(peers)).containsOnlyKeys("0A1B", "F00D")
+                .containsEntry("F00D", Map.of("name", "ws", "aet", "WS \"$1\""));
+    }
+
+    @Test
+    void orthancMayOnlyEchoAndStoreFromEachPeer() {
+        Map<String, Object> ct = DicomAccess.orthancModalities(peers).get("ct-scanner-1");
+        assertThat(ct).containsEntry("AET", "CT1").containsEntry("AllowStore", true).containsEntry("AllowEcho", true)
+                .containsEntry("AllowFind", false).containsEntry("AllowGet", false).containsEntry("AllowMove", false)
+                .containsEntry("AllowStorageCommitment", false);
+    }
+}
