@@ -1,0 +1,135 @@
+package org.orthweb.cost;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.orthweb.plan.Plan;
+import org.orthweb.plan.Plan.PlannedResource;
+import org.orthweb.support.TestStacks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class CostEstimateTest {
+
+    static final PriceTable PRICES = PriceTable.shipped();
+
+    static PlannedResource res(String type, String name, String id, Map<String, Object> inputs) {
+        return new PlannedResource(type, name, "parent", inputs, id, Map.of());
+    }
+
+    static PlannedResource template(String type, int rootGiB) {
+        return res(CostEstimate.LAUNCH_TEMPLATE, "tpl", "lt-1", Map.of("instanceType", type,
+                "blockDeviceMappings", List.of(Map.of("deviceName", "/dev/xvda",
+                        "ebs", Map.of("volumeType", "gp3", "volumeSize", rootGiB)))));
+    }
+
+    static PlannedResource publicSubnet(String id) {
+        return res(CostEstimate.SUBNET, id, id, Map.of("mapPublicIpOnLaunch", true));
+    }
+
+    static PlannedResource instance(String name, String subnet) {
+        return res(CostEstimate.EC2_INSTANCE, name, "i-" + name, Map.of("launchTemplate", Map.of("id", "lt-1"),
+                "subnetId", subnet));
+    }
+
+    static Plan plan(PlannedResource... resources) {
+        return new Plan("t", List.of(resources), Map.of());
+    }
+
+    /**
+     * The reference footprint the day-two issue names: 2 t3.medium hosts with 20 GB gp3 and a public
+     * IPv4 each, a db.t4g.medium multi-AZ with 30 GB gp3, one KMS key, one secret. Worked out by hand
+     * from the us-east-1 list prices: 2*0.0416*730 + 2*20*0.08 + 2*0.005*730 + 0.065*2*730 + 30*0.23
+     * + 1 + 0.40 = 174.436, "about $174 a month".
+     */
+    @Test
+    void referenceFootprintCostsAbout174DollarsAMonth() {
+        CostEstimate e = CostEstimate.of(plan(template("t3.medium", 20), publicSubnet("s1"), publicSubnet("s2"),
+                instance("a", "s1"), instance("b", "s2"),
+                res(CostEstimate.RDS_INSTANCE, "db", "db-1", Map.of("engine", "postgres", "instanceClass",
+                        "db.t4g.medium", "multiAz", true, "allocatedStorage", 30, "storageType", "gp3")),
+                res(CostEstimate.KMS_KEY, "key", "k", Map.of()),
+                res(CostEstimate.SECRET, "secret", "s", Map.of())), PRICES);
+        assertThat(e.totalUsd()).isCloseTo(174.44, within(0.005));
+        assertThat(e.unpriced()).isEmpty();
+        assertThat(e.lines()).extracting(CostEstimate.Line::kind).contains("EC2 instance t3.medium",
+                "RDS PostgreSQL db.t4g.medium multi-AZ", "public IPv4 address", "EBS gp3 volume");
+        assertThat(e.usageCharges()).anyMatch(u -> u.contains("data transfer out"));
+    }
+
+    @Test
+    void anElasticIpReplacesTheInstancesOwnAddressAndIsChargedOnce() {
+        PlannedResource eip = res(CostEstimate.EIP, "eip", "eipalloc-1", Map.of());
+        PlannedResource assoc = res(CostEstimate.EIP_ASSOCIATION, "assoc", "eipassoc-1",
+                Map.of("instanceId", "i-a", "allocationId", "eipalloc-1"));
+        CostEstimate e = CostEstimate.of(plan(template("t3.medium", 20), publicSubnet("s1"),
+                instance("a", "s1"), eip, assoc), PRICES);
+        assertThat(e.lines()).filteredOn(l -> l.kind().equals("public IPv4 address"))
+                .singleElement().satisfies(l -> assertThat(l.quantity()).isEqualTo(1.0));
+    }
+
+    @Test
+    void privateInstancesCarryNoAddressCharge() {
+        CostEstimate e = CostEstimate.of(plan(template("t3.medium", 20),
+                res(CostEstimate.SUBNET, "s1", "s1", Map.of("mapPublicIpOnLaunch", false)),
+                instance("a", "s1")), PRICES);
+        assertThat(e.lines()).extracting(CostEstimate.Line::kind).doesNotContain("public IPv4 address");
+    }
+
+    @Test
+    void anAutoScalingGroupIsChargedForItsDesiredCapacity() {
+        CostEstimate e = CostEstimate.of(plan(template("t3.medium", 20), publicSubnet("s1"),
+                res(CostEstimate.AUTOSCALING_GROUP, "asg", "asg-1", Map.of("launchTemplate", Map.of("id", "lt-1"),
+                        "desiredCapacity", 3, "minSize", 2, "vpcZoneIdentifiers", List.of("s1")))), PRICES);
+        assertThat(e.lines()).filteredOn(l -> l.kind().equals("EC2 instance t3.medium")).singleElement()
+                .satisfies(l -> assertThat(l.quantity()).isEqualTo(3.0));
+        assertThat(e.totalUsd()).isCloseTo(3 * (0.0416 * 730 + 20 * 0.08 + 0.005 * 730), within(0.01));
+    }
+
+    @Test
+    void interfaceEndpointsArePerZoneAndGatewayEndpointsAreFree() {
+        CostEstimate e = CostEstimate.of(plan(
+                res(CostEstimate.VPC_ENDPOINT, "kms", "vpce-1", Map.of("vpcEndpointType", "Interface",
+                        "serviceName", "com.amazonaws.us-east-1.kms", "subnetIds", List.of("a", "b"))),
+                res(CostEstimate.VPC_ENDPOINT, "s3", "vpce-2", Map.of("vpcEndpointType", "Gateway",
+                        "serviceName", "com.amazonaws.us-east-1.s3"))), PRICES);
+        assertThat(e.totalUsd()).isCloseTo(2 * 0.01 * 730, within(0.005));
+    }
+
+    @Test
+    void kindsAndSizesWithoutAPriceAreListedNotCountedAsFree() {
+        CostEstimate e = CostEstimate.of(plan(
+                res("aws:ec2/natGateway:NatGateway", "nat", "nat-1", Map.of()),
+                res(CostEstimate.EC2_INSTANCE, "big", "i-big", Map.of("instanceType", "u-24tb1.metal")),
+                res(CostEstimate.RDS_INSTANCE, "db", "db-1", Map.of("engine", "postgres", "instanceClass",
+                        "db.x2g.16xlarge", "multiAz", false, "allocatedStorage", 20, "storageType", "io2"))), PRICES);
+        assertThat(e.unpriced()).contains("aws:ec2/natGateway:NatGateway",
+                "aws:ec2/instance:Instance u-24tb1.metal", "aws:rds/instance:Instance postgres db.x2g.16xlarge",
+                "RDS storage type io2");
+        assertThat(e.totalUsd()).isZero();
+    }
+
+    @Test
+    void theShippedTableHasEveryFieldAndNamesItsRegionAndDate() {
+        assertThat(PRICES.region()).isEqualTo("us-east-1");
+        assertThat(PRICES.date()).matches("\\d{4}-\\d{2}-\\d{2}");
+        assertThat(PRICES.hoursPerMonth()).isEqualTo(730);
+        assertThat(PRICES.ec2InstanceHourly()).containsKey("t3.medium");
+    }
+
+    /** A new resource kind in the program without a price (or a "no fixed charge" entry) fails here. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void everyKindTheShippedStacksCreateIsPriced(String stack) {
+        CostEstimate e = CostEstimate.of(TestStacks.shipped(stack), PRICES);
+        assertThat(e.unpriced()).as("kinds without a price").isEmpty();
+        assertThat(e.totalUsd()).isPositive();
+        List<String> kinds = new ArrayList<>(e.lines().stream().map(CostEstimate.Line::kind).toList());
+        assertThat(kinds).anyMatch(k -> k.startsWith("EC2 instance")).anyMatch(k -> k.startsWith("RDS PostgreSQL"));
+    }
+}
