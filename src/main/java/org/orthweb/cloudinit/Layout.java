@@ -16,6 +16,8 @@ package org.orthweb.cloudinit;
  * @param authHost         host name under which Orthanc reaches the auth service
  * @param authPort         the auth service's HTTP port
  * @param nginxTlsDir      directory in which nginx finds ca.crt, server.crt and server.key
+ * @param plainDicomListen nginx {@code listen} argument of the plain DICOM stream server, which only
+ *                         the Client VPN's security group reaches
  */
 public record Layout(
         String httpsListen,
@@ -27,12 +29,20 @@ public record Layout(
         int keycloakPort,
         String authHost,
         int authPort,
-        String nginxTlsDir) {
+        String nginxTlsDir,
+        String plainDicomListen) {
 
     /** Public HTTPS port (the security group opens it). */
     public static final int HTTPS_PORT = 443;
     /** Public DICOM TLS port (the security group opens it). */
     public static final int DICOM_TLS_PORT = 11112;
+    /**
+     * Plain DICOM (no TLS), for modalities that cannot speak DICOM TLS, reachable only through the
+     * Client VPN: 104, the port IANA registered for DICOM and the default of many modalities, and
+     * neither the TLS port nor Orthanc's own 4242, so no rule meant for one opens the other. No
+     * security group opens it to a CIDR (a policy test holds this for every stack file).
+     */
+    public static final int PLAIN_DICOM_PORT = 104;
 
     /** Host directory of the application's non-secret configuration (written by cloud-init). */
     public static final String CONFIG_DIR = "/etc/orthweb";
@@ -85,5 +95,6 @@ public record Layout(
             "orthanc", 8042, 4242,
             "keycloak", 8080,
             "orthanc-auth-service", 8000,
-            "/etc/nginx/tls");
+            "/etc/nginx/tls",
+            Integer.toString(PLAIN_DICOM_PORT));
 }

@@ -44,6 +44,8 @@ public record StackConfig(
         Logging logging,
         @Setting("the site's public name")
         Site site,
+        @Setting("AWS Client VPN into the private subnets (absent: no VPN)")
+        Optional<Vpn> vpn,
         @Setting("container images: tag or pinned reference per image")
         @Default("{}")
         @Check(Rules.Images.class)
@@ -61,6 +63,7 @@ public record StackConfig(
         Objects.requireNonNull(database);
         Objects.requireNonNull(logging);
         Objects.requireNonNull(site);
+        Objects.requireNonNull(vpn);
         Objects.requireNonNull(subnets);
         images = Map.copyOf(images);
         secretKeys = Set.copyOf(secretKeys);
@@ -167,6 +170,46 @@ public record StackConfig(
             @Setting("DNS name of the site (none: the public DNS name of each host)")
             @Check(Rules.DnsName.class)
             Optional<String> name) {
+    }
+
+    /**
+     * {@code orthweb:vpn}: private access through AWS Client VPN with mutual-TLS certificates from
+     * the program (see {@code components.ClientVpn}). Present means on.
+     */
+    public record Vpn(
+            @Setting("address block handed to VPN clients; must not overlap the VPC")
+            @Check(Rules.VpnClientCidr.class)
+            Cidr clientCidr,
+            @Setting("the people or sites that may connect, each [{name: alice}]; removing one stops it")
+            @Check(Rules.VpnClients.class)
+            List<VpnClient> clients,
+            @Setting("only the VPC's traffic goes through the VPN (false: all of the client's traffic)")
+            @Default("true")
+            boolean splitTunnel,
+            @Setting("hours after which a VPN session must reconnect")
+            @Default("24")
+            @Check(Rules.VpnSessionTimeout.class)
+            int sessionTimeoutHours,
+            @Setting("private subnets the endpoint is associated with (each is billed per hour); at most the private subnets")
+            @Default("1")
+            @Range(min = 1, max = ConfigRules.MAX_AZ)
+            int subnetAssociations) {
+        public Vpn {
+            Objects.requireNonNull(clientCidr);
+            clients = List.copyOf(clients);
+        }
+
+        /** The clients' names, in the order written. */
+        public List<String> clientNames() {
+            return clients.stream().map(VpnClient::name).toList();
+        }
+    }
+
+    /** One entry of {@code orthweb:vpn.clients}. */
+    public record VpnClient(
+            @Setting("the client's name: the certificate's common name and the profile's file name")
+            @Check(Rules.VpnClientName.class)
+            String name) {
     }
 
     /** The environment's safeguards (windows, protect, deletion protection...), computed once. */

@@ -169,7 +169,7 @@ class IngestBenchmark {
         // the reference: the same rendered files on other ports, Orthanc without TCP_NODELAY
         Layout ref = new Layout("0.0.0.0:" + Tools.freePort(), "0.0.0.0:" + Tools.freePort(), "127.0.0.1",
                 Tools.freePort(), Tools.freePort(), l.keycloakHost(), l.keycloakPort(), l.authHost(), l.authPort(),
-                l.nginxTlsDir());
+                l.nginxTlsDir(), "0.0.0.0:" + Tools.freePort());
         start("reference", ref, Render.files(env.inputs, ref), Map.of());
     }
 

@@ -387,7 +387,7 @@ class OrthancStackConformanceTest {
         Layout l = env.layout;
         Layout after = new Layout("127.0.0.1:" + Tools.freePort(), "127.0.0.1:" + Tools.freePort(), l.orthancHost(),
                 l.orthancHttpPort(), l.orthancDicomPort(), l.keycloakHost(), l.keycloakPort(), l.authHost(), l.authPort(),
-                l.nginxTlsDir());
+                l.nginxTlsDir(), "127.0.0.1:" + Tools.freePort());
         Process nginx = env.startNginx("nginx-after-removal", Render.files(env.inputs, after).get(Layout.CONFIG_DIR + "/nginx.conf"));
         int port = ConformanceEnv.port(after.dicomListen());
         env.awaitPort(port, nginx, "nginx-after-removal");
