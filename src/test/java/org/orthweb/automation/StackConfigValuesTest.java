@@ -62,6 +62,12 @@ class StackConfigValuesTest {
                 retentionDays: 731
               orthweb:site:
                 name: pacs.example.org
+              orthweb:vpn:
+                clientCidr: 10.240.0.0/12
+                clients: [{name: alice}, {name: ct-site-b}]
+                splitTunnel: false
+                sessionTimeoutHours: 12
+                subnetAssociations: 3
               orthweb:images:
                 nginx: nginx:1.29.3-alpine
                 orthanc: 99.1.0
@@ -83,7 +89,8 @@ class StackConfigValuesTest {
             if (!key.equals(top)) {
                 var node = JSON.readTree(values.get(top).value());
                 for (String part : key.substring(top.length() + 1).split("\\.")) {
-                    node = node.path(part);
+                    // a list of records: its first entry
+                    node = part.endsWith("[]") ? node.path(part.substring(0, part.length() - 2)).path(0) : node.path(part);
                 }
                 assertThat(node.isMissingNode()).as("written %s", row.key()).isFalse();
             }
