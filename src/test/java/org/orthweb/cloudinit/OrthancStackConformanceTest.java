@@ -64,6 +64,7 @@ class OrthancStackConformanceTest {
             Process nginx = env.startNginx("nginx", env.files.get(Layout.CONFIG_DIR + "/nginx.conf"));
             env.awaitPort(ConformanceEnv.port(env.layout.httpsListen()), nginx, "nginx");
             env.awaitPort(ConformanceEnv.port(env.layout.dicomListen()), nginx, "nginx");
+            env.awaitPort(ConformanceEnv.port(env.layout.plainDicomListen()), nginx, "nginx");
         } catch (Throwable t) {
             env.close();
             throw t;
@@ -350,6 +351,27 @@ class OrthancStackConformanceTest {
         }
         assertThat(nginxLog()).contains("dicom peer modality-1 refused: calling AE title is not the one declared for it")
                 .contains("peer=modality-1 calling_aet=\"EVIL\"");
+    }
+
+    @Test
+    @Order(24)
+    void plainDicomThroughTheListenerForVpnClientsStoresFromADeclaredAeTitleOnly() throws Exception {
+        // the rendered plain-DICOM listener (port 104 on a host; only the Client VPN's security
+        // group reaches it): storescu without TLS, as a modality that cannot speak TLS does
+        String port = Integer.toString(ConformanceEnv.port(env.layout.plainDicomListen()));
+        var declared = freshInstance("plain-modality-1");
+        Tools.run("echoscu", "-aet", "MODALITY-1", "-aec", "ORTHANC", "127.0.0.1", port).expectSuccess("echoscu without TLS");
+        Tools.run("storescu", "-aet", "MODALITY-1", "-aec", "ORTHANC", "127.0.0.1", port, declared.getKey().toString())
+                .expectSuccess("storescu without TLS through the plain-DICOM listener");
+        assertThat(stored(declared.getValue())).isTrue();
+        // Orthanc's gate still holds behind it: an undeclared AE title cannot store
+        var undeclared = freshInstance("plain-evil");
+        Tools.Result r = Tools.run("storescu", "-aet", "EVIL", "-aec", "ORTHANC", "127.0.0.1", port,
+                undeclared.getKey().toString());
+        assertThat(r.exit()).isNotZero();
+        assertThat(stored(undeclared.getValue())).isFalse();
+        // and the listener is plain DICOM: nginx logs the association under its own format
+        assertThat(env.log("nginx")).contains("dicom-plain client=127.0.0.1");
     }
 
     @Test
