@@ -300,7 +300,9 @@ public final class Rules {
 
     /**
      * The VPN clients' address block: IPv4, from /12 to /22, the sizes AWS Client VPN accepts
-     * (EC2 API reference, CreateClientVpnEndpoint, ClientCidrBlock: "between /12 and /22").
+     * (EC2 API reference, CreateClientVpnEndpoint, ClientCidrBlock: "must have a size of at least
+     * /22 and must not be greater than /12"). Overlap with the VPC is a cross-field rule
+     * ({@link ConfigParser#vpnRules}).
      */
     public static final class VpnClientCidr implements Rule<Cidr> {
         public static final int MIN_PREFIX = 12;
@@ -364,7 +366,8 @@ public final class Rules {
 
     /**
      * Client VPN's session timeouts: 8, 10, 12 or 24 hours (EC2 API reference,
-     * CreateClientVpnEndpoint, SessionTimeoutHours: "Valid values: 8 | 10 | 12 | 24").
+     * CreateClientVpnEndpoint, SessionTimeoutHours; AWS CDK's {@code ClientVpnSessionTimeout} has
+     * exactly these four members). 24 is AWS's default.
      */
     public static final class VpnSessionTimeout implements Rule<Integer> {
         public static final List<Integer> ALLOWED = List.of(8, 10, 12, 24);
