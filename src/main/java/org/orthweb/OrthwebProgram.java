@@ -28,6 +28,8 @@ import org.orthweb.components.ApplicationSecrets;
 import org.orthweb.components.ApplicationSecretsArgs;
 import org.orthweb.components.AwsContext;
 import org.orthweb.components.DataEventTrail;
+import org.orthweb.components.ClientVpn;
+import org.orthweb.components.ClientVpnArgs;
 import org.orthweb.components.DicomStorage;
 import org.orthweb.components.DicomStorageArgs;
 import org.orthweb.components.EncryptionKey;
@@ -153,6 +155,26 @@ public final class OrthwebProgram {
         exportOutputs(ctx, cfg, host, database, storage, key, secrets);
         ctx.export("alertTopicArn", alerting.topicArn);
         exportDicomOutputs(ctx, pki);
+
+        // private access through AWS Client VPN: nothing of it exists without orthweb:vpn
+        cfg.vpn().ifPresent(vpnSettings -> {
+            var vpn = new ClientVpn("vpn", new ClientVpnArgs(naming, cfg.stack(), vpnSettings, vpc.vpcId,
+                    net.vpcCidr().toString(), vpc.privateSubnetIds, firewall.securityGroupId, key.keyArn,
+                    cfg.logging().retentionDays(), profile.secretRecoveryWindowDays(), profile.protect()), components);
+            exportVpnOutputs(ctx, vpn);
+        });
+    }
+
+    /** What {@code orthweb vpn-client} reads to write a client's OpenVPN profile. */
+    private static void exportVpnOutputs(Context ctx, ClientVpn vpn) {
+        ctx.export(VpnOutputs.ENDPOINT_DNS_NAME, vpn.endpointDnsName);
+        ctx.export(VpnOutputs.PORT, Output.of(ClientVpn.VPN_PORT));
+        ctx.export(VpnOutputs.PROTOCOL, Output.of(ClientVpn.TRANSPORT));
+        ctx.export(VpnOutputs.CA_CERTIFICATE, vpn.caCertPem);
+        // keys inside: a secret output (vpn.clientMaterial is marked secret)
+        ctx.export(VpnOutputs.CLIENTS, vpn.clientMaterial);
+        ctx.export(VpnOutputs.CLIENT_SECRET_ARN, vpn.clientSecretArn);
+        ctx.export("vpnLogGroup", vpn.logGroupName);
     }
 
     /**

@@ -19,6 +19,8 @@ package org.orthweb.cloudinit;
  * @param keycloakAdminListen nginx {@code listen} argument of the operator server (Keycloak's admin
  *                         console and master realm, plain HTTP); its port is the one Keycloak's
  *                         admin URL names and compose publishes on the host's loopback only
+ * @param plainDicomListen nginx {@code listen} argument of the plain DICOM stream server, which only
+ *                         the Client VPN's security group reaches
  */
 public record Layout(
         String httpsListen,
@@ -31,7 +33,8 @@ public record Layout(
         String authHost,
         int authPort,
         String nginxTlsDir,
-        String keycloakAdminListen) {
+        String keycloakAdminListen,
+        String plainDicomListen) {
 
     /** Public HTTPS port (the security group opens it). */
     public static final int HTTPS_PORT = 443;
@@ -42,6 +45,14 @@ public record Layout(
      * with an SSM port-forward to the same local port (the admin URL Keycloak builds names it).
      */
     public static final int KEYCLOAK_ADMIN_PORT = 8081;
+
+    /**
+     * Plain DICOM (no TLS), for modalities that cannot speak DICOM TLS, reachable only through the
+     * Client VPN: 104, the port IANA registered for DICOM and the default of many modalities, and
+     * neither the TLS port nor Orthanc's own 4242, so no rule meant for one opens the other. No
+     * security group opens it to a CIDR (a policy test holds this for every stack file).
+     */
+    public static final int PLAIN_DICOM_PORT = 104;
 
     /** Host directory of the application's non-secret configuration (written by cloud-init). */
     public static final String CONFIG_DIR = "/etc/orthweb";
@@ -110,7 +121,8 @@ public record Layout(
             "keycloak", 8080,
             "orthanc-auth-service", 8000,
             "/etc/nginx/tls",
-            Integer.toString(KEYCLOAK_ADMIN_PORT));
+            Integer.toString(KEYCLOAK_ADMIN_PORT),
+            Integer.toString(PLAIN_DICOM_PORT));
 
     /** The port of {@link #keycloakAdminListen} (the listen argument may carry an address). */
     public int keycloakAdminPort() {

@@ -224,6 +224,8 @@ public final class Render {
         Map<String, Object> l = new LinkedHashMap<>();
         l.put("httpsListen", layout.httpsListen());
         l.put("dicomListen", layout.dicomListen());
+        l.put("plainDicomListen", layout.plainDicomListen());
+        l.put("plainDicomPort", Layout.PLAIN_DICOM_PORT);
         l.put("orthancHost", layout.orthancHost());
         l.put("orthancHttpPort", layout.orthancHttpPort());
         l.put("orthancDicomPort", layout.orthancDicomPort());

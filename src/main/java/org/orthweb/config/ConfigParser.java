@@ -62,6 +62,7 @@ public final class ConfigParser {
         Map<String, Object> values = new LinkedHashMap<>(reader.readSettings(StackConfig.class, root, null));
         crossFieldRules(env, reader.values(), problems);
         SubnetPlan.Layout subnets = subnetLayout(reader.values(), problems);
+        vpnRules(reader.values(), subnets, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -166,5 +167,23 @@ public final class ConfigParser {
             }
         }
         return null;
+    }
+
+    /**
+     * The VPN against the network: the clients' block must not overlap the VPC (AWS refuses it, and
+     * routes would be ambiguous), and each subnet association needs its own private subnet (AWS
+     * allows one association per zone; the private subnets are one per zone).
+     */
+    static void vpnRules(Map<String, Object> values, SubnetPlan.Layout subnets, List<String> problems) {
+        String key = NS + "vpn.";
+        if (values.get(key + "clientCidr") instanceof Cidr client && values.get(NS + "network.vpcCidr") instanceof Cidr vpc
+                && (client.contains(vpc) || vpc.contains(client))) {
+            problems.add(key + "clientCidr (" + client + ") must not overlap " + NS + "network.vpcCidr (" + vpc
+                    + "): choose a block outside the VPC, such as 10.250.0.0/22");
+        }
+        if (subnets != null && values.get(key + "subnetAssociations") instanceof Integer n && n > subnets.zones().size()) {
+            problems.add(key + "subnetAssociations must be from 1 to " + subnets.zones().size() + " (got " + n
+                    + "): one association per private subnet, and the stack has " + subnets.zones().size());
+        }
     }
 }

@@ -401,4 +401,92 @@ public final class Rules {
             return "list of up to " + MAX_ADDRESSES + " distinct e-mail addresses";
         }
     }
+    /**
+     * The VPN clients' address block: IPv4, from /12 to /22, the sizes AWS Client VPN accepts
+     * (EC2 API reference, CreateClientVpnEndpoint, ClientCidrBlock: "must have a size of at least
+     * /22 and must not be greater than /12"). Overlap with the VPC is a cross-field rule
+     * ({@link ConfigParser#vpnRules}).
+     */
+    public static final class VpnClientCidr implements Rule<Cidr> {
+        public static final int MIN_PREFIX = 12;
+        public static final int MAX_PREFIX = 22;
+
+        @Override
+        public Cidr check(Cidr value) {
+            if (value.prefixLength() < MIN_PREFIX || value.prefixLength() > MAX_PREFIX) {
+                throw new IllegalArgumentException("must have a prefix from /" + MIN_PREFIX + " to /" + MAX_PREFIX
+                        + " (AWS Client VPN's limits; got " + value + ")");
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "IPv4 CIDR, /12 to /22, not overlapping the VPC";
+        }
+    }
+
+    /** A VPN client's name: a DNS label (lower case letters, digits, hyphens; 1-63 characters). */
+    public static final class VpnClientName implements Rule<String> {
+        private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+
+        @Override
+        public String check(String value) {
+            if (!LABEL.matcher(value).matches()) {
+                throw new IllegalArgumentException("must be a DNS label: 1-63 lower-case letters, digits or hyphens, "
+                        + "not starting or ending with a hyphen (got '" + value + "')");
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "DNS label (a-z, 0-9, -)";
+        }
+    }
+
+    /** The VPN clients: at least one, each name once (each name is one certificate and one profile). */
+    public static final class VpnClients implements Rule<List<StackConfig.VpnClient>> {
+        @Override
+        public List<StackConfig.VpnClient> check(List<StackConfig.VpnClient> value) {
+            if (value.isEmpty()) {
+                throw new IllegalArgumentException("must list at least one client, such as [{name: alice}]");
+            }
+            Set<String> seen = new HashSet<>();
+            for (StackConfig.VpnClient c : value) {
+                if (!seen.add(c.name())) {
+                    throw new IllegalArgumentException("lists the name '" + c.name() + "' twice (one certificate per name)");
+                }
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "non-empty list of {name} with distinct names";
+        }
+    }
+
+    /**
+     * Client VPN's session timeouts: 8, 10, 12 or 24 hours (EC2 API reference,
+     * CreateClientVpnEndpoint, SessionTimeoutHours; AWS CDK's {@code ClientVpnSessionTimeout} has
+     * exactly these four members). 24 is AWS's default.
+     */
+    public static final class VpnSessionTimeout implements Rule<Integer> {
+        public static final List<Integer> ALLOWED = List.of(8, 10, 12, 24);
+
+        @Override
+        public Integer check(Integer value) {
+            if (!ALLOWED.contains(value)) {
+                throw new IllegalArgumentException("must be one of 8, 10, 12, 24 (hours, the values AWS Client VPN accepts; got "
+                        + value + ")");
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "8, 10, 12 or 24";
+        }
+    }
 }

@@ -46,6 +46,8 @@ public record StackConfig(
         Site site,
         @Setting("the DICOM peers that may connect over DICOM TLS")
         Dicom dicom,
+        @Setting("AWS Client VPN into the private subnets (absent: no VPN)")
+        Optional<Vpn> vpn,
         @Setting("container images: tag or pinned reference per image")
         @Default("{}")
         @Check(Rules.Images.class)
@@ -73,6 +75,7 @@ public record StackConfig(
         Objects.requireNonNull(alerts);
         Objects.requireNonNull(backup);
         Objects.requireNonNull(budget);
+        Objects.requireNonNull(vpn);
         Objects.requireNonNull(subnets);
         images = Map.copyOf(images);
         secretKeys = Set.copyOf(secretKeys);
@@ -251,6 +254,46 @@ public record StackConfig(
             @Default("100")
             @Range(min = 1, max = ConfigRules.MAX_BUDGET_PERCENT)
             int forecastAlertPercent) {
+    }
+
+    /**
+     * {@code orthweb:vpn}: private access through AWS Client VPN with mutual-TLS certificates from
+     * the program (see {@code components.ClientVpn}). Present means on.
+     */
+    public record Vpn(
+            @Setting("address block handed to VPN clients; must not overlap the VPC")
+            @Check(Rules.VpnClientCidr.class)
+            Cidr clientCidr,
+            @Setting("the people or sites that may connect, each [{name: alice}]; removing one stops it")
+            @Check(Rules.VpnClients.class)
+            List<VpnClient> clients,
+            @Setting("only the VPC's traffic goes through the VPN (false: all of the client's traffic)")
+            @Default("true")
+            boolean splitTunnel,
+            @Setting("hours after which a VPN session must reconnect")
+            @Default("24")
+            @Check(Rules.VpnSessionTimeout.class)
+            int sessionTimeoutHours,
+            @Setting("private subnets the endpoint is associated with (each is billed per hour); at most the private subnets")
+            @Default("1")
+            @Range(min = 1, max = ConfigRules.MAX_AZ)
+            int subnetAssociations) {
+        public Vpn {
+            Objects.requireNonNull(clientCidr);
+            clients = List.copyOf(clients);
+        }
+
+        /** The clients' names, in the order written. */
+        public List<String> clientNames() {
+            return clients.stream().map(VpnClient::name).toList();
+        }
+    }
+
+    /** One entry of {@code orthweb:vpn.clients}. */
+    public record VpnClient(
+            @Setting("the client's name: the certificate's common name and the profile's file name")
+            @Check(Rules.VpnClientName.class)
+            String name) {
     }
 
     /** The environment's safeguards (windows, protect, deletion protection...), computed once. */

@@ -76,6 +76,7 @@ public record CostEstimate(String priceRegion, String priceDate, String stackReg
         m.put("aws:ec2clientvpn/endpoint:Endpoint", "Client VPN connection-hours (per connected client per hour)");
         m.put("aws:ec2clientvpn/authorizationRule:AuthorizationRule", null);
         m.put("aws:acm/certificate:Certificate", null);
+        m.put("aws:cloudwatch/logStream:LogStream", null);
         m.put("aws:lb/listener:Listener", null);
         m.put("aws:lb/targetGroup:TargetGroup", null);
         m.put("aws:autoscaling/attachment:Attachment", null);

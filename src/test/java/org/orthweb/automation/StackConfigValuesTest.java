@@ -68,6 +68,12 @@ class StackConfigValuesTest {
                     aeTitle: CT1
                   - name: mr-scanner-1
                     aeTitle: MR1
+              orthweb:vpn:
+                clientCidr: 10.240.0.0/12
+                clients: [{name: alice}, {name: ct-site-b}]
+                splitTunnel: false
+                sessionTimeoutHours: 12
+                subnetAssociations: 3
               orthweb:images:
                 nginx: nginx:1.29.3-alpine
                 orthanc: 99.1.0

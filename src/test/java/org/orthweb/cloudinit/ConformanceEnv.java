@@ -101,7 +101,8 @@ final class ConformanceEnv implements AutoCloseable {
             layout = new Layout(listenAddress + ":" + Tools.freePort(), listenAddress + ":" + Tools.freePort(),
                     "127.0.0.1", Tools.freePort(), Tools.freePort(),
                     "127.0.0.1", Tools.freePort(), "127.0.0.1", Tools.freePort(),
-                    root.resolve("tls").toString(), "127.0.0.1:" + Tools.freePort());
+                    root.resolve("tls").toString(), "127.0.0.1:" + Tools.freePort(),
+                    listenAddress + ":" + Tools.freePort());
             TestPki pki = new TestPki(root.resolve("site-pki"));
             // serials chosen to exercise both forms of nginx's $ssl_client_serial: a leading zero
             // nibble, and the high bit set (a sign byte in DER that nginx does not print)

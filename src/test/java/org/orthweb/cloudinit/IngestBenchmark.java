@@ -169,7 +169,7 @@ class IngestBenchmark {
         // the reference: the same rendered files on other ports, Orthanc without TCP_NODELAY
         Layout ref = new Layout("0.0.0.0:" + Tools.freePort(), "0.0.0.0:" + Tools.freePort(), "127.0.0.1",
                 Tools.freePort(), Tools.freePort(), l.keycloakHost(), l.keycloakPort(), l.authHost(), l.authPort(),
-                l.nginxTlsDir(), "127.0.0.1:" + Tools.freePort());
+                l.nginxTlsDir(), "127.0.0.1:" + Tools.freePort(), "0.0.0.0:" + Tools.freePort());
         start("reference", ref, Render.files(env.inputs, ref), Map.of());
     }
 
@@ -280,9 +280,11 @@ class IngestBenchmark {
     }
 
     List<String> storescu(String address, int port, List<Path> files) {
-        List<String> cmd = new ArrayList<>(List.of("storescu", "+tls", env.tlsDir.resolve("client.key").toString(),
-                env.tlsDir.resolve("client.crt").toString(), "+cf", env.tlsDir.resolve("ca.crt").toString(),
-                "-aec", "ORTHANC", address, Integer.toString(port)));
+        // the declared peer's certificate and calling AE title: Orthanc accepts stores only from declared peers
+        TestPki.Issued peer = env.peers.get("modality-1");
+        List<String> cmd = new ArrayList<>(List.of("storescu", "+tls", peer.key().toString(),
+                peer.cert().toString(), "+cf", env.tlsDir.resolve("ca.crt").toString(),
+                "-aet", env.declared.get("modality-1").effectiveAeTitle(), "-aec", "ORTHANC", address, Integer.toString(port)));
         files.forEach(f -> cmd.add(f.toString()));
         return cmd;
     }

@@ -65,6 +65,7 @@ class OrthancStackConformanceTest {
             Process nginx = env.startNginx("nginx", env.files.get(Layout.CONFIG_DIR + "/nginx.conf"));
             env.awaitPort(ConformanceEnv.port(env.layout.httpsListen()), nginx, "nginx");
             env.awaitPort(ConformanceEnv.port(env.layout.dicomListen()), nginx, "nginx");
+            env.awaitPort(ConformanceEnv.port(env.layout.plainDicomListen()), nginx, "nginx");
         } catch (Throwable t) {
             env.close();
             throw t;
@@ -423,6 +424,27 @@ class OrthancStackConformanceTest {
 
     @Test
     @Order(24)
+    void plainDicomThroughTheListenerForVpnClientsStoresFromADeclaredAeTitleOnly() throws Exception {
+        // the rendered plain-DICOM listener (port 104 on a host; only the Client VPN's security
+        // group reaches it): storescu without TLS, as a modality that cannot speak TLS does
+        String port = Integer.toString(ConformanceEnv.port(env.layout.plainDicomListen()));
+        var declared = freshInstance("plain-modality-1");
+        Tools.run("echoscu", "-aet", "MODALITY-1", "-aec", "ORTHANC", "127.0.0.1", port).expectSuccess("echoscu without TLS");
+        Tools.run("storescu", "-aet", "MODALITY-1", "-aec", "ORTHANC", "127.0.0.1", port, declared.getKey().toString())
+                .expectSuccess("storescu without TLS through the plain-DICOM listener");
+        assertThat(stored(declared.getValue())).isTrue();
+        // Orthanc's gate still holds behind it: an undeclared AE title cannot store
+        var undeclared = freshInstance("plain-evil");
+        Tools.Result r = Tools.run("storescu", "-aet", "EVIL", "-aec", "ORTHANC", "127.0.0.1", port,
+                undeclared.getKey().toString());
+        assertThat(r.exit()).isNotZero();
+        assertThat(stored(undeclared.getValue())).isFalse();
+        // and the listener is plain DICOM: nginx logs the association under its own format
+        assertThat(env.log("nginx")).contains("dicom-plain client=127.0.0.1");
+    }
+
+    @Test
+    @Order(24)
     void orthancItselfAcceptsStoresOnlyFromDeclaredAeTitles() throws Exception {
         // behind nginx's check, a second gate: anything on the containers' network that reaches
         // Orthanc's plain DICOM port directly still cannot store under an undeclared AE title
@@ -456,7 +478,7 @@ class OrthancStackConformanceTest {
         Layout l = env.layout;
         Layout after = new Layout("127.0.0.1:" + Tools.freePort(), "127.0.0.1:" + Tools.freePort(), l.orthancHost(),
                 l.orthancHttpPort(), l.orthancDicomPort(), l.keycloakHost(), l.keycloakPort(), l.authHost(), l.authPort(),
-                l.nginxTlsDir(), "127.0.0.1:" + Tools.freePort());
+                l.nginxTlsDir(), "127.0.0.1:" + Tools.freePort(), "127.0.0.1:" + Tools.freePort());
         Process nginx = env.startNginx("nginx-after-removal", Render.files(env.inputs, after).get(Layout.CONFIG_DIR + "/nginx.conf"));
         int port = ConformanceEnv.port(after.dicomListen());
         env.awaitPort(port, nginx, "nginx-after-removal");

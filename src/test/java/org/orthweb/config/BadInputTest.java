@@ -24,6 +24,14 @@ class BadInputTest {
               orthweb:owner: radiology-it
             """;
 
+    /** The optional section with required keys of its own, and its minimal form. */
+    private static final String VPN = "orthweb:vpn";
+    private static final String VPN_SECTION = """
+              orthweb:vpn:
+                clientCidr: 10.250.0.0/22
+                clients: [{name: alice}]
+            """;
+
     /** Every declared key, as a user writes it (a map's entries by one known name). */
     static Stream<String> keys() {
         return Declarations.rows().stream().map(Declarations.Row::key)
@@ -70,7 +78,17 @@ class BadInputTest {
     void yamlNullIsTheSameAsAnAbsentKey(String key) {
         String yaml = with(key, "null");
         boolean required = key.equals("aws:region") || key.equals("orthweb:environment") || key.equals("orthweb:owner");
-        if (required) {
+        if (key.startsWith(VPN + ".")) {
+            // inside an optional section that has required keys: null is absent next to them
+            String field = key.substring(VPN.length() + 1);
+            String present = BASE + VPN_SECTION.lines().filter(l -> !l.trim().startsWith(field + ":"))
+                    .reduce("", (a, b) -> a + b + "\n");
+            if (field.equals("clientCidr") || field.equals("clients")) {
+                assertThatThrownBy(() -> parse(present + "    " + field + ": null\n")).hasMessageContaining(key + " is required");
+            } else {
+                assertThat(parse(present + "    " + field + ": null\n")).isEqualTo(parse(BASE + VPN_SECTION));
+            }
+        } else if (required) {
             assertThatThrownBy(() -> parse(yaml)).hasMessageContaining(key + " is required");
         } else {
             assertThat(parse(yaml)).isEqualTo(parse(BASE));

@@ -390,4 +390,53 @@ class ConfigParserTest {
         assertThat(parse(prd(cidrs + "  orthweb:backup:\n    copyRegion: us-west-2\n")).backup().copyRegion())
                 .contains("us-west-2");
     }
+
+    @Test
+    void vpnIsAbsentByDefaultAndHasItsDefaultsWhenPresent() {
+        assertThat(parse(dev("")).vpn()).isEmpty();
+        var vpn = parse(dev("""
+                  orthweb:vpn:
+                    clientCidr: 10.250.0.0/22
+                    clients: [{name: alice}]
+                """)).vpn().orElseThrow();
+        assertThat(vpn.splitTunnel()).isTrue();
+        assertThat(vpn.sessionTimeoutHours()).isEqualTo(24);
+        assertThat(vpn.subnetAssociations()).isEqualTo(1);
+        assertThat(vpn.clientNames()).containsExactly("alice");
+    }
+
+    @Test
+    void vpnMistakesNameTheirKeys() {
+        refused(dev("""
+                  orthweb:vpn:
+                    clientCidr: 172.17.0.0/20
+                    clients: [{name: alice}]
+                """), "orthweb:vpn.clientCidr (172.17.0.0/20) must not overlap orthweb:network.vpcCidr (172.17.0.0/16)");
+        refused(dev("""
+                  orthweb:vpn:
+                    clientCidr: 10.0.0.0/8
+                    clients: [{name: alice}]
+                """), "orthweb:vpn.clientCidr must have a prefix from /12 to /22");
+        refused(dev("""
+                  orthweb:vpn:
+                    clientCidr: 10.250.0.0/22
+                    clients: [{name: alice}]
+                    subnetAssociations: 3
+                """), "orthweb:vpn.subnetAssociations must be from 1 to 2 (got 3): one association per private subnet");
+        refused(dev("""
+                  orthweb:vpn:
+                    clientCidr: 10.250.0.0/22
+                    clients: [{name: alice}, {name: alice}]
+                    sessionTimeoutHours: 9
+                """), "orthweb:vpn.clients lists the name 'alice' twice", "orthweb:vpn.sessionTimeoutHours must be one of 8, 10, 12, 24");
+        refused(dev("""
+                  orthweb:vpn:
+                    clients: [{name: alice}]
+                """), "orthweb:vpn.clientCidr is required");
+        refused(dev("""
+                  orthweb:vpn:
+                    clientCidr: 10.250.0.0/22
+                    clients: [{name: Alice}]
+                """), "orthweb:vpn.clients[0].name must be a DNS label");
+    }
 }

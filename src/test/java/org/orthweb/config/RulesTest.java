@@ -145,4 +145,35 @@ class RulesTest {
         var eleven = java.util.stream.IntStream.range(0, 11).mapToObj(i -> "u" + i + "@example.org").toList();
         refuses(rule, eleven, "lists 11 addresses; at most 10 (AWS Budgets' limit per notification): use a mailing list");
     }
+
+    void vpnClientCidrIsSlash12ToSlash22() {
+        assertThat(new Rules.VpnClientCidr().check(Cidr.parse("10.250.0.0/22"))).hasToString("10.250.0.0/22");
+        assertThat(new Rules.VpnClientCidr().check(Cidr.parse("10.240.0.0/12"))).hasToString("10.240.0.0/12");
+        refuses(new Rules.VpnClientCidr(), Cidr.parse("10.250.0.0/24"),
+                "must have a prefix from /12 to /22 (AWS Client VPN's limits; got 10.250.0.0/24)");
+        refuses(new Rules.VpnClientCidr(), Cidr.parse("10.0.0.0/8"),
+                "must have a prefix from /12 to /22 (AWS Client VPN's limits; got 10.0.0.0/8)");
+    }
+
+    @Test
+    void vpnClientsAreNamedOnceEachAsDnsLabels() {
+        var two = List.of(new StackConfig.VpnClient("alice"), new StackConfig.VpnClient("ct-site-b"));
+        assertThat(new Rules.VpnClients().check(two)).isEqualTo(two);
+        refuses(new Rules.VpnClients(), List.of(), "must list at least one client, such as [{name: alice}]");
+        refuses(new Rules.VpnClients(), List.of(new StackConfig.VpnClient("alice"), new StackConfig.VpnClient("alice")),
+                "lists the name 'alice' twice (one certificate per name)");
+        assertThat(new Rules.VpnClientName().check("ct-1")).isEqualTo("ct-1");
+        refuses(new Rules.VpnClientName(), "Alice Smith", "must be a DNS label: 1-63 lower-case letters, digits or hyphens, "
+                + "not starting or ending with a hyphen (got 'Alice Smith')");
+        refuses(new Rules.VpnClientName(), "-x", "must be a DNS label: 1-63 lower-case letters, digits or hyphens, "
+                + "not starting or ending with a hyphen (got '-x')");
+    }
+
+    @Test
+    void vpnSessionTimeoutIsOneAwsAccepts() {
+        for (int h : List.of(8, 10, 12, 24)) {
+            assertThat(new Rules.VpnSessionTimeout().check(h)).isEqualTo(h);
+        }
+        refuses(new Rules.VpnSessionTimeout(), 9, "must be one of 8, 10, 12, 24 (hours, the values AWS Client VPN accepts; got 9)");
+    }
 }

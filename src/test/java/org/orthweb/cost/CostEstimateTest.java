@@ -183,4 +183,25 @@ class CostEstimateTest {
         });
         assertThat(e.usageCharges()).anyMatch(u -> u.startsWith("AWS Backup storage"));
     }
+
+    /** Every kind orthweb:vpn adds is priced or listed; each subnet association is an hourly charge. */
+    @Test
+    void theVpnsKindsArePricedAndEachAssociationCostsItsHours() {
+        String vpn = """
+                  orthweb:vpn:
+                    clientCidr: 10.250.0.0/22
+                    clients: [{name: alice}]
+                """;
+        CostEstimate one = CostEstimate.of(TestStacks.plan("vpn1", TestStacks.yaml("dev", vpn)), PRICES);
+        CostEstimate two = CostEstimate.of(TestStacks.plan("vpn2", TestStacks.yaml("dev", vpn + "    subnetAssociations: 2\n")), PRICES);
+        CostEstimate none = CostEstimate.of(TestStacks.plan("novpn", TestStacks.yaml("dev", "")), PRICES);
+        assertThat(one.unpriced()).as("kinds without a price").isEmpty();
+        assertThat(two.unpriced()).isEmpty();
+        double perAssociation = PRICES.clientVpnAssociationHourly() * PRICES.hoursPerMonth();
+        // the VPN's fixed charges: its associations and the secret holding the clients' keys
+        assertThat(one.totalUsd() - none.totalUsd()).isCloseTo(perAssociation + PRICES.secretMonth(), within(0.005));
+        assertThat(two.totalUsd() - one.totalUsd()).isCloseTo(perAssociation, within(0.005));
+        assertThat(one.lines()).anyMatch(l -> l.kind().equals("Client VPN subnet association"));
+        assertThat(one.usageCharges()).anyMatch(u -> u.contains("Client VPN connection-hours"));
+    }
 }

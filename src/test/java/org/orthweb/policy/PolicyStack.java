@@ -114,6 +114,34 @@ final class PolicyStack {
         return java.util.Set.copyOf(CACHE.keySet());
     }
 
+    /**
+     * The stack file with {@code orthweb:vpn} added ({@link #VPN_SECTION}), so that a control about
+     * what the VPN opens is checked against every stack file with the VPN on, not only off.
+     */
+    static PolicyStack withVpn(String stack) {
+        synchronized (ENGINE) {
+            return CACHE.computeIfAbsent(stack + "+vpn", k -> {
+                Path file = stackFile(stack);
+                try {
+                    StackConfig config = ConfigParser.parse(stack, RawConfig.fromStackYaml(
+                            Files.readString(file).stripTrailing() + "\n" + VPN_SECTION, file.getFileName().toString()));
+                    return new PolicyStack(stack, file, config, OfflinePlan.run(config), record(config));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+
+    /** The VPN section {@link #withVpn} adds (a client block outside the shipped VPCs). */
+    static final String VPN_SECTION = """
+              orthweb:vpn:
+                clientCidr: 10.250.0.0/22
+                clients:
+                  - name: alice
+                  - name: ct-site-b
+            """;
+
     private static PolicyStack load(String stack) {
         Path file = stackFile(stack);
         StackConfig config = ConfigParser.parse(stack, RawConfig.fromStackFile(file));
