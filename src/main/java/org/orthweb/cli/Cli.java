@@ -18,7 +18,8 @@ import java.util.Objects;
                 "plan (and render) work offline; preview, up, refresh, destroy and outputs drive the Pulumi CLI "
                         + "through the Automation API, with the program running inside this process."},
         subcommands = {PlanCommand.class, RenderCommand.class, PreviewCommand.class, UpCommand.class, RefreshCommand.class,
-                DestroyCommand.class, OutputsCommand.class, DicomClientCommand.class, VpnClientCommand.class, CommandLine.HelpCommand.class},
+                DestroyCommand.class, OutputsCommand.class, DicomClientCommand.class, VpnClientCommand.class,
+                SettingsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

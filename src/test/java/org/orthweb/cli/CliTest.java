@@ -104,6 +104,17 @@ class CliTest {
                 .containsPattern("(?m)^  3 +the Pulumi CLI was not found");
     }
 
+    /** `settings` prints every declared setting, with what it allows and its defaults, from the declarations. */
+    @Test
+    void settingsListsEveryDeclaredKeyWithItsDefaults() {
+        assertThat(run("settings")).isZero();
+        for (var row : org.orthweb.config.Declarations.rows()) {
+            assertThat(out).as(row.key()).containsPattern("(?m)^" + java.util.regex.Pattern.quote(row.key()) + "  \\(");
+        }
+        assertThat(out).contains("orthweb:dicom.clients  (").contains("default: `db.t4g.small` (dev, tst); `db.t4g.medium` (prd, stg)")
+                .contains("allowed: 1-3");
+    }
+
     @Test
     void everyDeployCommandHasTheStackOptionsAndItsOwnHelp() {
         for (String command : DEPLOY_COMMANDS) {
