@@ -32,9 +32,7 @@ import com.pulumi.tls.CertRequest;
 import com.pulumi.tls.CertRequestArgs;
 import com.pulumi.tls.CertSubjectArgs;
 import com.pulumi.tls.LocallySignedCert;
-import com.pulumi.tls.LocallySignedCertArgs;
 import com.pulumi.tls.PrivateKey;
-import com.pulumi.tls.PrivateKeyArgs;
 import com.pulumi.tls.SelfSignedCert;
 import com.pulumi.tls.SelfSignedCertArgs;
 import org.orthweb.cloudinit.Layout;
@@ -245,19 +243,11 @@ public final class ClientVpn extends ComponentResource {
     }
 
     private static PrivateKey key(String name, CustomResourceOptions options) {
-        return new PrivateKey(name, PrivateKeyArgs.builder().algorithm("RSA").rsaBits(VpnPki.RSA_BITS).build(), options);
+        return Certificates.rsaKey(name, VpnPki.RSA_BITS, options);
     }
 
     private static LocallySignedCert signed(String name, CertRequest csr, SelfSignedCert ca, PrivateKey caKey,
                                             Validity validity, List<String> uses, CustomResourceOptions options) {
-        return new LocallySignedCert(name, LocallySignedCertArgs.builder()
-                .certRequestPem(csr.certRequestPem())
-                .caCertPem(ca.certPem())
-                .caPrivateKeyPem(caKey.privateKeyPem())
-                .validityPeriodHours(validity.periodHours())
-                .earlyRenewalHours(validity.earlyRenewalHours())
-                .allowedUses(uses)
-                .setSubjectKeyId(true)
-                .build(), options);
+        return Certificates.signed(name, csr, ca, caKey, validity, uses, options);
     }
 }

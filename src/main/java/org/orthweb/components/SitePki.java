@@ -12,9 +12,7 @@ import com.pulumi.tls.CertRequest;
 import com.pulumi.tls.CertRequestArgs;
 import com.pulumi.tls.CertSubjectArgs;
 import com.pulumi.tls.LocallySignedCert;
-import com.pulumi.tls.LocallySignedCertArgs;
 import com.pulumi.tls.PrivateKey;
-import com.pulumi.tls.PrivateKeyArgs;
 import com.pulumi.tls.SelfSignedCert;
 import com.pulumi.tls.SelfSignedCertArgs;
 import org.orthweb.naming.Policies;
@@ -147,20 +145,12 @@ public final class SitePki extends ComponentResource {
     }
 
     private static PrivateKey key(String name, CustomResourceOptions options) {
-        return new PrivateKey(name, PrivateKeyArgs.builder().algorithm(KEY_ALGORITHM).rsaBits(RSA_BITS).build(), options);
+        return Certificates.rsaKey(name, RSA_BITS, options);
     }
 
     private static LocallySignedCert signed(String name, CertRequest csr, SelfSignedCert ca, PrivateKey caKey,
                                             Validity validity, List<String> uses, CustomResourceOptions options) {
-        return new LocallySignedCert(name, LocallySignedCertArgs.builder()
-                .certRequestPem(csr.certRequestPem())
-                .caCertPem(ca.certPem())
-                .caPrivateKeyPem(caKey.privateKeyPem())
-                .validityPeriodHours(validity.periodHours())
-                .earlyRenewalHours(validity.earlyRenewalHours())
-                .allowedUses(uses)
-                .setSubjectKeyId(true)
-                .build(), options);
+        return Certificates.signed(name, csr, ca, caKey, validity, uses, options);
     }
 
     /** A secret under the stack's key and its one version: (ARN, version id). */
