@@ -278,7 +278,8 @@ class EdgeSecurityConformanceTest {
         }
         // the operator listener (loopback) proxies the admin console
         soft.assertThat(Tools.run("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
-                "http://127.0.0.1:" + env.layout.keycloakAdminPort() + "/keycloak/admin/").out()).isEqualTo("502");
+                "http://127.0.0.1:" + env.layout.keycloakAdminPort() + "/keycloak/admin/master/console/").out())
+                .isEqualTo("502");
         soft.assertAll();
     }
 
