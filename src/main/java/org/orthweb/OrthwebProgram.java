@@ -28,6 +28,8 @@ import org.orthweb.components.OrthancDatabaseArgs;
 import org.orthweb.components.OrthancHost;
 import org.orthweb.components.OrthancHostArgs;
 import org.orthweb.components.SecureVpc;
+import org.orthweb.components.SiteAddress;
+import org.orthweb.components.SiteAddressArgs;
 import org.orthweb.components.SecureVpcArgs;
 import org.orthweb.config.ConfigParser;
 import org.orthweb.config.RawConfig;
@@ -102,25 +104,30 @@ public final class OrthwebProgram {
         var secrets = new ApplicationSecrets("app-secrets", new ApplicationSecretsArgs(naming, key.keyArn,
                 AppSecrets.KEYS, hardened ? 30 : 7, hardened), components);
 
+        // before the hosts (and the site PKI): the stable names are known once the addresses exist
+        var address = new SiteAddress("site-address", new SiteAddressArgs(naming, cfg.host().instanceCount(),
+                cfg.site().name()), components);
+
         var host = new OrthancHost("host", new OrthancHostArgs(naming, aws, cfg, vpc.publicSubnetIds,
                 firewall.securityGroupId, key.keyArn, storage.bucketName, storage.bucketArn, database.address,
-                database.port, database.resourceId, database.masterSecretArn, secrets.secretArn), components, invoke);
+                database.port, database.resourceId, database.masterSecretArn, secrets.secretArn,
+                address.siteName, address.allocationIds), components, invoke);
 
-        exportOutputs(ctx, cfg, host, database, storage, key, secrets);
+        exportOutputs(ctx, cfg, address, host, database, storage, key, secrets);
     }
 
-    private static void exportOutputs(Context ctx, StackConfig cfg, OrthancHost host, OrthancDatabase database,
-                                      DicomStorage storage, EncryptionKey key, ApplicationSecrets secrets) {
-        Output<List<String>> dns = Output.all(host.publicDnsNames);
-        Output<List<String>> siteHosts = cfg.site().name()
-                .map(name -> Output.of(List.of(name)))
-                .orElse(dns);
-        ctx.export("siteUrls", siteHosts.applyValue(names -> names.stream().map(n -> "https://" + n + "/").toList()));
-        ctx.export("dicomEndpoints", siteHosts.applyValue(names ->
+    private static void exportOutputs(Context ctx, StackConfig cfg, SiteAddress address, OrthancHost host,
+                                      OrthancDatabase database, DicomStorage storage, EncryptionKey key,
+                                      ApplicationSecrets secrets) {
+        // every name here survives a host replacement: the site name and the Elastic IPs' names
+        ctx.export("siteName", address.siteName);
+        ctx.export("stableNames", address.stableNames);
+        ctx.export("siteUrls", address.siteName.applyValue(n -> List.of("https://" + n + "/")));
+        ctx.export("dicomEndpoints", address.stableNames.applyValue(names ->
                 names.stream().map(n -> n + ":" + AppFirewall.DICOM_TLS_PORT).toList()));
         ctx.export("hostIds", Output.all(host.instanceIds));
-        ctx.export("hostPublicDnsNames", dns);
-        ctx.export("hostPublicIps", Output.all(host.publicIps));
+        ctx.export("hostPublicDnsNames", Output.all(address.publicDnsNames));
+        ctx.export("hostPublicIps", Output.all(address.publicIps));
         ctx.export("ssmSessionCommands", Output.all(host.instanceIds).applyValue(ids -> {
             List<String> commands = new ArrayList<>();
             for (String id : ids) {

@@ -156,6 +156,8 @@ public final class Render {
         scope.put("bucketName", in.bucketName());
         scope.put("containerLogGroup", in.containerLogGroup() == null ? "" : in.containerLogGroup());
         scope.put("images", AppImages.resolve(in.imageOverrides()));
+        // several servers on one index must not save (and overwrite) each other's job registry
+        scope.put("saveJobs", in.hostCount() == 1);
 
         Map<String, Object> l = new LinkedHashMap<>();
         l.put("httpsListen", layout.httpsListen());
@@ -170,6 +172,8 @@ public final class Render {
         l.put("nginxTlsDir", layout.nginxTlsDir());
         l.put("httpsPort", Layout.HTTPS_PORT);
         l.put("dicomTlsPort", Layout.DICOM_TLS_PORT);
+        l.put("keycloakClusterPort", Layout.KEYCLOAK_CLUSTER_PORT);
+        l.put("keycloakFailureDetectionPort", Layout.KEYCLOAK_FAILURE_DETECTION_PORT);
         l.put("configDir", Layout.CONFIG_DIR);
         l.put("secretsDir", Layout.SECRETS_DIR);
         l.put("tlsDir", Layout.TLS_DIR);

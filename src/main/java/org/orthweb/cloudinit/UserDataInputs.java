@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param containerLogGroup CloudWatch log group for Docker's awslogs driver, or null when disabled
  * @param imageOverrides    image name to tag, or to whole pinned image reference, from stack config
  *                          (may be empty; see {@link AppImages#resolve})
+ * @param hostCount         how many hosts share the Orthanc index (1 or more): with more than one,
+ *                          Orthanc does not save its job registry ({@code SaveJobs} false), as the
+ *                          Orthanc configuration reference asks of servers sharing one database
  */
 public record UserDataInputs(
         String stack,
@@ -32,7 +35,16 @@ public record UserDataInputs(
         String appSecretArn,
         String bucketName,
         String containerLogGroup,
-        Map<String, String> imageOverrides) {
+        Map<String, String> imageOverrides,
+        int hostCount) {
+
+    /** One host (the single-host site). */
+    public UserDataInputs(String stack, String environment, String region, String siteName, String dbHost, int dbPort,
+                          String dbSecretArn, String appSecretArn, String bucketName, String containerLogGroup,
+                          Map<String, String> imageOverrides) {
+        this(stack, environment, region, siteName, dbHost, dbPort, dbSecretArn, appSecretArn, bucketName,
+                containerLogGroup, imageOverrides, 1);
+    }
 
     public UserDataInputs {
         Objects.requireNonNull(stack, "stack");
@@ -42,6 +54,9 @@ public record UserDataInputs(
         Objects.requireNonNull(dbSecretArn, "dbSecretArn");
         Objects.requireNonNull(appSecretArn, "appSecretArn");
         Objects.requireNonNull(bucketName, "bucketName");
+        if (hostCount < 1) {
+            throw new IllegalArgumentException("hostCount must be at least 1, was " + hostCount);
+        }
         imageOverrides = imageOverrides == null ? Map.of() : Map.copyOf(imageOverrides);
     }
 }

@@ -3,6 +3,8 @@ package org.orthweb.components;
 import com.pulumi.aws.cloudwatch.LogGroup;
 import com.pulumi.aws.cloudwatch.LogGroupArgs;
 import com.pulumi.aws.ec2.Ec2Functions;
+import com.pulumi.aws.ec2.EipAssociation;
+import com.pulumi.aws.ec2.EipAssociationArgs;
 import com.pulumi.aws.ec2.Instance;
 import com.pulumi.aws.ec2.InstanceArgs;
 import com.pulumi.aws.ec2.KeyPair;
@@ -124,13 +126,15 @@ public final class OrthancHost extends ComponentResource {
                         GetAmiFilterArgs.builder().name("architecture").values("x86_64").build())
                 .build(), invoke).applyValue(r -> r.id());
 
-        // never a secret: the parser refuses a secret site name, so user data stays plain
-        Output<String> siteName = cfg.site().name().map(Output::of).orElse(Output.ofNullable(null));
+        // never a secret: the parser refuses a secret site name, so user data stays plain; the
+        // stable name (configured, or the first Elastic IP's DNS name), the same on every host
+        Output<String> siteName = args.siteName();
+        int hostCount = cfg.host().instanceCount();
         Output<String> userData = Output.tuple(args.dbAddress(), args.dbPort(), args.dbSecretArn(), args.appSecretArn(),
                         args.bucketName(), logGroupName, siteName)
                 .applyValue(t -> CloudInit.encode(CloudInit.userData(new UserDataInputs(
                         cfg.stack(), cfg.environment().code(), args.aws().region(), t.t7, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6,
-                        cfg.images()))));
+                        cfg.images(), hostCount))));
 
         var template = new LaunchTemplate(name + "-template", LaunchTemplateArgs.builder()
                 .namePrefix(naming.name("host-"))
@@ -182,6 +186,11 @@ public final class OrthancHost extends ComponentResource {
                     .ebsOptimized(true)
                     .tags(naming.tags("host-" + suffix))
                     .build(), child);
+            // the host's stable address moves to whichever instance replaces this one
+            new EipAssociation(name + "-" + suffix + "-address", EipAssociationArgs.builder()
+                    .allocationId(args.addressAllocationIds().get(i))
+                    .instanceId(instance.id())
+                    .build(), CustomResourceOptions.builder().parent(instance).build());
             ids.add(instance.id());
             dns.add(instance.publicDns());
             ips.add(instance.publicIp());

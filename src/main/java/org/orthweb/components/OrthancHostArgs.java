@@ -20,6 +20,8 @@ import java.util.List;
  * @param dbResourceId     database resource id (rds-db:connect scope)
  * @param dbSecretArn      master credential secret
  * @param appSecretArn     application secrets
+ * @param siteName         the site's stable DNS name (from {@link SiteAddress}), the same for every host
+ * @param addressAllocationIds one Elastic IP allocation per host, in host order (from {@link SiteAddress})
  */
 public record OrthancHostArgs(
         Naming naming,
@@ -34,10 +36,17 @@ public record OrthancHostArgs(
         Output<Integer> dbPort,
         Output<String> dbResourceId,
         Output<String> dbSecretArn,
-        Output<String> appSecretArn) {
+        Output<String> appSecretArn,
+        Output<String> siteName,
+        List<Output<String>> addressAllocationIds) {
 
     public OrthancHostArgs {
         publicSubnetIds = List.copyOf(publicSubnetIds);
+        addressAllocationIds = List.copyOf(addressAllocationIds);
+        if (addressAllocationIds.size() != config.host().instanceCount()) {
+            throw new IllegalArgumentException("one Elastic IP per host: " + addressAllocationIds.size()
+                    + " addresses for " + config.host().instanceCount() + " hosts");
+        }
         if (config.host().instanceCount() > publicSubnetIds.size()) {
             throw new IllegalArgumentException("instanceCount exceeds the number of public subnets");
         }

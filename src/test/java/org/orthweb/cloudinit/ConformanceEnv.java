@@ -40,6 +40,8 @@ final class ConformanceEnv implements AutoCloseable {
             "PostgreSQL", "libOrthancPostgreSQLIndex.so",
             "DicomWeb", "libOrthancDicomWeb.so");
     static final String SITE = "localhost";
+    /** the instance id the bootstrap is told (on EC2 it reads it from IMDSv2) */
+    static final String HOST_ID = "i-0c0f0e0d0c0b0a091";
 
     final Path root;
     final Layout layout;
@@ -91,6 +93,9 @@ final class ConformanceEnv implements AutoCloseable {
             bootstrapEnv.put("ORTHWEB_TLS_DIR", tlsDir.toString());
             bootstrapEnv.put("ORTHWEB_RDS_CA_FILE", rdsCa.toString());
             bootstrapEnv.put("ORTHWEB_LOG_FILE", root.resolve("bootstrap.log").toString());
+            // what IMDSv2 answers on a host: its instance id and private address
+            bootstrapEnv.put("ORTHWEB_HOST_ID", HOST_ID);
+            bootstrapEnv.put("ORTHWEB_HOST_IP", "127.0.0.1");
             // the bootstrap's temporary files stay inside the test's directory
             Files.createDirectories(root.resolve("tmp"));
             bootstrapEnv.put("TMPDIR", root.resolve("tmp").toString());
