@@ -60,17 +60,29 @@ final class ConformanceEnv implements AutoCloseable {
     private final Deque<Process> processes = new ArrayDeque<>();
     private final List<String> adaptations = new ArrayList<>();
 
+    /** Commands that run "on the host" (bootstrap, PostgreSQL) start with this, e.g. ip netns exec NS. */
+    final List<String> hostPrefix = new ArrayList<>();
+
     ConformanceEnv() throws IOException {
+        this(null, null);
+    }
+
+    /**
+     * @param hostLayout where the servers listen (null: loopback, free ports, tls under the test's directory)
+     * @param hostInputs what the user data is rendered from (null: the loopback defaults, site {@link #SITE})
+     */
+    ConformanceEnv(Layout hostLayout, UserDataInputs hostInputs) throws IOException {
         root = Files.createTempDirectory("orthweb-conformance");
         try {
             // the postgres user must reach its data directory below this one
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-            pgPort = Tools.freePort();
-            layout = new Layout("127.0.0.1:" + Tools.freePort(), "127.0.0.1:" + Tools.freePort(),
+            pgPort = hostInputs == null ? Tools.freePort() : hostInputs.dbPort();
+            layout = hostLayout != null ? hostLayout : new Layout("127.0.0.1:" + Tools.freePort(), "127.0.0.1:" + Tools.freePort(),
                     "127.0.0.1", Tools.freePort(), Tools.freePort(),
                     "127.0.0.1", Tools.freePort(), "127.0.0.1", Tools.freePort(),
                     root.resolve("tls").toString());
-            inputs = new UserDataInputs("conformance", "tst", "us-east-1", SITE, "127.0.0.1", pgPort,
+            inputs = hostInputs != null ? hostInputs : new UserDataInputs("conformance", "tst", "us-east-1", SITE,
+                    "127.0.0.1", pgPort,
                     "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
                     "arn:aws:secretsmanager:us-east-1:123456789012:secret:app",
                     "conformance-bucket", null, Map.of());
@@ -159,7 +171,8 @@ final class ConformanceEnv implements AutoCloseable {
     }
 
     Tools.Result bootstrap(String... steps) {
-        List<String> cmd = new ArrayList<>(List.of("bash", bootstrapScript().toString()));
+        List<String> cmd = new ArrayList<>(hostPrefix);
+        cmd.addAll(List.of("bash", bootstrapScript().toString()));
         cmd.addAll(List.of(steps));
         return Tools.run(root, bootstrapEnv, 300, cmd.toArray(String[]::new));
     }
@@ -170,22 +183,31 @@ final class ConformanceEnv implements AutoCloseable {
         if (!Tools.isRoot()) {
             return cmd;
         }
-        List<String> c = new ArrayList<>(List.of("runuser", "-u", "postgres", "--"));
+        List<String> c = new ArrayList<>(hostPrefix);
+        c.addAll(List.of("runuser", "-u", "postgres", "--"));
         c.addAll(List.of(cmd));
         return c.toArray(String[]::new);
     }
 
     /** Starts PostgreSQL accepting TCP only over TLS, with a certificate from a test "RDS" CA. */
     void startPostgres() throws IOException {
+        startPostgres("127.0.0.1", "127.0.0.1/32");
+    }
+
+    /**
+     * Same, listening on {@code address} (the certificate's IP SAN) for clients from {@code clients}
+     * (a CIDR), run with {@link #hostPrefix} (in a network namespace, for the multi-host tests).
+     */
+    void startPostgres(String address, String clients) throws IOException {
         Path pki = root.resolve("pg-pki");
         Files.createDirectories(pki);
         Tools.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Test RDS CA",
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
                 "-keyout", pki.resolve("ca.key").toString(), "-out", rdsCa.toString()).expectSuccess("test CA");
-        Tools.run("openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+        Tools.run("openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + address,
                 "-keyout", pki.resolve("server.key").toString(), "-out", pki.resolve("server.csr").toString())
                 .expectSuccess("pg csr");
-        Files.writeString(pki.resolve("ext"), "subjectAltName=IP:127.0.0.1\n");
+        Files.writeString(pki.resolve("ext"), "subjectAltName=IP:" + address + "\n");
         Tools.run("openssl", "x509", "-req", "-in", pki.resolve("server.csr").toString(), "-CA", rdsCa.toString(),
                 "-CAkey", pki.resolve("ca.key").toString(), "-CAcreateserial", "-days", "2",
                 "-extfile", pki.resolve("ext").toString(), "-out", pki.resolve("server.crt").toString())
@@ -203,7 +225,7 @@ final class ConformanceEnv implements AutoCloseable {
                 .expectSuccess("initdb");
         Files.delete(pw);
         Files.writeString(pgData.resolve("postgresql.conf"), String.join("\n",
-                "listen_addresses = '127.0.0.1'",
+                "listen_addresses = '" + address + "'",
                 "port = " + pgPort,
                 "unix_socket_directories = '" + pgSocket + "'",
                 "ssl = on",
@@ -215,7 +237,7 @@ final class ConformanceEnv implements AutoCloseable {
                 java.nio.file.StandardOpenOption.APPEND);
         // like rds.force_ssl=1: TCP clients must use TLS
         Files.writeString(pgData.resolve("pg_hba.conf"), "local all postgres trust\n"
-                + "hostssl all all 127.0.0.1/32 scram-sha-256\n");
+                + "hostssl all all " + clients + " scram-sha-256\n");
         Tools.run(root, Map.of(), 120, asPostgres(PG_BIN + "/pg_ctl", "-D", pgData.toString(), "-l",
                 pgData.resolve("postgres.log").toString(), "-w", "-t", "60", "start")).expectSuccess("pg_ctl start");
         pgStarted = true;
