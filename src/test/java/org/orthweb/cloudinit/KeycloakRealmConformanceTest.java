@@ -80,8 +80,9 @@ class KeycloakRealmConformanceTest {
             base = "https://" + publicHost + "/keycloak";
             Map<String, String> kc = new HashMap<>(keycloakEnvironment(publicHost));
             kc.put("JAVA_HOME", java.toString());
-            // the JDK found here may be newer than Keycloak 26.4 expects (Java 24+ closes java.lang)
-            kc.put("JAVA_OPTS_APPEND", "--add-opens=java.base/java.lang=ALL-UNNAMED");
+            // the JDK found here may be newer than Keycloak expects (Java 24+ closes java.lang; Keycloak
+            // 26.2's Byte Buddy knows Java up to 24 unless told to try newer class files)
+            kc.put("JAVA_OPTS_APPEND", "--add-opens=java.base/java.lang=ALL-UNNAMED -Dnet.bytebuddy.experimental=true");
             // what the container's start command exports from its secret files
             kc.put("KC_DB_PASSWORD", Files.readString(env.secretsDir.resolve(AppSecrets.KEYCLOAK_DB_PASSWORD)));
             kc.put("KC_BOOTSTRAP_ADMIN_PASSWORD", Files.readString(env.secretsDir.resolve(AppSecrets.KEYCLOAK_ADMIN_PASSWORD)));
