@@ -53,7 +53,8 @@ class IngestBenchmark {
 
             // shipped: rendered configuration, environment as in the compose file
             Path shippedConfig = env.orthancConfig("shipped", true);
-            env.startOrthanc("shipped", shippedConfig, env.layout.orthancHttpPort(), Map.of("TCP_NODELAY", nodelay));
+            env.startOrthanc("shipped", shippedConfig, env.layout.orthancHttpPort(), Map.of("TCP_NODELAY", nodelay,
+                    "ORTHWEB_HOST_ID", ConformanceEnv.HOST_ID));
             Process shippedProxy = env.startNginx("nginx-shipped", env.files.get(Layout.CONFIG_DIR + "/nginx.conf"));
             env.awaitPort(ConformanceEnv.port(env.layout.dicomListen()), shippedProxy, "nginx-shipped");
 

@@ -72,7 +72,9 @@ class OrthancStackConformanceTest {
         JsonNode compose = new YAMLMapper().readTree(env.files.get(Layout.CONFIG_DIR + "/docker-compose.yml"));
         String nodelay = compose.at("/services/orthanc/environment/TCP_NODELAY").asText();
         assertThat(nodelay).isEqualTo("1");
-        return Map.of("TCP_NODELAY", nodelay, "ORTHWEB_SITE", ConformanceEnv.SITE);
+        // the host's identity as the compose file passes it from .env (the bootstrap wrote it there)
+        assertThat(compose.at("/services/orthanc/environment/ORTHWEB_HOST_ID").asText()).startsWith("${HOST_ID");
+        return Map.of("TCP_NODELAY", nodelay, "ORTHWEB_SITE", ConformanceEnv.SITE, "ORTHWEB_HOST_ID", ConformanceEnv.HOST_ID);
     }
 
     @AfterAll

@@ -149,7 +149,8 @@ class TwoHostKeycloakTest {
         String name = "keycloak-" + h.ns();
         Process p = site.net.start(h.ns(), name, env, home.resolve("bin/kc.sh").toString(), "start", "--optimized",
                 "--import-realm", "--http-host=127.0.0.1", "--http-port=8080", "--http-management-port=9000");
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(300));
+        // generous: on a busy 2-core machine the first start (schema creation, realm import) took minutes
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(900));
         while (site.net.exec(h.ns(), 10, Map.of(), "curl", "-sf", "-o", "/dev/null", "http://127.0.0.1:9000/health/ready").exit() != 0) {
             if (!p.isAlive() || Instant.now().isAfter(deadline)) {
                 throw new AssertionError("Keycloak on " + h.ns() + " not ready:\n" + site.net.log(name));
