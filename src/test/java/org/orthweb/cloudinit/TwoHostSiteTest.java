@@ -255,15 +255,17 @@ class TwoHostSiteTest {
         startOrthanc(h1);
         nginxes.put(h1.ns(), site.startNginx(h1, "nginx-" + h1.ns() + "-2"));
         String study = JSON.readTree(site.curl(h2.ip(), "/orthanc/studies").expectSuccess("studies").out()).get(0).asText();
-        JsonNode job = JSON.readTree(site.curl(h2.ip(), "/orthanc/studies/" + study + "/archive", "-X", "POST",
-                "--data-binary", "{\"Asynchronous\": true}").expectSuccess("archive job").out());
+        // an anonymization job: one Orthanc serializes into its saved registry (archive jobs it does not)
+        JsonNode job = JSON.readTree(site.curl(h2.ip(), "/orthanc/studies/" + study + "/anonymize", "-X", "POST",
+                "--data-binary", "{\"Asynchronous\": true}").expectSuccess("anonymization job").out());
         String jobId = job.get("ID").asText();
         assertThat(jobs(h2)).contains(jobId);
         assertThat(jobs(h1)).doesNotContain(jobId);
-        // host 2 shuts down (it would save its registry under SaveJobs), host 1 restarts: it must
-        // not pick up host 2's job (the failure seen with identical settings on both hosts)
-        stopOrthanc(h2);
+        // host 1 shuts down, then host 2 (each would save its registry under SaveJobs; host 2's last),
+        // then host 1 starts: it must not pick up host 2's job (the failure seen with identical
+        // settings on both hosts)
         stopOrthanc(h1);
+        stopOrthanc(h2);
         startOrthanc(h1);
         assertThat(jobs(h1)).doesNotContain(jobId);
         startOrthanc(h2);
