@@ -89,17 +89,25 @@ class OrthancHostTest {
                         addresses.get(1).get("allocationId") + " " + instances.get(1).id());
     }
 
+    /** What a host of the plan receives: the user data's files and the host bundle's (loaded from S3). */
+    static java.util.Map<String, String> hostFiles(Plan plan) {
+        var files = new java.util.HashMap<>(org.orthweb.cloudinit.UserDataFiles.files(
+                TestStacks.decodeUserData(plan.named("host-template").inputs().get("userData"))));
+        files.putAll(TestStacks.hostBundle(plan));
+        return files;
+    }
+
     @Test
     void userDataCarriesTheStableSiteNameAndSharedIndexSettings() throws Exception {
         // no configured site name in the shipped prod stack: the first Elastic IP's DNS name
         String siteName = String.valueOf(prod.named("site-address-1").get("publicDns"));
-        var files = org.orthweb.cloudinit.UserDataFiles.files(TestStacks.decodeUserData(prod.named("host-template").inputs().get("userData")));
+        var files = hostFiles(prod);
         assertThat(files.get("/etc/orthweb/stack.env")).contains("\nSITE_NAME=" + siteName + "\n");
         // two hosts on one index: no saved job registry; a per-host server identity from the environment
         JsonNode orthanc = TestStacks.json(files.get("/etc/orthweb/orthanc.json"));
         assertThat(orthanc.get("SaveJobs").asBoolean()).isFalse();
         assertThat(orthanc.get("DatabaseServerIdentifier").asText()).isEqualTo("${ORTHWEB_HOST_ID}");
-        var devFiles = org.orthweb.cloudinit.UserDataFiles.files(TestStacks.decodeUserData(dev.named("host-template").inputs().get("userData")));
+        var devFiles = hostFiles(dev);
         assertThat(TestStacks.json(devFiles.get("/etc/orthweb/orthanc.json")).get("SaveJobs").asBoolean()).isTrue();
     }
 
