@@ -98,6 +98,12 @@ class TwoHostSiteTest {
         }
     }
 
+    /**
+     * nginx lets requests without a credential only read (the anonymous-write gate): writes and
+     * /tools/lookup carry one (Debian's Orthanc has no authorization plugin to check its value).
+     */
+    static final String WRITE_CREDENTIAL = "Authorization: " + EdgeSecurityConformanceTest.CREDENTIAL;
+
     static String storescu(String file) {
         return String.join(" ", "storescu", "-to", "10", "-ta", "10", "-td", "30", "+tls",
                 site.pki.resolve("client.key").toString(), site.pki.resolve("client.crt").toString(),
@@ -124,7 +130,8 @@ class TwoHostSiteTest {
     }
 
     static JsonNode lookup(SiteFixture.Host via, String uid) throws Exception {
-        return JSON.readTree(site.curl(via.ip(), "/orthanc/tools/lookup", "-X", "POST", "--data-binary", uid)
+        return JSON.readTree(site.curl(via.ip(), "/orthanc/tools/lookup", "-X", "POST", "--data-binary", uid,
+                "-H", WRITE_CREDENTIAL)
                 .expectSuccess("lookup").out());
     }
 
@@ -256,7 +263,7 @@ class TwoHostSiteTest {
         nginxes.put(h1.ns(), site.startNginx(h1, "nginx-" + h1.ns() + "-2"));
         String study = JSON.readTree(site.curl(h2.ip(), "/orthanc/studies").expectSuccess("studies").out()).get(0).asText();
         // an anonymization job: one Orthanc serializes into its saved registry (archive jobs it does not)
-        JsonNode job = JSON.readTree(site.curl(h2.ip(), "/orthanc/studies/" + study + "/anonymize", "-X", "POST",
+        JsonNode job = JSON.readTree(site.curl(h2.ip(), "/orthanc/studies/" + study + "/anonymize", "-H", WRITE_CREDENTIAL, "-X", "POST",
                 "--data-binary", "{\"Asynchronous\": true}").expectSuccess("anonymization job").out());
         String jobId = job.get("ID").asText();
         assertThat(jobs(h2)).contains(jobId);
