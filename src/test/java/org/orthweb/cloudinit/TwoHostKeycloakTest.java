@@ -160,20 +160,30 @@ class TwoHostKeycloakTest {
         homes.put(h.ns(), home);
         // the bootstrap's realm step runs this kcadm (on EC2: the container's, through docker compose exec)
         Path kcadm = h.env().root.resolve("kcadm");
+        // it gets the client secret as the container's would: KC_CLI_CLIENT_SECRET from the bootstrap
         Files.writeString(kcadm, "#!/bin/bash\nexport JAVA_HOME='" + javaHome + "'\n"
-                + "KC_CLI_PASSWORD=$(cat '" + h.env().secretsDir.resolve(AppSecrets.KEYCLOAK_ADMIN_PASSWORD) + "')\n"
-                + "export KC_CLI_PASSWORD\nexec '" + home.resolve("bin/kcadm.sh") + "' \"$@\"\n");
+                + "exec '" + home.resolve("bin/kcadm.sh") + "' \"$@\"\n");
         Files.setPosixFilePermissions(kcadm, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         h.env().bootstrapEnv.put("ORTHWEB_KCADM", kcadm.toString());
         h.env().bootstrapEnv.put("ORTHWEB_KEYCLOAK_ADMIN_URL", "http://127.0.0.1:8080");
     }
 
-    /** kcadm on a host as the bootstrap admin (the same sign-in the bootstrap's realm step uses). */
+    /**
+     * kcadm on a host with the sign-in the bootstrap's realm step uses: the orthanc realm's
+     * orthweb-realm-sync client and its generated secret (the master admin needs OTP).
+     */
     static Tools.Result kcadm(SiteFixture.Host h, String... args) {
         List<String> c = new ArrayList<>(List.of(h.env().bootstrapEnv.get("ORTHWEB_KCADM")));
         c.addAll(List.of(args));
-        c.addAll(List.of("--no-config", "--server", "http://127.0.0.1:8080", "--realm", "master", "--user", "admin"));
-        return site.net.exec(h.ns(), 120, Map.of(), c.toArray(String[]::new));
+        c.addAll(List.of("--no-config", "--server", "http://127.0.0.1:8080", "--realm", "orthanc",
+                "--client", "orthweb-realm-sync"));
+        String secret;
+        try {
+            secret = Files.readString(h.env().secretsDir.resolve(AppSecrets.KEYCLOAK_REALM_SYNC_SECRET)).strip();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return site.net.exec(h.ns(), 120, Map.of("KC_CLI_CLIENT_SECRET", secret), c.toArray(String[]::new));
     }
 
     /** kcadm's answer: its last line (the output here also holds its sign-in message from stderr). */
@@ -186,6 +196,10 @@ class TwoHostKeycloakTest {
         kcadm(via, "create", "users", "-r", "orthanc", "-s", "username=" + username, "-s", "enabled=true",
                 "-s", "email=" + username + "@example.org", "-s", "emailVerified=true", "-s", "firstName=" + username,
                 "-s", "lastName=Test").expectSuccess("create user " + username);
+        // new users must enrol OTP (realm default); this test's logins are about the cluster, not OTP
+        String id = lastLine(kcadm(via, "get", "users", "-r", "orthanc", "-q", "username=" + username, "-q", "exact=true",
+                "--fields", "id", "--format", "csv", "--noquotes").expectSuccess("user id").out());
+        kcadm(via, "update", "users/" + id, "-r", "orthanc", "-s", "requiredActions=[]").expectSuccess("no OTP enrolment");
         kcadm(via, "set-password", "-r", "orthanc", "--username", username, "--new-password", PASSWORD)
                 .expectSuccess("set password");
     }
