@@ -173,10 +173,11 @@ class TwoHostKeycloakTest {
      * orthweb-realm-sync client and its generated secret (the master admin needs OTP).
      */
     static Tools.Result kcadm(SiteFixture.Host h, String... args) {
-        List<String> c = new ArrayList<>(List.of(h.env().bootstrapEnv.get("ORTHWEB_KCADM")));
+        // as the bootstrap's kc(): kcadm 26.2 reads KC_CLI_CLIENT_SECRET in `config credentials` only
+        List<String> c = new ArrayList<>(List.of("bash", "-c", "cfg=$(mktemp) && trap 'rm -f \"$cfg\"' EXIT && "
+                + "\"$0\" config credentials --config \"$cfg\" --server http://127.0.0.1:8080 --realm orthanc "
+                + "--client orthweb-realm-sync && \"$0\" \"$@\" --config \"$cfg\"", h.env().bootstrapEnv.get("ORTHWEB_KCADM")));
         c.addAll(List.of(args));
-        c.addAll(List.of("--no-config", "--server", "http://127.0.0.1:8080", "--realm", "orthanc",
-                "--client", "orthweb-realm-sync"));
         String secret;
         try {
             secret = Files.readString(h.env().secretsDir.resolve(AppSecrets.KEYCLOAK_REALM_SYNC_SECRET)).strip();
