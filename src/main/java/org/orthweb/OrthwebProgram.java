@@ -40,6 +40,8 @@ import org.orthweb.components.OrthancDatabaseArgs;
 import org.orthweb.components.OrthancHost;
 import org.orthweb.components.OrthancHostArgs;
 import org.orthweb.components.SecureVpc;
+import org.orthweb.components.SiteAddress;
+import org.orthweb.components.SiteAddressArgs;
 import org.orthweb.components.SecureVpcArgs;
 import org.orthweb.components.SitePki;
 import org.orthweb.components.SitePkiArgs;
@@ -126,12 +128,16 @@ public final class OrthwebProgram {
         var secrets = new ApplicationSecrets("app-secrets", new ApplicationSecretsArgs(naming, key.keyArn,
                 AppSecrets.KEYS, profile.secretRecoveryWindowDays(), profile.protect()), components);
 
+        // before the hosts (and the site PKI): the stable names are known once the addresses exist
+        var address = new SiteAddress("site-address", new SiteAddressArgs(naming, cfg.host().instanceCount(),
+                cfg.site().name()), components);
+
         // ---- Site PKI inputs (the one place they are chosen) -------------------------------------
         // DICOM peers: orthweb:dicom.clients (SitePkiArgs validates them again)
         List<DicomPeer> dicomPeers = cfg.dicom().peers();
         // Server certificate SANs: the site name, plus the stack's stable address names (the
         // Elastic IPs' public DNS names join this list; they exist before any host, so no cycle).
-        Output<List<String>> serverNames = Output.of(cfg.site().name().map(List::of).orElse(List.of()));
+        Output<List<String>> serverNames = address.stableNames;
         var pki = new SitePki("pki", new SitePkiArgs(naming, cfg.stack(), key.keyArn, serverNames, dicomPeers,
                 profile.secretRecoveryWindowDays(), profile.protect()), components);
 
@@ -141,7 +147,8 @@ public final class OrthwebProgram {
                 new OrthancHostArgs.DatabaseEndpoint(database.address, database.port),
                 new OrthancHostArgs.DatabaseMasterSecret(database.masterSecretArn),
                 new OrthancHostArgs.ApplicationSecret(secrets.secretArn), vpc.endpoints(),
-                new OrthancHostArgs.SiteTlsSecret(pki.serverSecretArn, pki.serverSecretVersionId)), components, invoke);
+                new OrthancHostArgs.SiteTlsSecret(pki.serverSecretArn, pki.serverSecretVersionId),
+                new OrthancHostArgs.StableAddress(address.siteName, address.allocationIds)), components, invoke);
 
         new EndpointPolicies("endpoint-policies", vpc.endpoints(), cfg.region(), host.roleArn, storage.bucketArn,
                 Output.all(database.masterSecretArn, secrets.secretArn, pki.serverSecretArn), key.keyArn, components);
@@ -152,7 +159,7 @@ public final class OrthwebProgram {
 
         var alerting = operations(cfg, naming, aws, stackTags, key, storage, database, host, components);
 
-        exportOutputs(ctx, cfg, host, database, storage, key, secrets);
+        exportOutputs(ctx, cfg, address, host, database, storage, key, secrets);
         ctx.export("alertTopicArn", alerting.topicArn);
         exportDicomOutputs(ctx, pki);
 
@@ -226,18 +233,18 @@ public final class OrthwebProgram {
         ctx.export("tlsSecretArn", pki.serverSecretArn);
     }
 
-    private static void exportOutputs(Context ctx, StackConfig cfg, OrthancHost host, OrthancDatabase database,
-                                      DicomStorage storage, EncryptionKey key, ApplicationSecrets secrets) {
-        Output<List<String>> dns = Output.all(host.publicDnsNames);
-        Output<List<String>> siteHosts = cfg.site().name()
-                .map(name -> Output.of(List.of(name)))
-                .orElse(dns);
-        ctx.export("siteUrls", siteHosts.applyValue(names -> names.stream().map(n -> "https://" + n + "/").toList()));
-        ctx.export(DicomOutputs.ENDPOINTS, siteHosts.applyValue(names ->
+    private static void exportOutputs(Context ctx, StackConfig cfg, SiteAddress address, OrthancHost host,
+                                      OrthancDatabase database, DicomStorage storage, EncryptionKey key,
+                                      ApplicationSecrets secrets) {
+        // every name here survives a host replacement: the site name and the Elastic IPs' names
+        ctx.export("siteName", address.siteName);
+        ctx.export("stableNames", address.stableNames);
+        ctx.export("siteUrls", address.siteName.applyValue(n -> List.of("https://" + n + "/")));
+        ctx.export(DicomOutputs.ENDPOINTS, address.stableNames.applyValue(names ->
                 names.stream().map(n -> n + ":" + AppFirewall.DICOM_TLS_PORT).toList()));
         ctx.export("hostIds", Output.all(host.instanceIds));
-        ctx.export("hostPublicDnsNames", dns);
-        ctx.export("hostPublicIps", Output.all(host.publicIps));
+        ctx.export("hostPublicDnsNames", Output.all(address.publicDnsNames));
+        ctx.export("hostPublicIps", Output.all(address.publicIps));
         ctx.export("ssmSessionCommands", Output.all(host.instanceIds).applyValue(ids -> {
             List<String> commands = new ArrayList<>();
             for (String id : ids) {

@@ -17,6 +17,13 @@ public final class AppSecrets {
     public static final String KEYCLOAK_ADMIN_PASSWORD = "keycloakAdminPassword";
     /** Secret of the confidential {@code admin-cli} client of the orthanc realm (used by the auth service). */
     public static final String KEYCLOAK_CLIENT_SECRET = "keycloakClientSecret";
+    /**
+     * Secret of the confidential client {@code orthweb-realm-sync} of the orthanc realm, whose
+     * service account may manage that realm only (realm-management roles): the bootstrap's
+     * {@code realm} step signs in with it. The master {@code admin} cannot serve there: it must
+     * complete OTP, which a script cannot.
+     */
+    public static final String KEYCLOAK_REALM_SYNC_SECRET = "keycloakRealmSyncSecret";
     /** Password of the least-privilege {@code keycloak} database role. */
     public static final String KEYCLOAK_DB_PASSWORD = "keycloakDbPassword";
     /** Password of the least-privilege {@code orthanc} database role. */
@@ -30,6 +37,7 @@ public final class AppSecrets {
     public static final List<String> KEYS = List.of(
             KEYCLOAK_ADMIN_PASSWORD,
             KEYCLOAK_CLIENT_SECRET,
+            KEYCLOAK_REALM_SYNC_SECRET,
             KEYCLOAK_DB_PASSWORD,
             ORTHANC_DB_PASSWORD,
             AUTH_SERVICE_SECRET_KEY,

@@ -54,6 +54,14 @@ public record Layout(
      */
     public static final int PLAIN_DICOM_PORT = 104;
 
+    /**
+     * Keycloak's cluster port between the site's hosts (JGroups TCP, the {@code bind_port} default
+     * of Infinispan's default-jgroups-tcp.xml, which Keycloak's jdbc-ping stack extends) and the
+     * failure-detection port (FD_SOCK2 listens at the bind port + its {@code offset} 50000).
+     */
+    public static final int KEYCLOAK_CLUSTER_PORT = 7800;
+    public static final int KEYCLOAK_FAILURE_DETECTION_PORT = KEYCLOAK_CLUSTER_PORT + 50000;
+
     /** Host directory of the application's non-secret configuration (written by cloud-init). */
     public static final String CONFIG_DIR = "/etc/orthweb";
     /** Host directory of the secret files written at boot (root only). */

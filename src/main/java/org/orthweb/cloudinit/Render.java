@@ -220,6 +220,8 @@ public final class Render {
         scope.put("images", AppImages.resolve(in.imageOverrides()));
         scope.put("pkiSecretArn", in.pkiSecretArn());
         scope.put("pkiSecretVersionId", in.pkiSecretVersionId());
+        // several servers on one index must not save (and overwrite) each other's job registry
+        scope.put("saveJobs", in.hostCount() == 1);
 
         Map<String, Object> l = new LinkedHashMap<>();
         l.put("httpsListen", layout.httpsListen());
@@ -243,6 +245,8 @@ public final class Render {
         l.put("orthancAet", Layout.ORTHANC_AET);
         l.put("httpsPort", Layout.HTTPS_PORT);
         l.put("dicomTlsPort", Layout.DICOM_TLS_PORT);
+        l.put("keycloakClusterPort", Layout.KEYCLOAK_CLUSTER_PORT);
+        l.put("keycloakFailureDetectionPort", Layout.KEYCLOAK_FAILURE_DETECTION_PORT);
         l.put("configDir", Layout.CONFIG_DIR);
         l.put("secretsDir", Layout.SECRETS_DIR);
         l.put("tlsDir", Layout.TLS_DIR);

@@ -24,6 +24,9 @@ import java.util.Objects;
  *                          ({@link org.orthweb.pki.DicomAccess#hostSecret})
  * @param pkiSecretVersionId the version of that secret this host must read (a new one, for a new
  *                          peer list or server certificate, makes new user data: hosts are replaced)
+ * @param hostCount         how many hosts share the Orthanc index (1 or more): with more than one,
+ *                          Orthanc does not save its job registry ({@code SaveJobs} false), as the
+ *                          Orthanc configuration reference asks of servers sharing one database
  */
 public record UserDataInputs(
         String stack,
@@ -38,7 +41,16 @@ public record UserDataInputs(
         String containerLogGroup,
         Map<String, String> imageOverrides,
         String pkiSecretArn,
-        String pkiSecretVersionId) {
+        String pkiSecretVersionId,
+        int hostCount) {
+
+    /** One host (the single-host site). */
+    public UserDataInputs(String stack, String environment, String region, String siteName, String dbHost, int dbPort,
+                          String dbSecretArn, String appSecretArn, String bucketName, String containerLogGroup,
+                          Map<String, String> imageOverrides, String pkiSecretArn, String pkiSecretVersionId) {
+        this(stack, environment, region, siteName, dbHost, dbPort, dbSecretArn, appSecretArn, bucketName,
+                containerLogGroup, imageOverrides, pkiSecretArn, pkiSecretVersionId, 1);
+    }
 
     public UserDataInputs {
         Objects.requireNonNull(stack, "stack");
@@ -48,6 +60,9 @@ public record UserDataInputs(
         Objects.requireNonNull(dbSecretArn, "dbSecretArn");
         Objects.requireNonNull(appSecretArn, "appSecretArn");
         Objects.requireNonNull(bucketName, "bucketName");
+        if (hostCount < 1) {
+            throw new IllegalArgumentException("hostCount must be at least 1, was " + hostCount);
+        }
         imageOverrides = imageOverrides == null ? Map.of() : Map.copyOf(imageOverrides);
         Objects.requireNonNull(pkiSecretArn, "pkiSecretArn");
         Objects.requireNonNull(pkiSecretVersionId, "pkiSecretVersionId");

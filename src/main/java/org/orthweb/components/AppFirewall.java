@@ -11,12 +11,13 @@ import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * The hosts' security group: in, only HTTPS (443) and DICOM TLS (11112) from the configured
  * client networks, no SSH (SSM replaces it); out, only HTTPS (AWS APIs, package and image
- * registries). The database component adds the one rule to PostgreSQL, because that rule must
+ * registries); between the group's own members, Keycloak's cluster ports (7800, 57800). The database component adds the one rule to PostgreSQL, because that rule must
  * name the database's own group. Created before the hosts so the database can admit it.
  */
 public final class AppFirewall extends ComponentResource {
@@ -25,6 +26,8 @@ public final class AppFirewall extends ComponentResource {
     /** The ports nginx listens on (one place: the application layout). */
     public static final int HTTPS_PORT = org.orthweb.cloudinit.Layout.HTTPS_PORT;
     public static final int DICOM_TLS_PORT = org.orthweb.cloudinit.Layout.DICOM_TLS_PORT;
+    public static final int KEYCLOAK_CLUSTER_PORT = org.orthweb.cloudinit.Layout.KEYCLOAK_CLUSTER_PORT;
+    public static final int KEYCLOAK_FAILURE_DETECTION_PORT = org.orthweb.cloudinit.Layout.KEYCLOAK_FAILURE_DETECTION_PORT;
 
     public final Output<String> securityGroupId;
 
@@ -44,6 +47,21 @@ public final class AppFirewall extends ComponentResource {
                 .ipProtocol("tcp").fromPort(HTTPS_PORT).toPort(HTTPS_PORT)
                 .cidrIpv4("0.0.0.0/0")
                 .build(), under);
+        // Keycloak's cluster between the site's hosts: members of this group only, both ways
+        for (int port : List.of(KEYCLOAK_CLUSTER_PORT, KEYCLOAK_FAILURE_DETECTION_PORT)) {
+            new SecurityGroupIngressRule(name + "-keycloak-cluster-in-" + port, SecurityGroupIngressRuleArgs.builder()
+                    .securityGroupId(sg.id())
+                    .description("Keycloak cluster (JGroups) from the site's other hosts")
+                    .ipProtocol("tcp").fromPort(port).toPort(port)
+                    .referencedSecurityGroupId(sg.id())
+                    .build(), under);
+            new SecurityGroupEgressRule(name + "-keycloak-cluster-out-" + port, SecurityGroupEgressRuleArgs.builder()
+                    .securityGroupId(sg.id())
+                    .description("Keycloak cluster (JGroups) to the site's other hosts")
+                    .ipProtocol("tcp").fromPort(port).toPort(port)
+                    .referencedSecurityGroupId(sg.id())
+                    .build(), under);
+        }
         this.securityGroupId = sg.id();
         registerOutputs(Map.of("securityGroupId", securityGroupId));
     }

@@ -3,6 +3,8 @@ package org.orthweb.components;
 import com.pulumi.aws.cloudwatch.LogGroup;
 import com.pulumi.aws.cloudwatch.LogGroupArgs;
 import com.pulumi.aws.ec2.Ec2Functions;
+import com.pulumi.aws.ec2.EipAssociation;
+import com.pulumi.aws.ec2.EipAssociationArgs;
 import com.pulumi.aws.ec2.Instance;
 import com.pulumi.aws.ec2.InstanceArgs;
 import com.pulumi.aws.ec2.KeyPair;
@@ -146,15 +148,18 @@ public final class OrthancHost extends ComponentResource {
                         GetAmiFilterArgs.builder().name("architecture").values("x86_64").build())
                 .build(), invoke).applyValue(r -> r.id());
 
-        // never a secret: the parser refuses a secret site name, so user data stays plain
-        Output<String> siteName = cfg.siteName().map(Output::of).orElse(Output.ofNullable(null));
+        // never a secret: the parser refuses a secret site name, so user data stays plain; the
+        // stable name (configured, or the first Elastic IP's DNS name), the same on every host
+        Output<String> siteName = args.address().siteName();
+        int hostCount = cfg.host().instanceCount();
         // the site TLS secret's version: a peer added or removed, or a re-issued server certificate,
         // is a new version, hence new user data, so `pulumi up` replaces the hosts with it
         Output<Render.Host> rendered = Output.tuple(args.database().address(), args.database().port(),
                         args.dbSecret().arn(), args.appSecret().arn(), args.bucket().name(), logGroupName, siteName,
                         Output.tuple(args.siteTls().arn(), args.siteTls().versionId()))
                 .applyValue(t -> Render.host(new UserDataInputs(cfg.stack(), cfg.environment().code(),
-                        args.aws().region(), t.t7, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6, cfg.images(), t.t8.t1, t.t8.t2)));
+                        args.aws().region(), t.t7, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6, cfg.images(), t.t8.t1, t.t8.t2,
+                        hostCount)));
         Output<String> userData = rendered.applyValue(h -> CloudInit.encode(h.userData()));
         // The application files, too large for user data (16 KiB), as one object the loader fetches;
         // its key is its SHA-256, so a changed bundle is a new object and a new launch template version.
@@ -218,6 +223,11 @@ public final class OrthancHost extends ComponentResource {
                     .ebsOptimized(true)
                     .tags(naming.tags("host-" + suffix))
                     .build(), CustomResourceOptions.builder().parent(this).dependsOn(bundle).build());
+            // the host's stable address moves to whichever instance replaces this one
+            new EipAssociation(name + "-" + suffix + "-address", EipAssociationArgs.builder()
+                    .allocationId(args.address().allocationIds().get(i))
+                    .instanceId(instance.id())
+                    .build(), CustomResourceOptions.builder().parent(instance).build());
             ids.add(instance.id());
             dns.add(instance.publicDns());
             ips.add(instance.publicIp());

@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param appSecret the application secrets
  * @param endpoints the VPC endpoints the role's S3 and Secrets Manager access is pinned to
  * @param siteTls   the site's TLS secret ({@link SitePki}) and the version of it the hosts read
+ * @param address   the stable site name and one Elastic IP allocation per host ({@link SiteAddress})
  */
 public record OrthancHostArgs(
         Naming naming,
@@ -38,7 +39,8 @@ public record OrthancHostArgs(
         DatabaseMasterSecret dbSecret,
         ApplicationSecret appSecret,
         StackEndpoints endpoints,
-        SiteTlsSecret siteTls) {
+        SiteTlsSecret siteTls,
+        StableAddress address) {
 
     public OrthancHostArgs {
         Objects.requireNonNull(settings);
@@ -49,6 +51,11 @@ public record OrthancHostArgs(
         Objects.requireNonNull(appSecret);
         Objects.requireNonNull(endpoints);
         Objects.requireNonNull(siteTls);
+        Objects.requireNonNull(address);
+        if (address.allocationIds().size() != settings.host().instanceCount()) {
+            throw new IllegalArgumentException("one Elastic IP per host: " + address.allocationIds().size()
+                    + " addresses for " + settings.host().instanceCount() + " hosts");
+        }
         if (settings.host().instanceCount() > network.publicSubnetIds().size()) {
             throw new IllegalArgumentException("instanceCount exceeds the number of public subnets");
         }
@@ -111,5 +118,15 @@ public record OrthancHostArgs(
      * is new user data, so {@code pulumi up} replaces the hosts with it.
      */
     public record SiteTlsSecret(Output<String> arn, Output<String> versionId) {
+    }
+
+    /**
+     * The site's stable name (configured, or the first Elastic IP's public DNS name; the same on
+     * every host and after a replacement) and one Elastic IP allocation per host, in host order.
+     */
+    public record StableAddress(Output<String> siteName, List<Output<String>> allocationIds) {
+        public StableAddress {
+            allocationIds = List.copyOf(allocationIds);
+        }
     }
 }

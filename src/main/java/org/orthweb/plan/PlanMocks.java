@@ -169,6 +169,17 @@ public final class PlanMocks implements Mocks {
                 state.put("arn", arnPrefix + "ec2:" + region + ":" + ACCOUNT + ":instance/" + id);
                 return id;
             }
+            case "aws:ec2/eip:Eip" -> {
+                int n = Math.abs(name.hashCode());
+                String ip = "3." + (n % 200 + 10) + "." + (n / 200 % 250) + "." + (n / 50000 % 250 + 1);
+                state.put("publicIp", ip);
+                String domain = region.equals("us-east-1") ? "compute-1.amazonaws.com" : region + ".compute.amazonaws.com";
+                state.put("publicDns", "ec2-" + ip.replace('.', '-') + "." + domain);
+                String id = "eipalloc-0" + hex(name, 16);
+                state.put("allocationId", id);
+                state.put("arn", arnPrefix + "ec2:" + region + ":" + ACCOUNT + ":elastic-ip/" + id);
+                return id;
+            }
             case "aws:ec2/launchTemplate:LaunchTemplate" -> {
                 state.put("latestVersion", 1);
                 String id = "lt-0" + hex(name, 16);

@@ -17,8 +17,16 @@ class BootstrapAwsStepsTest {
 
     static final String PUBLIC_DNS = "ec2-203-0-113-7.compute-1.amazonaws.com";
 
-    /** A curl that answers like IMDSv2: a token for PUT, the public DNS only with that token. */
+    static final String INSTANCE_ID = "i-0123456789abcdef0";
+    static final String PRIVATE_IP = "172.17.0.23";
+
+    /**
+     * A curl that answers like IMDSv2: a token for PUT; the public DNS name, the instance id and
+     * the private address only with that token.
+     */
     static void fakeImds(ConformanceEnv env, String publicDns) throws Exception {
+        env.bootstrapEnv.remove("ORTHWEB_HOST_ID");
+        env.bootstrapEnv.remove("ORTHWEB_HOST_IP");
         Path dir = Path.of(env.bootstrapEnv.get("PATH").split(":")[0]);
         Path curl = dir.resolve("curl");
         Files.writeString(curl, String.join("\n",
@@ -29,6 +37,10 @@ class BootstrapAwsStepsTest {
                 "  printf 'imds-token-1'; exit 0; fi",
                 "if [[ $a == *'X-aws-ec2-metadata-token: imds-token-1'* && $a == *'http://169.254.169.254/latest/meta-data/public-hostname'* ]]; then",
                 "  printf '%s' '" + publicDns + "'; exit 0; fi",
+                "if [[ $a == *'X-aws-ec2-metadata-token: imds-token-1'* && $a == *'http://169.254.169.254/latest/meta-data/instance-id'* ]]; then",
+                "  printf '%s' '" + INSTANCE_ID + "'; exit 0; fi",
+                "if [[ $a == *'X-aws-ec2-metadata-token: imds-token-1'* && $a == *'http://169.254.169.254/latest/meta-data/local-ipv4'* ]]; then",
+                "  printf '%s' '" + PRIVATE_IP + "'; exit 0; fi",
                 "exit 22", ""));
         Files.setPosixFilePermissions(curl, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Path stackEnv = env.configDir.resolve("stack.env");
@@ -42,7 +54,9 @@ class BootstrapAwsStepsTest {
             env.writeSecrets();
             fakeImds(env, PUBLIC_DNS);
             env.bootstrap("secrets", "configure").expectSuccess("bootstrap with IMDS");
-            assertThat(Files.readString(env.configDir.resolve(".env"))).isEqualTo("SITE_NAME=" + PUBLIC_DNS + "\n");
+            // the host's identity and private address come from IMDSv2 too (the compose file needs both)
+            assertThat(Files.readString(env.configDir.resolve(".env"))).isEqualTo("SITE_NAME=" + PUBLIC_DNS
+                    + "\nHOST_ID=" + INSTANCE_ID + "\nHOST_PRIVATE_IP=" + PRIVATE_IP + "\n");
             assertThat(Files.readString(env.secretsDir.resolve("keycloak-realm.json")))
                     .contains("https://" + PUBLIC_DNS + "/orthanc/*");
         }

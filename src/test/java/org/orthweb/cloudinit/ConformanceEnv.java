@@ -50,6 +50,8 @@ final class ConformanceEnv implements AutoCloseable {
     static final String SITE = "localhost";
     /** Object-valued options of Orthanc itself (not of a plugin): kept whatever plugins Debian ships. */
     static final java.util.Set<String> ORTHANC_CORE_SECTIONS = java.util.Set.of("DicomModalities");
+    /** the instance id the bootstrap is told (on EC2 it reads it from IMDSv2) */
+    static final String HOST_ID = "i-0c0f0e0d0c0b0a091";
 
     final Path root;
     /** network namespace every server runs in (null: this process's own) */
@@ -92,22 +94,45 @@ final class ConformanceEnv implements AutoCloseable {
      * @param listenAddress address nginx listens on ({@code 0.0.0.0} to accept from other namespaces)
      */
     ConformanceEnv(String netns, String listenAddress) throws IOException {
+        this(netns, listenAddress, null, null);
+    }
+
+    /**
+     * One host of a site (the multi-host tests): its own namespace, layout and inputs.
+     *
+     * @param netns         network namespace (existing) in which every server and command of this
+     *                      environment runs (bootstrap, PostgreSQL, psql); null for this process's own
+     * @param listenAddress address nginx listens on when {@code hostLayout} is null
+     * @param hostLayout    where the servers listen (null: {@code listenAddress}, free ports, tls under
+     *                      the test's directory)
+     * @param hostInputs    what the user data is rendered from (null: the loopback defaults, site
+     *                      {@link #SITE}); the server certificate names its site name
+     */
+    ConformanceEnv(String netns, String listenAddress, Layout hostLayout, UserDataInputs hostInputs) throws IOException {
         this.netns = netns;
         root = Files.createTempDirectory("orthweb-conformance");
         try {
             // the postgres user must reach its data directory below this one
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
-            pgPort = Tools.freePort();
-            layout = new Layout(listenAddress + ":" + Tools.freePort(), listenAddress + ":" + Tools.freePort(),
+            pgPort = hostInputs == null ? Tools.freePort() : hostInputs.dbPort();
+            layout = hostLayout != null ? hostLayout : new Layout(listenAddress + ":" + Tools.freePort(),
+                    listenAddress + ":" + Tools.freePort(),
                     "127.0.0.1", Tools.freePort(), Tools.freePort(),
                     "127.0.0.1", Tools.freePort(), "127.0.0.1", Tools.freePort(),
                     root.resolve("tls").toString(), "127.0.0.1:" + Tools.freePort(),
                     listenAddress + ":" + Tools.freePort());
+            inputs = hostInputs != null ? hostInputs : new UserDataInputs("conformance", "tst", "us-east-1", SITE,
+                    "127.0.0.1", pgPort,
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:app",
+                    "conformance-bucket", null, Map.of(),
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:conformance/orthweb/tls-server",
+                    "6a1e0c9d-2b3f-4c5d-8e7f-90a1b2c3d4e5");
             TestPki pki = new TestPki(root.resolve("site-pki"));
             // serials chosen to exercise both forms of nginx's $ssl_client_serial: a leading zero
             // nibble, and the high bit set (a sign byte in DER that nginx does not print)
             siteCa = pki.ca("site-ca", "Orthweb conformance site CA", new BigInteger("4A11CE", 16));
-            serverCert = pki.server("server", siteCa, List.of(SITE), List.of("127.0.0.1"), new BigInteger("5E12", 16));
+            serverCert = pki.server("server", siteCa, List.of(inputs.siteName()), List.of("127.0.0.1"), new BigInteger("5E12", 16));
             declared.put("modality-1", DicomPeer.named("modality-1"));
             declared.put("ct-scanner-1", DicomPeer.of("ct-scanner-1", "CT1"));
             peers.put("modality-1", pki.peer("modality-1", siteCa, new BigInteger("0A1B2C3D4E5F60718293A4B5C6D7E8F9", 16)));
@@ -116,12 +141,6 @@ final class ConformanceEnv implements AutoCloseable {
             TestPki.Issued foreignCa = pki.ca("foreign-ca", "Orthweb other-stack site CA", new BigInteger("4A11CE", 16));
             foreignPeer = pki.peer("foreign-modality-1", foreignCa, peers.get("modality-1").serial());
             declared.forEach((name, peer) -> grants.add(PeerGrant.of(peer, peers.get(name).decimalSerial())));
-            inputs = new UserDataInputs("conformance", "tst", "us-east-1", SITE, "127.0.0.1", pgPort,
-                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
-                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:app",
-                    "conformance-bucket", null, Map.of(),
-                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:conformance/orthweb/tls-server",
-                    "6a1e0c9d-2b3f-4c5d-8e7f-90a1b2c3d4e5");
             files = Render.files(inputs, layout);
             configDir = root.resolve("etc-orthweb");
             secretsDir = configDir.resolve("secrets");
@@ -143,6 +162,9 @@ final class ConformanceEnv implements AutoCloseable {
             bootstrapEnv.put("ORTHWEB_TLS_DIR", tlsDir.toString());
             bootstrapEnv.put("ORTHWEB_RDS_CA_FILE", rdsCa.toString());
             bootstrapEnv.put("ORTHWEB_LOG_FILE", root.resolve("bootstrap.log").toString());
+            // what IMDSv2 answers on a host: its instance id and private address
+            bootstrapEnv.put("ORTHWEB_HOST_ID", HOST_ID);
+            bootstrapEnv.put("ORTHWEB_HOST_IP", "127.0.0.1");
             // the bootstrap's temporary files stay inside the test's directory
             Files.createDirectories(root.resolve("tmp"));
             bootstrapEnv.put("TMPDIR", root.resolve("tmp").toString());
@@ -268,15 +290,23 @@ final class ConformanceEnv implements AutoCloseable {
 
     /** Starts PostgreSQL accepting TCP only over TLS, with a certificate from a test "RDS" CA. */
     void startPostgres() throws IOException {
+        startPostgres("127.0.0.1", "127.0.0.1/32");
+    }
+
+    /**
+     * Same, listening on {@code address} (the certificate's IP SAN) for clients from {@code clients}
+     * (a CIDR), in this environment's network namespace (see {@link #here}).
+     */
+    void startPostgres(String address, String clients) throws IOException {
         Path pki = root.resolve("pg-pki");
         Files.createDirectories(pki);
         Tools.run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Test RDS CA",
                 "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
                 "-keyout", pki.resolve("ca.key").toString(), "-out", rdsCa.toString()).expectSuccess("test CA");
-        Tools.run("openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1",
+        Tools.run("openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + address,
                 "-keyout", pki.resolve("server.key").toString(), "-out", pki.resolve("server.csr").toString())
                 .expectSuccess("pg csr");
-        Files.writeString(pki.resolve("ext"), "subjectAltName=IP:127.0.0.1\n");
+        Files.writeString(pki.resolve("ext"), "subjectAltName=IP:" + address + "\n");
         Tools.run("openssl", "x509", "-req", "-in", pki.resolve("server.csr").toString(), "-CA", rdsCa.toString(),
                 "-CAkey", pki.resolve("ca.key").toString(), "-CAcreateserial", "-days", "2",
                 "-extfile", pki.resolve("ext").toString(), "-out", pki.resolve("server.crt").toString())
@@ -294,7 +324,7 @@ final class ConformanceEnv implements AutoCloseable {
                 .expectSuccess("initdb");
         Files.delete(pw);
         Files.writeString(pgData.resolve("postgresql.conf"), String.join("\n",
-                "listen_addresses = '127.0.0.1'",
+                "listen_addresses = '" + address + "'",
                 "port = " + pgPort,
                 "unix_socket_directories = '" + pgSocket + "'",
                 "ssl = on",
@@ -306,7 +336,7 @@ final class ConformanceEnv implements AutoCloseable {
                 java.nio.file.StandardOpenOption.APPEND);
         // like rds.force_ssl=1: TCP clients must use TLS
         Files.writeString(pgData.resolve("pg_hba.conf"), "local all postgres trust\n"
-                + "hostssl all all 127.0.0.1/32 scram-sha-256\n");
+                + "hostssl all all " + clients + " scram-sha-256\n");
         Tools.run(root, Map.of(), 120, here(asPostgres(PG_BIN + "/pg_ctl", "-D", pgData.toString(), "-l",
                 pgData.resolve("postgres.log").toString(), "-w", "-t", "60", "start"))).expectSuccess("pg_ctl start");
         pgStarted = true;

@@ -165,12 +165,13 @@ class IngestBenchmark {
         Files.writeString(quickack, env.files.get(Layout.QUICKACK_SCRIPT));
 
         Layout l = env.layout;
-        start("shipped", l, env.files, Map.of("TCP_NODELAY", nodelay));
+        start("shipped", l, env.files, Map.of("TCP_NODELAY", nodelay, "ORTHWEB_HOST_ID", ConformanceEnv.HOST_ID));
         // the reference: the same rendered files on other ports, Orthanc without TCP_NODELAY
         Layout ref = new Layout("0.0.0.0:" + Tools.freePort(), "0.0.0.0:" + Tools.freePort(), "127.0.0.1",
                 Tools.freePort(), Tools.freePort(), l.keycloakHost(), l.keycloakPort(), l.authHost(), l.authPort(),
                 l.nginxTlsDir(), "127.0.0.1:" + Tools.freePort(), "0.0.0.0:" + Tools.freePort());
-        start("reference", ref, Render.files(env.inputs, ref), Map.of());
+        // a server of its own on the shared index: its own identifier, as a second host would have
+        start("reference", ref, Render.files(env.inputs, ref), Map.of("ORTHWEB_HOST_ID", "i-0feedfacecafe0001"));
     }
 
     void start(String name, Layout layout, Map<String, String> files, Map<String, String> orthancEnv) throws Exception {

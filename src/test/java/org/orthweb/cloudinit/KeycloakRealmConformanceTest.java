@@ -67,6 +67,9 @@ class KeycloakRealmConformanceTest {
     /** test-only second administrator of the master realm, for the admin console in the browser */
     static final String TEST_OPERATOR = "conformance-operator";
     static final String TEST_OPERATOR_PASSWORD = "Op-" + ConformanceEnv.randomAlnum(24);
+    /** the unpacked Keycloak and the JDK it runs on (the realm step's kcadm runs from there) */
+    static Path keycloakHome;
+    static Path javaHome;
     static HttpClient http;
 
     @BeforeAll
@@ -89,6 +92,8 @@ class KeycloakRealmConformanceTest {
             try (var s = Files.list(env.root.resolve("kc"))) {
                 home = s.findFirst().orElseThrow();
             }
+            keycloakHome = home;
+            javaHome = java;
             Files.createDirectories(home.resolve("data/import"));
             // test-only: a confidential client whose service account creates users, as an
             // administrator does in the admin console (which needs a second factor here)
@@ -325,6 +330,57 @@ class KeycloakRealmConformanceTest {
                 "grant_type", "client_credentials", "client_id", "admin-cli",
                 "client_secret", ConformanceEnv.randomAlnum(32)), null);
         assertThat(wrong.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void realmStepSignsInWithoutASecondFactorAndMayManageRealmOrthancOnly() throws Exception {
+        // the credential the bootstrap's realm step uses: client credentials, no OTP involved
+        HttpResponse<String> token = form(direct + "/realms/orthanc/protocol/openid-connect/token", Map.of(
+                "grant_type", "client_credentials", "client_id", "orthweb-realm-sync",
+                "client_secret", secrets.get(AppSecrets.KEYCLOAK_REALM_SYNC_SECRET)));
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        String bearer = new ObjectMapper().readTree(token.body()).get("access_token").asText();
+        java.util.function.Function<String, Integer> status = path -> {
+            try {
+                return send(HttpRequest.newBuilder(URI.create(direct + path)).header("Authorization", "Bearer " + bearer))
+                        .statusCode();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertThat(status.apply("/admin/realms/orthanc")).isEqualTo(200);
+        // nothing of the master realm: its users (the admin), its clients, its settings
+        assertThat(status.apply("/admin/realms/master")).isEqualTo(403);
+        assertThat(status.apply("/admin/realms/master/users")).isEqualTo(403);
+
+        // drift the realm as a foreign change would, then let the rendered step reconcile it
+        Path kcadm = env.root.resolve("kcadm");
+        Files.writeString(kcadm, "#!/bin/bash\nexport JAVA_HOME='" + javaHome + "'\nexec '"
+                + keycloakHome.resolve("bin/kcadm.sh") + "' \"$@\"\n");
+        Files.setPosixFilePermissions(kcadm, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        String id = new ObjectMapper().readTree(send(HttpRequest.newBuilder(URI.create(direct
+                + "/admin/realms/orthanc/clients?clientId=orthanc")).header("Authorization", "Bearer " + bearer)).body())
+                .get(0).get("id").asText();
+        HttpResponse<String> drift = send(HttpRequest.newBuilder(URI.create(direct + "/admin/realms/orthanc/clients/" + id))
+                .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"redirectUris\": [\"https://attacker.example/*\"]}")));
+        assertThat(drift.statusCode()).as(drift.body()).isEqualTo(204);
+        env.bootstrapEnv.put("ORTHWEB_KCADM", kcadm.toString());
+        env.bootstrapEnv.put("ORTHWEB_KEYCLOAK_ADMIN_URL", direct);
+        Tools.Result step = env.bootstrap("realm");
+        if (step.exit() != 0) {
+            // leave the realm as the other tests expect it, then report the step's failure
+            send(HttpRequest.newBuilder(URI.create(direct + "/admin/realms/orthanc/clients/" + id))
+                    .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"redirectUris\": "
+                            + client("orthanc").get("redirectUris") + "}")));
+        }
+        step.expectSuccess("realm step");
+        assertThat(step.out()).doesNotContain(secrets.get(AppSecrets.KEYCLOAK_REALM_SYNC_SECRET));
+        HttpResponse<String> after = send(HttpRequest.newBuilder(URI.create(direct + "/admin/realms/orthanc/clients/" + id))
+                .header("Authorization", "Bearer " + bearer));
+        assertThat(new ObjectMapper().readTree(after.body()).get("redirectUris").toString())
+                .isEqualTo(client("orthanc").get("redirectUris").toString());
     }
 
     static String authorize(String extra) throws Exception {

@@ -89,7 +89,9 @@ class OrthancStackConformanceTest {
                 .replaceAll("\\$\\{SITE_NAME[^}]*}", publicHost());
         System.out.println("conformance adaptation: Orthanc environment ORTHWEB_SITE=" + site
                 + " (Compose's SITE_NAME with the test's port)");
-        return Map.of("TCP_NODELAY", nodelay, "ORTHWEB_SITE", site);
+        // the host's identity as the compose file passes it from .env (the bootstrap wrote it there)
+        assertThat(compose.at("/services/orthanc/environment/ORTHWEB_HOST_ID").asText()).startsWith("${HOST_ID");
+        return Map.of("TCP_NODELAY", nodelay, "ORTHWEB_SITE", site, "ORTHWEB_HOST_ID", ConformanceEnv.HOST_ID);
     }
 
     @AfterAll

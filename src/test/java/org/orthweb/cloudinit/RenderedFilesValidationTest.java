@@ -118,16 +118,27 @@ class RenderedFilesValidationTest {
     void composeFilePassesDockerComposeConfig() throws Exception {
         Tools.require("docker-compose");
         Path compose = out.resolve("files/etc/orthweb/docker-compose.yml");
-        Tools.Result r = Tools.run(compose.getParent(), Map.of("SITE_NAME", "pacs.example-clinic.org"), 120,
+        Tools.Result r = Tools.run(compose.getParent(), Map.of("SITE_NAME", "pacs.example-clinic.org",
+                        "HOST_ID", "i-0123456789abcdef0", "HOST_PRIVATE_IP", "172.17.0.23"), 120,
                 "docker-compose", "--file", compose.toString(), "config");
         r.expectSuccess("docker-compose config");
-        // what Compose resolved: only nginx publishes ports, the site name was interpolated
+        // what Compose resolved: only nginx publishes client ports; Keycloak only its cluster ports
+        // and only on the host's private address (the other hosts' Keycloaks reach it there)
         JsonNode resolved = new YAMLMapper().readTree(r.out());
         Iterator<Map.Entry<String, JsonNode>> services = resolved.get("services").fields();
         while (services.hasNext()) {
             Map.Entry<String, JsonNode> s = services.next();
-            assertThat(s.getValue().has("ports")).as(s.getKey() + " publishes ports").isEqualTo(s.getKey().equals("nginx"));
+            assertThat(s.getValue().has("ports")).as(s.getKey() + " publishes ports")
+                    .isEqualTo(s.getKey().equals("nginx") || s.getKey().equals("keycloak"));
         }
+        List<String> keycloakPorts = new ArrayList<>();
+        resolved.at("/services/keycloak/ports").forEach(p -> keycloakPorts.add(p.asText()));
+        assertThat(keycloakPorts).containsExactlyInAnyOrder(
+                "172.17.0.23:" + Layout.KEYCLOAK_CLUSTER_PORT + ":" + Layout.KEYCLOAK_CLUSTER_PORT + "/tcp",
+                "172.17.0.23:" + Layout.KEYCLOAK_FAILURE_DETECTION_PORT + ":" + Layout.KEYCLOAK_FAILURE_DETECTION_PORT + "/tcp");
+        assertThat(resolved.at("/services/keycloak/environment/JAVA_OPTS_APPEND").asText())
+                .contains("-Djgroups.external_addr=172.17.0.23");
+        assertThat(resolved.at("/services/orthanc/environment/ORTHWEB_HOST_ID").asText()).isEqualTo("i-0123456789abcdef0");
         assertThat(r.out()).contains("https://pacs.example-clinic.org/keycloak");
         // every service restarts on its own and reports its health
         resolved.get("services").fields().forEachRemaining(s -> {

@@ -74,6 +74,44 @@ class OrthancHostTest {
     }
 
     @Test
+    void everyHostHasAnElasticIpThatOutlivesItsInstance() {
+        var instances = prod.ofType("aws:ec2/instance:Instance");
+        var addresses = prod.ofType("aws:ec2/eip:Eip");
+        var associations = prod.ofType("aws:ec2/eipAssociation:EipAssociation");
+        assertThat(addresses).hasSize(instances.size());
+        assertThat(addresses).allSatisfy(a -> assertThat(a.inputs()).containsEntry("domain", "vpc"));
+        // the address is not a child of the instance (a replaced instance must not take it along);
+        // the association is, and it names the address and the instance
+        assertThat(addresses).allSatisfy(a -> assertThat(a.parent()).isEqualTo("site-address"));
+        assertThat(associations).extracting(Plan.PlannedResource::parent).containsExactly("host-1", "host-2");
+        assertThat(associations).extracting(a -> a.inputs().get("allocationId") + " " + a.inputs().get("instanceId"))
+                .containsExactly(addresses.get(0).get("allocationId") + " " + instances.get(0).id(),
+                        addresses.get(1).get("allocationId") + " " + instances.get(1).id());
+    }
+
+    /** What a host of the plan receives: the user data's files and the host bundle's (loaded from S3). */
+    static java.util.Map<String, String> hostFiles(Plan plan) {
+        var files = new java.util.HashMap<>(org.orthweb.cloudinit.UserDataFiles.files(
+                TestStacks.decodeUserData(plan.named("host-template").inputs().get("userData"))));
+        files.putAll(TestStacks.hostBundle(plan));
+        return files;
+    }
+
+    @Test
+    void userDataCarriesTheStableSiteNameAndSharedIndexSettings() throws Exception {
+        // no configured site name in the shipped prod stack: the first Elastic IP's DNS name
+        String siteName = String.valueOf(prod.named("site-address-1").get("publicDns"));
+        var files = hostFiles(prod);
+        assertThat(files.get("/etc/orthweb/stack.env")).contains("\nSITE_NAME=" + siteName + "\n");
+        // two hosts on one index: no saved job registry; a per-host server identity from the environment
+        JsonNode orthanc = TestStacks.json(files.get("/etc/orthweb/orthanc.json"));
+        assertThat(orthanc.get("SaveJobs").asBoolean()).isFalse();
+        assertThat(orthanc.get("DatabaseServerIdentifier").asText()).isEqualTo("${ORTHWEB_HOST_ID}");
+        var devFiles = hostFiles(dev);
+        assertThat(TestStacks.json(devFiles.get("/etc/orthweb/orthanc.json")).get("SaveJobs").asBoolean()).isTrue();
+    }
+
+    @Test
     void roleIsScopedToTheStacksResources() {
         JsonNode policy = TestStacks.json(dev.named("host-access").inputs().get("policy"));
         String text = policy.toString();
@@ -106,11 +144,15 @@ class OrthancHostTest {
     void firewallAdmitsOnlyHttpsAndDicomFromTheConfiguredNetworks() {
         var ingress = prod.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").stream()
                 .filter(r -> prod.named("firewall-sg").id().equals(r.inputs().get("securityGroupId"))).toList();
-        assertThat(ingress).extracting(r -> r.inputs().get("fromPort") + " " + r.inputs().get("cidrIpv4"))
-                .containsExactlyInAnyOrder("443 198.51.100.0/24", "11112 203.0.113.0/24");
+        String self = prod.named("firewall-sg").id();
+        assertThat(ingress).extracting(r -> r.inputs().get("fromPort") + " " + r.inputs().getOrDefault("cidrIpv4",
+                        r.inputs().get("referencedSecurityGroupId")))
+                // Keycloak's cluster ports: from the group's own members (the site's hosts) only
+                .containsExactlyInAnyOrder("443 198.51.100.0/24", "11112 203.0.113.0/24", "7800 " + self, "57800 " + self);
         var egress = prod.ofType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
         assertThat(egress).extracting(r -> r.inputs().get("fromPort") + " " + r.inputs().getOrDefault("cidrIpv4",
                         r.inputs().get("referencedSecurityGroupId")))
-                .containsExactlyInAnyOrder("443 0.0.0.0/0", "5432 " + prod.named("database-sg").id());
+                .containsExactlyInAnyOrder("443 0.0.0.0/0", "5432 " + prod.named("database-sg").id(),
+                        "7800 " + self, "57800 " + self);
     }
 }

@@ -105,8 +105,10 @@ class SitePkiTest {
                   orthweb:site:
                     name: pacs.example-clinic.org
                 """));
-        assertThat(named.named("pki-server-csr").inputs()).containsEntry("dnsNames", List.of("pacs.example-clinic.org"))
+        // the server certificate names every stable name: the site name first, then each Elastic IP's
+        assertThat(named.named("pki-server-csr").inputs()).containsEntry("dnsNames", named.outputs().get("stableNames"))
                 .containsEntry("ipAddresses", List.of());
+        assertThat((List<?>) named.outputs().get("stableNames")).first().isEqualTo("pacs.example-clinic.org");
         Map<Boolean, List<String>> split = SitePki.sans(List.of("pacs.example.org", "203.0.113.7", "pacs.example.org", ""));
         assertThat(split).containsEntry(false, List.of("pacs.example.org")).containsEntry(true, List.of("203.0.113.7"));
     }

@@ -66,9 +66,13 @@ class OfflinePlanTest {
         Plan plan = TestStacks.shipped("prod");
         var ids = plan.ofType("aws:ec2/instance:Instance").stream().map(Plan.PlannedResource::id).toList();
         assertThat(plan.outputs().get("hostIds")).isEqualTo(ids);
-        var dns = plan.ofType("aws:ec2/instance:Instance").stream().map(r -> r.get("publicDns")).toList();
+        // the stable names: the Elastic IPs' DNS names, not the instances' (which a replacement changes)
+        var dns = List.of(plan.named("site-address-1").get("publicDns"), plan.named("site-address-2").get("publicDns"));
+        assertThat(plan.outputs().get("hostPublicDnsNames")).isEqualTo(dns);
+        assertThat(plan.outputs().get("stableNames")).isEqualTo(dns);
+        assertThat(plan.outputs().get("siteName")).isEqualTo(dns.get(0));
         assertThat(plan.outputs().get("dicomEndpoints")).isEqualTo(dns.stream().map(d -> d + ":11112").toList());
-        assertThat(plan.outputs().get("siteUrls")).isEqualTo(dns.stream().map(d -> "https://" + d + "/").toList());
+        assertThat(plan.outputs().get("siteUrls")).isEqualTo(List.of("https://" + dns.get(0) + "/"));
         var db = plan.named("database-instance");
         assertThat(plan.outputs().get("dbEndpoint")).isEqualTo(db.get("address") + ":5432");
         assertThat((List<?>) plan.outputs().get("ssmSessionCommands")).allSatisfy(c ->
@@ -79,7 +83,9 @@ class OfflinePlanTest {
     void siteNameReplacesPublicDnsInUrls() {
         Plan plan = TestStacks.plan("t", TestStacks.yaml("dev", "  orthweb:site:\n    name: pacs.example.org\n"));
         assertThat(plan.outputs().get("siteUrls")).isEqualTo(List.of("https://pacs.example.org/"));
-        assertThat(plan.outputs().get("dicomEndpoints")).isEqualTo(List.of("pacs.example.org:11112"));
+        // the site name first, then the host's Elastic IP name (also stable, also a server certificate name)
+        assertThat(plan.outputs().get("dicomEndpoints")).isEqualTo(List.of("pacs.example.org:11112",
+                plan.named("site-address-1").get("publicDns") + ":11112"));
     }
 
     @Test

@@ -51,14 +51,18 @@ class ReadmeOutputsTest {
                   orthweb:logging:
                     containerLogs: false
                 """));
-        // a site name: one URL for the site, however many hosts
-        assertThat(rows.get("siteUrls")).contains("one entry").contains("per host");
+        // one URL for the site, however many hosts: the site name, else the first Elastic IP's name
+        assertThat(rows.get("siteUrls")).contains("<site name>");
+        assertThat(rows.get("siteName")).contains("orthweb:site.name").contains("Elastic IP");
         assertThat(withSite.outputs().get("siteUrls")).isEqualTo(List.of("https://pacs.example.org/"));
         assertThat((List<?>) withSite.outputs().get("hostIds")).hasSize(2);
-        assertThat(withSite.outputs().get("dicomEndpoints")).isEqualTo(List.of("pacs.example.org:11112"));
-        // no site name: one per host (the dev fixture has none)
+        // every stable name is a DICOM endpoint: the site name, then each host's Elastic IP name
+        assertThat(rows.get("dicomEndpoints")).contains("each stable name");
+        List<?> endpoints = (List<?>) withSite.outputs().get("dicomEndpoints");
+        assertThat(endpoints).hasSize(3).first().isEqualTo("pacs.example.org:11112");
+        // no site name: still one URL, the first host's stable (Elastic IP) name
         Plan dev = TestStacks.shipped("dev");
-        assertThat((List<?>) dev.outputs().get("siteUrls")).hasSameSizeAs((List<?>) dev.outputs().get("hostIds"));
+        assertThat(dev.outputs().get("siteUrls")).isEqualTo(List.of("https://" + dev.outputs().get("siteName") + "/"));
         // container logs off: the output is there, as null
         assertThat(rows.get("containerLogGroup")).contains("`null`");
         assertThat(withSite.outputs()).containsEntry("containerLogGroup", null);

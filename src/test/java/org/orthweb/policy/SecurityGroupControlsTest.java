@@ -29,6 +29,8 @@ class SecurityGroupControlsTest {
     static final int HTTPS = 443;
     static final int DICOM_TLS = 11112;
     static final int POSTGRES = 5432;
+    /** Keycloak's cluster (JGroups, its failure detection): between the site's hosts only (issue 13). */
+    static final Set<Long> KEYCLOAK_CLUSTER = Set.of(7800L, 57800L);
     /** Ports that must never be open to the world (CKV_AWS_24/25/260, CKV_AWS_277 = all ports). */
     static final List<Integer> NEVER_FROM_WORLD = List.of(22, 3389, 80, 5432);
 
@@ -87,10 +89,19 @@ class SecurityGroupControlsTest {
         assertThat(net.webClientCidrs()).as("web client CIDRs").isNotEmpty();
         assertThat(net.dicomClientCidrs()).as("DICOM client CIDRs").isNotEmpty();
         var app = Topology.appSecurityGroup(s);
+        String appId = s.id(app.name());
         Set<String> actual = new HashSet<>();
+        Set<Long> cluster = new HashSet<>();
         for (Rule rule : Topology.ingress(s, app)) {
             assertThat(rule.protocol()).isEqualTo("tcp");
             assertThat(rule.fromPort()).isEqualTo(rule.toPort());
+            if (KEYCLOAK_CLUSTER.contains(rule.fromPort())) {
+                // Keycloak's cluster port: from the group's own members (the site's hosts), no CIDR
+                assertThat(rule.referencedGroup()).as("%s: from the hosts' own group only", rule.resource()).isEqualTo(appId);
+                assertThat(rule.cidrs()).isEmpty();
+                cluster.add(rule.fromPort());
+                continue;
+            }
             assertThat(rule.referencedGroup()).as("%s: from CIDRs only", rule.resource()).isNull();
             assertThat(rule.cidrs()).hasSize(1);
             actual.add(rule.fromPort() + " " + rule.cidrs().get(0));
@@ -99,7 +110,8 @@ class SecurityGroupControlsTest {
         net.webClientCidrs().forEach(c -> expected.add(HTTPS + " " + c));
         net.dicomClientCidrs().forEach(c -> expected.add(DICOM_TLS + " " + c));
         assertThat(actual).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(Topology.ingress(s, app)).hasSize(expected.size());
+        assertThat(cluster).isEqualTo(KEYCLOAK_CLUSTER);
+        assertThat(Topology.ingress(s, app)).hasSize(expected.size() + KEYCLOAK_CLUSTER.size());
         if (s.hardened()) {
             assertThat(Topology.ingress(s, app)).as("DICOM from the whole internet in a hardened stack")
                     .noneMatch(r -> r.fromPort() == DICOM_TLS && r.fromWorld());
@@ -159,6 +171,10 @@ class SecurityGroupControlsTest {
             assertThat(rule.fromPort()).isEqualTo(rule.toPort());
             if (rule.fromPort() == POSTGRES) {
                 assertThat(rule.referencedGroup()).as("5432 only to the DB SG").isEqualTo(dbId);
+                assertThat(rule.cidrs()).isEmpty();
+            } else if (KEYCLOAK_CLUSTER.contains(rule.fromPort())) {
+                assertThat(rule.referencedGroup()).as("Keycloak's cluster only to the hosts' own group")
+                        .isEqualTo(s.id(app.name()));
                 assertThat(rule.cidrs()).isEmpty();
             } else {
                 assertThat(rule.fromPort()).as("%s port", rule.resource()).isIn((long) HTTPS, 80L);

@@ -1,0 +1,272 @@
+package org.orthweb.cloudinit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One Orthweb site of two hosts on real servers, in network namespaces ({@link SiteNetwork}):
+ * PostgreSQL with TLS only and Debian's haproxy (TCP, standing in for the cloud load balancer)
+ * in the core namespace; per host the rendered user data (the same for both hosts, as one launch
+ * template gives them), the rendered bootstrap's {@code secrets db configure} steps with the
+ * host's own instance id and private address, Debian's nginx on the rendered nginx.conf; a
+ * modality namespace whose {@code /etc/hosts} points the site name at the balancer.
+ *
+ * <p>Certificates as the site PKI delivers them: one CA, one server certificate (SAN: the site
+ * name) and one client certificate, generated here with openssl and placed where the bootstrap
+ * writes them on every host.
+ */
+final class SiteFixture implements AutoCloseable {
+
+    static final String SITE = "pacs.orthweb.test";
+    static final String[] HOST_IDS = {"i-0a11111111111111a", "i-0b22222222222222b", "i-0c33333333333333c"};
+
+    final Path dir;
+    final SiteNetwork net;
+    final String modality;
+    final List<Host> hosts = new ArrayList<>();
+    private final List<ConformanceEnv> envs = new ArrayList<>();
+    private ConformanceEnv first;
+    private String appJson;
+    private String dbJson;
+    final Path pki;
+
+    /** One host: its namespace, its rendered files and bootstrap, and its identity. */
+    /** The declared DICOM peer the modality namespace sends as (its AE title: {@link #MODALITY_AET}). */
+    static final String MODALITY = "modality-1";
+    static final String MODALITY_AET = "MODALITY-1";
+
+    record Host(String ns, String ip, String id, ConformanceEnv env) {
+    }
+
+    SiteFixture() throws IOException {
+        dir = Files.createTempDirectory("orthweb-site");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        net = new SiteNetwork(dir);
+        try {
+            pki = dir.resolve("pki");
+            modality = net.node("mod", 100);
+            net.hosts(modality, Map.of(SITE, SiteNetwork.CORE_IP));
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    static UserDataInputs inputs() {
+        return new UserDataInputs("site", "tst", "us-east-1", SITE, SiteNetwork.CORE_IP, 5432,
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:app",
+                "site-bucket", null, Map.of(),
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:site/orthweb/tls-server",
+                "0b5e7c1d-4a2f-4e6b-9c8d-7f6e5d4c3b2a", 2);
+    }
+
+    /** Where things listen on a host: nginx on every address, the rest on the host's loopback. */
+    static Layout hostLayout() {
+        return new Layout(Integer.toString(Layout.HTTPS_PORT), Integer.toString(Layout.DICOM_TLS_PORT),
+                "127.0.0.1", 8042, 4242, "127.0.0.1", 8080, "127.0.0.1", 8000, Layout.HOST.nginxTlsDir(),
+                "127.0.0.1:" + Layout.HOST.keycloakAdminListen().replaceAll(".*:", ""),
+                Integer.toString(Layout.PLAIN_DICOM_PORT));
+    }
+
+    /** PostgreSQL (TLS only) in the core namespace, for the site's subnet. */
+    void startDatabase() throws IOException {
+        first = new ConformanceEnv(net.core, null, hostLayout(), inputs());
+        envs.add(first);
+        // the site's PKI is the first environment's (as SitePki generates it): CA, server
+        // certificate for the site name, and the declared peer modality-1 for the modality
+        Files.createDirectories(pki);
+        copy(first.siteCa.cert(), "ca.crt");
+        copy(first.serverCert.cert(), "server.crt");
+        copy(first.serverCert.key(), "server.key");
+        copy(first.peers.get(MODALITY).cert(), "client.crt");
+        copy(first.peers.get(MODALITY).key(), "client.key");
+        first.startPostgres(SiteNetwork.CORE_IP, SiteNetwork.SUBNET + ".0/24");
+        first.writeSecrets();
+        appJson = Files.readString(first.root.resolve("fake-aws/app.json"));
+        dbJson = Files.readString(first.root.resolve("fake-aws/db.json"));
+    }
+
+    private void copy(Path from, String name) throws IOException {
+        Files.copy(from, pki.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The environment that runs PostgreSQL (its {@code sql} is the superuser in the core namespace). */
+    ConformanceEnv database() {
+        return first;
+    }
+
+    /** Secrets Manager now holds this application secret (a rotation). */
+    void serveAppSecret(String json) throws IOException {
+        appJson = json;
+    }
+
+    String appSecretJson() {
+        return appJson;
+    }
+
+    /**
+     * A new host in namespace {@code role} at {@code SUBNET.n}: freshly rendered files, the shared
+     * certificates, and the bootstrap's {@code secrets db configure} steps with its identity.
+     */
+    Host addHost(String role, int n, String instanceId) throws IOException {
+        String ns = net.node(role, n);
+        ConformanceEnv env = new ConformanceEnv(ns, null, hostLayout(), inputs());
+        envs.add(env);
+        Files.copy(first.rdsCa, env.rdsCa);
+        // every host reads the one site TLS secret (the secrets step writes ca.crt, server.crt, server.key)
+        env.serveSecrets(appJson, dbJson, first.pkiSecretJson());
+        env.bootstrapEnv.put("ORTHWEB_HOST_ID", instanceId);
+        env.bootstrapEnv.put("ORTHWEB_HOST_IP", net.ip(ns));
+        env.bootstrap("secrets", "db", "configure").expectSuccess("bootstrap on " + role);
+        net.hosts(ns, Map.of(SITE, SiteNetwork.CORE_IP));
+        Host host = new Host(ns, net.ip(ns), instanceId, env);
+        hosts.add(host);
+        return host;
+    }
+
+    /** A value of the host's Compose .env, as the bootstrap wrote it. */
+    static String dotEnv(Host host, String key) throws IOException {
+        for (String line : Files.readAllLines(host.env().configDir.resolve(".env"))) {
+            if (line.startsWith(key + "=")) {
+                return line.substring(key.length() + 1);
+            }
+        }
+        throw new AssertionError(key + " missing from .env of " + host.ns());
+    }
+
+    /** Debian's nginx on the host's rendered nginx.conf. */
+    Process startNginx(Host host, String name) throws IOException {
+        Path ndir = host.env().root.resolve(name);
+        Files.createDirectories(ndir);
+        Path conf = ndir.resolve("nginx.conf");
+        Files.writeString(conf, ConformanceEnv.forDebianNginx(host.env().files.get(Layout.CONFIG_DIR + "/nginx.conf"),
+                host.env().layout.nginxTlsDir(), host.env().tlsDir, host.env().configDir));
+        String pid = "pid " + ndir.resolve("nginx.pid") + ";";
+        net.exec(host.ns(), 60, Map.of(), "nginx", "-t", "-p", ndir + "/", "-c", conf.toString(), "-g", pid)
+                .expectSuccess("nginx -t");
+        Process p = net.start(host.ns(), name, Map.of(), "nginx", "-p", ndir + "/", "-c", conf.toString(),
+                "-g", pid + " daemon off;");
+        awaitTcp(host.ns(), "127.0.0.1", Layout.HTTPS_PORT, p, name);
+        return p;
+    }
+
+    /**
+     * haproxy in the core namespace: TCP pass-through on 443 and 11112 to every host (as the
+     * cloud's network load balancer does), health-checked by TCP connect each second.
+     */
+    Process startBalancer(List<Host> targets) throws IOException {
+        StringBuilder cfg = new StringBuilder("""
+                global
+                    maxconn 256
+                defaults
+                    mode tcp
+                    timeout connect 2s
+                    timeout client 10m
+                    timeout server 10m
+                    # a connection refused by a dead host is retried on another
+                    retries 3
+                    option redispatch
+                frontend stats
+                    mode http
+                    bind 127.0.0.1:8404
+                    stats enable
+                    stats uri /stats
+                """);
+        for (int port : List.of(Layout.HTTPS_PORT, Layout.DICOM_TLS_PORT)) {
+            cfg.append("frontend f").append(port).append("\n    bind ").append(SiteNetwork.CORE_IP).append(':').append(port)
+                    .append("\n    default_backend b").append(port).append("\nbackend b").append(port)
+                    .append("\n    balance roundrobin\n");
+            for (Host h : targets) {
+                cfg.append("    server ").append(h.ns().substring(h.ns().lastIndexOf('-') + 1)).append(' ').append(h.ip())
+                        .append(':').append(port).append(" check inter 1s fall 2 rise 2\n");
+            }
+        }
+        Path file = dir.resolve("haproxy.cfg");
+        Files.writeString(file, cfg.toString());
+        net.exec(net.core, 30, Map.of(), "haproxy", "-c", "-f", file.toString()).expectSuccess("haproxy -c");
+        Process p = net.start(net.core, "haproxy", Map.of(), "haproxy", "-db", "-f", file.toString());
+        awaitTcp(net.core, SiteNetwork.CORE_IP, Layout.HTTPS_PORT, p, "haproxy");
+        return p;
+    }
+
+    /** Sessions each balancer backend server has taken so far, from haproxy's CSV statistics. */
+    Map<String, Integer> balancerSessions(int port) {
+        String csv = net.exec(net.core, 30, Map.of(), "curl", "-sS", "http://127.0.0.1:8404/stats;csv")
+                .expectSuccess("haproxy stats").out();
+        Map<String, Integer> sessions = new java.util.TreeMap<>();
+        for (String line : csv.split("\n")) {
+            String[] f = line.split(",");
+            if (f.length > 7 && f[0].equals("b" + port) && !f[1].equals("BACKEND")) {
+                sessions.put(f[1], Integer.parseInt(f[7]));
+            }
+        }
+        return sessions;
+    }
+
+    void awaitTcp(String ns, String ip, int port, Process p, String name) {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (Instant.now().isBefore(deadline)) {
+            if (!p.isAlive()) {
+                throw new AssertionError(name + " exited:\n" + net.log(name));
+            }
+            if (net.exec(ns, 10, Map.of(), "bash", "-c", "exec 3<>/dev/tcp/" + ip + "/" + port).exit() == 0) {
+                return;
+            }
+            ConformanceEnv.sleep(300);
+        }
+        throw new AssertionError(name + " does not listen on " + ip + ":" + port + ":\n" + net.log(name));
+    }
+
+    /**
+     * Orthanc's configuration folder for a host: the rendered orthanc.json and the secret fragment
+     * its bootstrap wrote (adapted to Debian's plugins as in the single-host test), with one storage
+     * directory shared by every host, standing in for the shared S3 bucket.
+     */
+    Path orthancConfig(Host host) throws IOException {
+        Path existing = host.env().root.resolve("orthanc-config");
+        if (Files.exists(existing.resolve("zz-test-only.json"))) {
+            return existing;
+        }
+        Path config = host.env().orthancConfig("orthanc", true);
+        Path testOnly = config.resolve("zz-test-only.json");
+        ObjectNode t = (ObjectNode) new ObjectMapper().readTree(testOnly.toFile());
+        t.put("StorageDirectory", dir.resolve("shared-storage").toString());
+        Files.writeString(testOnly, t.toPrettyString());
+        return config;
+    }
+
+    /** curl in the modality's namespace with the site CA; {@code via} pins the site name to one address. */
+    Tools.Result curl(String via, String path, String... extra) {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "--max-time", "30", "--cacert",
+                pki.resolve("ca.crt").toString()));
+        if (via != null) {
+            cmd.addAll(List.of("--resolve", SITE + ":443:" + via));
+        }
+        cmd.addAll(List.of(extra));
+        cmd.add("https://" + SITE + path);
+        return net.exec(modality, 60, Map.of(), cmd.toArray(String[]::new));
+    }
+
+    @Override
+    public void close() {
+        net.close();
+        for (ConformanceEnv env : envs) {
+            env.close();
+        }
+        if (!"true".equals(System.getenv("ORTHWEB_KEEP_TEST_DIR"))) {
+            Tools.run("rm", "-rf", dir.toString());
+        } else {
+            System.out.println("kept " + dir);
+        }
+    }
+}
