@@ -460,7 +460,11 @@ final class ConformanceEnv implements AutoCloseable {
 
     /** Starts Orthanc on a configuration folder and waits until its HTTP port answers. */
     Process startOrthanc(String name, Path configDirectory, int httpPort, Map<String, String> env) throws IOException {
-        Process p = start(name, env, "Orthanc", configDirectory.toString());
+        // the rendered DatabaseServerIdentifier reads the host's id from the environment (compose
+        // passes HOST_ID): this host's, unless the caller runs another server on the same index
+        Map<String, String> withHostId = new HashMap<>(env);
+        withHostId.putIfAbsent("ORTHWEB_HOST_ID", HOST_ID);
+        Process p = start(name, withHostId, "Orthanc", configDirectory.toString());
         awaitHttp("http://127.0.0.1:" + httpPort + "/system", p, name);
         return p;
     }

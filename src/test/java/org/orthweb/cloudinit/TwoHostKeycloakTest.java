@@ -121,6 +121,17 @@ class TwoHostKeycloakTest {
      * address is the host's (printed as an adaptation).
      */
     static void startKeycloak(SiteFixture.Host h) throws Exception {
+        // the host's namespace must reach the database before Keycloak's pool tries (bounded)
+        Instant reachable = Instant.now().plus(Duration.ofSeconds(60));
+        long waited = System.nanoTime();
+        while (site.net.exec(h.ns(), 5, Map.of(), "bash", "-c",
+                "exec 3<>/dev/tcp/" + SiteNetwork.CORE_IP + "/5432").exit() != 0) {
+            if (Instant.now().isAfter(reachable)) {
+                throw new AssertionError("PostgreSQL at " + SiteNetwork.CORE_IP + ":5432 not reachable from " + h.ns());
+            }
+            ConformanceEnv.sleep(500);
+        }
+        System.out.printf("database reachable from %s after %d ms%n", h.ns(), (System.nanoTime() - waited) / 1_000_000);
         Path home = site.dir.resolve("kc-" + h.ns());
         Tools.run("cp", "-a", distribution.toString(), home.toString()).expectSuccess("copy keycloak");
         Files.createDirectories(home.resolve("data/import"));
@@ -140,7 +151,10 @@ class TwoHostKeycloakTest {
         assertThat(env.get("KC_HOSTNAME")).isEqualTo("https://" + SiteFixture.SITE + "/keycloak");
         assertThat(env.get("JAVA_OPTS_APPEND")).contains("-Djgroups.external_addr=" + h.ip());
         env.put("JAVA_OPTS_APPEND", env.get("JAVA_OPTS_APPEND") + " -Djgroups.bind.address=" + h.ip()
-                + " --add-opens=java.base/java.lang=ALL-UNNAMED -Dnet.bytebuddy.experimental=true");
+                + " --add-opens=java.base/java.lang=ALL-UNNAMED -Dnet.bytebuddy.experimental=true"
+                // the first connection from a freshly made namespace sometimes takes longer than the
+                // pool's 5 s default to be acquired here (seen in about half the runs on this machine)
+                + " -Dquarkus.datasource.jdbc.acquisition-timeout=60S");
         System.out.println("conformance adaptation: Keycloak on " + h.ns() + " binds JGroups to " + h.ip()
                 + " (the container would bind its own address and publish the ports there)");
         env.put("JAVA_HOME", javaHome.toString());
