@@ -32,6 +32,15 @@ public final class ConfigRules {
     public static final int MIN_ROOT_VOLUME_GIB = 20;
     public static final int MAX_ROOT_VOLUME_GIB = 16384;
     public static final int MAX_INSTANCES_PER_AZ = 1;
+    /** An auto-scaling group is not bound to one host per subnet; 10 keeps a typo from buying 100 hosts. */
+    public static final int MAX_HA_HOSTS = 10;
+    /**
+     * The grace period must cover a first boot (packages, image pulls, Orthanc start): under 5
+     * minutes hosts would be replaced before they could ever be healthy; one hour is the most a
+     * failed boot should keep a broken host in the group.
+     */
+    public static final int MIN_HA_GRACE_SECONDS = 300;
+    public static final int MAX_HA_GRACE_SECONDS = 3600;
 
     /**
      * AWS Backup retention: at least 35 days (the longest RDS keeps automated backups, so a
