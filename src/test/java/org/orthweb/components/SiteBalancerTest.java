@@ -193,7 +193,7 @@ class SiteBalancerTest {
 
     @Test
     void aConfiguredSiteNameLeadsAndTheBalancersNameStaysInTheCertificateNames() {
-        Plan named = TestStacks.plan("prod", prodWith("  orthweb:site:\n    name: pacs.example.org\n"));
+        Plan named = TestStacks.shippedWith("prod", ("  orthweb:site:\n    name: pacs.example.org\n"));
         String dns = String.valueOf(named.ofType(LB).get(0).get("dnsName"));
         assertThat(named.outputs().get("siteName")).isEqualTo("pacs.example.org");
         assertThat(named.outputs().get("stableNames")).isEqualTo(List.of("pacs.example.org", dns));
@@ -206,7 +206,7 @@ class SiteBalancerTest {
         assertThat(dev.ofType(ASG)).isEmpty();
         assertThat(dev.ofType("aws:ec2/eip:Eip")).hasSize(1);
         assertThat(dev.ofType("aws:ec2/instance:Instance")).hasSize(1);
-        Plan prodSingle = TestStacks.plan("prod", prodWith("  orthweb:ha:\n    enabled: false\n"));
+        Plan prodSingle = TestStacks.shippedWith("prod", ("  orthweb:ha:\n    enabled: false\n"));
         assertThat(prodSingle.ofType(LB)).isEmpty();
         assertThat(prodSingle.ofType("aws:ec2/eip:Eip")).hasSize(2);
     }
@@ -242,11 +242,4 @@ class SiteBalancerTest {
         return org.orthweb.cloudinit.Render.files(in).get(Layout.CONFIG_DIR + "/nginx.conf");
     }
 
-    static String prodWith(String extra) {
-        try {
-            return Files.readString(Path.of("Pulumi.prod.yaml")) + extra;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 }

@@ -20,9 +20,8 @@ class HaCostTest {
 
     @Test
     void readmeStatesTheMonthlyDifferenceOfTheShippedProdFile() throws Exception {
-        String prod = Files.readString(Path.of("Pulumi.prod.yaml"));
         Plan ha = TestStacks.shipped("prod");
-        Plan single = TestStacks.plan("prod", prod + "  orthweb:ha:\n    enabled: false\n");
+        Plan single = TestStacks.shippedWith("prod", "  orthweb:ha:\n    enabled: false\n");
         CostEstimate withHa = CostEstimate.of(ha, PRICES);
         CostEstimate without = CostEstimate.of(single, PRICES);
         assertThat(withHa.unpriced()).isEmpty();

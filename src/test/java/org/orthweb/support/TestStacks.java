@@ -57,6 +57,15 @@ public final class TestStacks {
         return OfflinePlan.run(config(stack, yaml));
     }
 
+    /** Plan of a shipped stack file with extra config lines appended (e.g. "  orthweb:ha:\n    enabled: false\n"). */
+    public static Plan shippedWith(String stack, String extra) {
+        try {
+            return plan(stack, java.nio.file.Files.readString(Path.of("Pulumi." + stack + ".yaml")) + extra);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A minimal stack file of the given environment plus extra config lines. */
     public static String yaml(String environment, String extra) {
         return """
