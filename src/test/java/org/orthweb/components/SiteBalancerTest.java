@@ -160,6 +160,7 @@ class SiteBalancerTest {
         Map<?, ?> prefs = (Map<Object, Object>) refresh.get("preferences");
         assertThat(((Number) prefs.get("minHealthyPercentage")).intValue()).isEqualTo(100);
         assertThat(((Number) prefs.get("maxHealthyPercentage")).intValue()).isEqualTo(200);
+        assertThat(prefs.get("skipMatching")).isEqualTo(true);
         // the group takes no provider default tags: its own, not propagated (the template tags its hosts)
         List<?> tags = (List<Object>) g.get("tags");
         assertThat(tags).anySatisfy(t -> assertThat((Map<Object, Object>) t).containsEntry("key", "Environment")
