@@ -36,8 +36,16 @@ class HaCostTest {
         // the balancer's hour charge and its per-zone addresses, minus the Elastic IPs it replaces
         assertThat(difference).isPositive();
         String figure = String.format(Locale.ROOT, "%.2f", difference);
-        assertThat(Files.readString(Path.of("README.md")))
-                .as("README states the HA difference for the shipped prod file")
+        String readme = Files.readString(Path.of("README.md"));
+        assertThat(readme).as("README states the HA difference for the shipped prod file")
                 .contains("$" + figure + " a month more");
+        // the "Monthly cost" table: both totals of the shipped prod file
+        assertThat(readme).contains(String.format(Locale.ROOT, "| `prod` (HA mode, its default) | $%.2f |",
+                        withHa.totalUsd()))
+                .contains(String.format(Locale.ROOT, "| `prod` with `orthweb:ha.enabled: false` (single-host mode) | $%.2f |",
+                        without.totalUsd()));
+        // the balancer's hour charge and its one public address per zone appear as lines of their own
+        assertThat(withHa.lines()).anySatisfy(l -> assertThat(l.kind()).isEqualTo("network load balancer"));
+        assertThat(withHa.usageCharges()).anyMatch(u -> u.contains("NLCU"));
     }
 }
