@@ -31,6 +31,7 @@ class SiteBalancerTest {
     static final String ASG = "aws:autoscaling/group:Group";
     static final String INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
     static final String EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+    static final String ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
     final Plan prod = TestStacks.shipped("prod");
 
@@ -174,7 +175,8 @@ class SiteBalancerTest {
         for (Plan plan : List.of(prod, TestStacks.shipped("dev"))) {
             PlannedResource template = plan.ofType("aws:ec2/launchTemplate:LaunchTemplate").get(0);
             List<?> specs = (List<Object>) template.get("tagSpecifications");
-            assertThat(specs).hasSize(2);
+            assertThat(specs.stream().map(spec -> String.valueOf(((Map<?, ?>) spec).get("resourceType"))).toList())
+                    .containsExactlyInAnyOrder("instance", "volume", "network-interface");
             for (Object spec : specs) {
                 Map<Object, Object> tags = (Map<Object, Object>) ((Map<Object, Object>) spec).get("tags");
                 assertThat(tags).containsKeys("Environment", "Owner", "Application", "Stack", "ManagedBy", "Name");
@@ -192,6 +194,30 @@ class SiteBalancerTest {
         assertThat(String.valueOf(prod.outputs().get("hostListCommand"))).contains("describe-auto-scaling-groups")
                 .contains(String.valueOf(prod.ofType(ASG).get(0).get("name")));
         assertThat(prod.outputs()).doesNotContainKeys("hostIds", "hostPublicIps", "hostPublicDnsNames");
+    }
+
+    @Test
+    void anUnhealthyTargetAlarmWatchesEachTargetGroupOfTheBalancer() {
+        PlannedResource lb = prod.ofType(LB).get(0);
+        List<PlannedResource> unhealthy = prod.ofType(ALARM).stream()
+                .filter(a -> "UnHealthyHostCount".equals(a.get("metricName"))).toList();
+        assertThat(unhealthy).hasSize(2);
+        for (int port : List.of(Layout.HTTPS_PORT, Layout.DICOM_TLS_PORT)) {
+            PlannedResource tg = targetGroupOfPort(port);
+            assertThat(unhealthy).filteredOn(a -> ((Map<Object, Object>) a.get("dimensions")).get("TargetGroup")
+                    .equals(tg.get("arnSuffix"))).singleElement().satisfies(a -> {
+                        assertThat(a.get("namespace")).isEqualTo("AWS/NetworkELB");
+                        assertThat((Map<Object, Object>) a.get("dimensions")).containsEntry("LoadBalancer", lb.get("arnSuffix"));
+                        assertThat(String.valueOf(a.get("alarmDescription"))).contains("hostListCommand");
+                        // it notifies the stack's topic
+                        assertThat((List<Object>) a.get("alarmActions")).isNotEmpty();
+                    });
+        }
+        // the group replaces failed hosts: no per-instance status checks in HA mode; dev keeps them
+        assertThat(prod.ofType(ALARM)).noneSatisfy(a -> assertThat(String.valueOf(a.get("metricName"))).startsWith("StatusCheckFailed"));
+        Plan dev = TestStacks.shipped("dev");
+        assertThat(dev.ofType(ALARM)).noneSatisfy(a -> assertThat(a.get("metricName")).isEqualTo("UnHealthyHostCount"));
+        assertThat(dev.ofType(ALARM)).anySatisfy(a -> assertThat(a.get("metricName")).isEqualTo("StatusCheckFailed_System"));
     }
 
     @Test
@@ -235,6 +261,18 @@ class SiteBalancerTest {
                 "  orthweb:ha:\n    healthCheckGraceSeconds: 60\n")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).anySatisfy(p ->
                         assertThat(p).contains("orthweb:ha.healthCheckGraceSeconds")));
+    }
+
+    @Test
+    void aRefreshAtItsMostHostsStaysWithinTheDatabaseConnectionBudget() {
+        // the instance refresh may run maxHealthyPercentage of the group at once; the roles' connection
+        // limits (rendered into the database setup) cover MAX_HOSTS_AT_ONCE hosts' pools
+        int most = org.orthweb.config.ConfigRules.MAX_HA_HOSTS * OrthancHost.REFRESH_MAX_HEALTHY_PERCENT / 100;
+        assertThat(most).isLessThanOrEqualTo(org.orthweb.cloudinit.ConnectionBudget.MAX_HOSTS_AT_ONCE);
+        assertThatThrownBy(() -> TestStacks.config("dev", TestStacks.yaml("dev",
+                "  orthweb:ha:\n    enabled: true\n    maxHosts: " + (org.orthweb.config.ConfigRules.MAX_HA_HOSTS + 1) + "\n")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).anySatisfy(p ->
+                        assertThat(p).contains("orthweb:ha.maxHosts")));
     }
 
     static String renderedNginx() {
