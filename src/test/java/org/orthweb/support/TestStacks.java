@@ -57,10 +57,13 @@ public final class TestStacks {
         return OfflinePlan.run(config(stack, yaml));
     }
 
-    /** Plan of a shipped stack file with extra config lines appended (e.g. "  orthweb:ha:\n    enabled: false\n"). */
+    /**
+     * Plan of a stack file as shipped (its fixture copy) with extra config lines appended, e.g.
+     * {@code "  orthweb:ha:\n    enabled: false\n"} (a key the file does not already set).
+     */
     public static Plan shippedWith(String stack, String extra) {
         try {
-            return plan(stack, java.nio.file.Files.readString(Path.of("Pulumi." + stack + ".yaml")) + extra);
+            return plan(stack, java.nio.file.Files.readString(stackFile(stack)).stripTrailing() + "\n" + extra);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
