@@ -42,6 +42,8 @@ import org.orthweb.components.OrthancHostArgs;
 import org.orthweb.components.SecureVpc;
 import org.orthweb.components.SiteAddress;
 import org.orthweb.components.SiteAddressArgs;
+import org.orthweb.components.SiteBalancer;
+import org.orthweb.components.SiteBalancerArgs;
 import org.orthweb.components.SecureVpcArgs;
 import org.orthweb.components.SitePki;
 import org.orthweb.components.SitePkiArgs;
@@ -118,8 +120,15 @@ public final class OrthwebProgram {
         var vpc = new SecureVpc("network", new SecureVpcArgs(naming, aws, cfg.subnets(), zones,
                 net.interfaceEndpoints(), storage.logBucketArn), components);
 
+        // high-availability mode: the client networks reach the balancer, the hosts only the balancer
+        boolean ha = cfg.ha().enabled();
         var firewall = new AppFirewall("firewall", new AppFirewallArgs(naming, vpc.vpcId, net.webClientCidrs(),
-                net.dicomClientCidrs()), components);
+                net.dicomClientCidrs(), ha), components);
+        Optional<SiteBalancer> balancer = ha
+                ? Optional.of(new SiteBalancer("balancer", new SiteBalancerArgs(naming, vpc.vpcId, vpc.publicSubnetIds,
+                        firewall.securityGroupId, net.webClientCidrs(), net.dicomClientCidrs(), profile.deletionProtection()),
+                        components))
+                : Optional.empty();
 
         var database = new OrthancDatabase("database", new OrthancDatabaseArgs(naming, cfg.database(), vpc.vpcId,
                 vpc.privateSubnetIds, firewall.securityGroupId, key.keyArn, cfg.logging().retentionDays(),
@@ -130,13 +139,14 @@ public final class OrthwebProgram {
 
         // before the hosts (and the site PKI): the stable names are known once the addresses exist
         var address = new SiteAddress("site-address", new SiteAddressArgs(naming, cfg.host().instanceCount(),
-                cfg.site().name()), components);
+                cfg.site().name(), balancer.map(b -> b.dnsName)), components);
 
         // ---- Site PKI inputs (the one place they are chosen) -------------------------------------
         // DICOM peers: orthweb:dicom.clients (SitePkiArgs validates them again)
         List<DicomPeer> dicomPeers = cfg.dicom().peers();
         // Server certificate SANs: the site name, plus the stack's stable address names (the
-        // Elastic IPs' public DNS names join this list; they exist before any host, so no cycle).
+        // Elastic IPs' public DNS names, or in HA mode the balancer's DNS name, join this list;
+        // they exist before any host, so no cycle).
         Output<List<String>> serverNames = address.stableNames;
         var pki = new SitePki("pki", new SitePkiArgs(naming, cfg.stack(), key.keyArn, serverNames, dicomPeers,
                 profile.secretRecoveryWindowDays(), profile.protect()), components);
@@ -148,7 +158,9 @@ public final class OrthwebProgram {
                 new OrthancHostArgs.DatabaseMasterSecret(database.masterSecretArn),
                 new OrthancHostArgs.ApplicationSecret(secrets.secretArn), vpc.endpoints(),
                 new OrthancHostArgs.SiteTlsSecret(pki.serverSecretArn, pki.serverSecretVersionId),
-                new OrthancHostArgs.StableAddress(address.siteName, address.allocationIds)), components, invoke);
+                new OrthancHostArgs.StableAddress(address.siteName, address.allocationIds),
+                balancer.map(b -> new OrthancHostArgs.HostGroup(cfg.ha().minHosts(), cfg.ha().maxHosts(),
+                        cfg.ha().healthCheckGraceSeconds(), b.targetGroupArns))), components, invoke);
 
         new EndpointPolicies("endpoint-policies", vpc.endpoints(), cfg.region(), host.roleArn, storage.bucketArn,
                 Output.all(database.masterSecretArn, secrets.secretArn, pki.serverSecretArn), key.keyArn, components);
@@ -157,7 +169,7 @@ public final class OrthwebProgram {
                     ComponentResourceOptions.builder().providers(provider).dependsOn(storage, key).build());
         }
 
-        var alerting = operations(cfg, naming, aws, stackTags, key, storage, database, host, components);
+        var alerting = operations(cfg, naming, aws, stackTags, key, storage, database, host, balancer, components);
 
         exportOutputs(ctx, cfg, address, host, database, storage, key, secrets);
         ctx.export("alertTopicArn", alerting.topicArn);
@@ -190,12 +202,16 @@ public final class OrthwebProgram {
      */
     private static Alerting operations(StackConfig cfg, Naming naming, AwsContext aws, Map<String, String> stackTags,
                                        EncryptionKey key, DicomStorage storage, OrthancDatabase database,
-                                       OrthancHost host, ComponentResourceOptions components) {
+                                       OrthancHost host, Optional<SiteBalancer> balancer,
+                                       ComponentResourceOptions components) {
         Output<String> recover = aws.partition().applyValue(p -> "arn:" + p + ":automate:" + cfg.region() + ":ec2:recover");
         List<AlarmSpec> alarms = new ArrayList<>();
         for (int i = 0; i < host.instanceIds.size(); i++) {
             alarms.addAll(Alarms.host(i + 1, host.instanceIds.get(i), recover));
         }
+        // high-availability mode: the group replaces failed hosts; the balancer says when one fails
+        balancer.ifPresent(b -> alarms.addAll(Alarms.balancer(b.arnSuffix, b.targetGroupArnSuffixes,
+                cfg.ha().healthCheckGraceSeconds())));
         alarms.addAll(Alarms.database(database.identifier, cfg.database().allocatedStorageGiB()));
         var alerting = new Alerting("alerts", new AlertingArgs(naming, key.keyArn, cfg.alerts().emails(), alarms),
                 components);
@@ -233,25 +249,39 @@ public final class OrthwebProgram {
         ctx.export("tlsSecretArn", pki.serverSecretArn);
     }
 
+    /** The AWS CLI command that lists the group's hosts (instance id, zone, health, lifecycle state). */
+    static String hostListCommand(String region, String groupName) {
+        return "aws autoscaling describe-auto-scaling-groups --region " + region + " --auto-scaling-group-names "
+                + groupName + " --query 'AutoScalingGroups[0].Instances[].[InstanceId,AvailabilityZone,HealthStatus,"
+                + "LifecycleState]' --output table";
+    }
+
     private static void exportOutputs(Context ctx, StackConfig cfg, SiteAddress address, OrthancHost host,
                                       OrthancDatabase database, DicomStorage storage, EncryptionKey key,
                                       ApplicationSecrets secrets) {
         // every name here survives a host replacement: the site name and the Elastic IPs' names
+        // (high-availability mode: the balancer's name)
         ctx.export("siteName", address.siteName);
         ctx.export("stableNames", address.stableNames);
         ctx.export("siteUrls", address.siteName.applyValue(n -> List.of("https://" + n + "/")));
         ctx.export(DicomOutputs.ENDPOINTS, address.stableNames.applyValue(names ->
                 names.stream().map(n -> n + ":" + AppFirewall.DICOM_TLS_PORT).toList()));
-        ctx.export("hostIds", Output.all(host.instanceIds));
-        ctx.export("hostPublicDnsNames", Output.all(address.publicDnsNames));
-        ctx.export("hostPublicIps", Output.all(address.publicIps));
-        ctx.export("ssmSessionCommands", Output.all(host.instanceIds).applyValue(ids -> {
-            List<String> commands = new ArrayList<>();
-            for (String id : ids) {
-                commands.add("aws ssm start-session --region " + cfg.region() + " --target " + id);
-            }
-            return commands;
-        }));
+        if (host.groupName != null) {
+            // high-availability mode: the hosts are whatever the group runs now
+            ctx.export("hostGroupName", host.groupName);
+            ctx.export("hostListCommand", host.groupName.applyValue(g -> hostListCommand(cfg.region(), g)));
+        } else {
+            ctx.export("hostIds", Output.all(host.instanceIds));
+            ctx.export("hostPublicDnsNames", Output.all(address.publicDnsNames));
+            ctx.export("hostPublicIps", Output.all(address.publicIps));
+            ctx.export("ssmSessionCommands", Output.all(host.instanceIds).applyValue(ids -> {
+                List<String> commands = new ArrayList<>();
+                for (String id : ids) {
+                    commands.add("aws ssm start-session --region " + cfg.region() + " --target " + id);
+                }
+                return commands;
+            }));
+        }
         ctx.export("dbEndpoint", Output.tuple(database.address, database.port).applyValue(t -> t.t1 + ":" + t.t2));
         ctx.export("dataBucketName", storage.bucketName);
         ctx.export("logBucketName", storage.logBucketName);

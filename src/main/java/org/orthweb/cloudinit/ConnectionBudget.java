@@ -36,7 +36,8 @@ public final class ConnectionBudget {
     /**
      * The most hosts whose pools can be open at once: one per availability zone at most, and twice
      * that while Pulumi replaces hosts (a new launch-template version replaces an instance, and Pulumi
-     * creates the replacement before it deletes the old one).
+     * creates the replacement before it deletes the old one). In high-availability mode the group
+     * runs at most {@code ConfigRules.MAX_HA_HOSTS}, twice that during an instance refresh.
      */
     public static final int MAX_HOSTS_AT_ONCE = 2 * ConfigRules.MAX_AZ * ConfigRules.MAX_INSTANCES_PER_AZ;
 

@@ -62,6 +62,13 @@ public record Layout(
     public static final int KEYCLOAK_CLUSTER_PORT = 7800;
     public static final int KEYCLOAK_FAILURE_DETECTION_PORT = KEYCLOAK_CLUSTER_PORT + 50000;
 
+    /**
+     * nginx's health status for the load balancer: 200 only when Orthanc itself answers (an
+     * auth_request subrequest to Orthanc's {@code /system}, which the authorization plugin leaves
+     * unchecked for the Stone viewer), 5xx otherwise; Orthanc's answer never leaves nginx.
+     */
+    public static final String HEALTH_PATH = "/orthweb_health";
+
     /** Host directory of the application's non-secret configuration (written by cloud-init). */
     public static final String CONFIG_DIR = "/etc/orthweb";
     /** Host directory of the secret files written at boot (root only). */

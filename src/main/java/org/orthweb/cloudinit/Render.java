@@ -244,6 +244,7 @@ public final class Render {
         l.put("orthancDicomJson", Layout.ORTHANC_DICOM_JSON);
         l.put("orthancAet", Layout.ORTHANC_AET);
         l.put("httpsPort", Layout.HTTPS_PORT);
+        l.put("healthPath", Layout.HEALTH_PATH);
         l.put("dicomTlsPort", Layout.DICOM_TLS_PORT);
         l.put("keycloakClusterPort", Layout.KEYCLOAK_CLUSTER_PORT);
         l.put("keycloakFailureDetectionPort", Layout.KEYCLOAK_FAILURE_DETECTION_PORT);

@@ -11,8 +11,10 @@ import java.util.Map;
  * The stack's alarms, declared as {@link AlarmSpec}s by plain functions (tested directly). The
  * thresholds follow the common RDS alarm set (CPU above 80 %, free storage below 10 %;
  * cloudposse/terraform-aws-rds-cloudwatch-sns-alarms README) and EC2's status checks (EC2 guide,
- * "Status checks for your instances"). The HA work adds its unhealthy-target alarm here as one
- * more function.
+ * "Status checks for your instances"); in high-availability mode the balancer's unhealthy-target
+ * count (Elastic Load Balancing guide for Network Load Balancers, "CloudWatch metrics for your
+ * Network Load Balancer": {@code UnHealthyHostCount} in {@code AWS/NetworkELB}, dimensions
+ * {@code LoadBalancer} and {@code TargetGroup}).
  */
 public final class Alarms {
 
@@ -58,6 +60,39 @@ public final class Alarms {
                                 + "it if it does not answer.",
                         "AWS/EC2", "StatusCheckFailed_Instance", dims, "Maximum", "GreaterThanOrEqualToThreshold",
                         1, 60, 3, "missing", List.of()));
+    }
+
+    /**
+     * High-availability mode: one alarm per target group when a host behind the balancer has
+     * failed its health check for longer than a new host's boot may take. A booting host is
+     * registered (and checked) before its bootstrap ends, so a shorter window would fire on every
+     * rolling replacement; the group itself replaces a host that still fails after the grace.
+     *
+     * @param balancerArnSuffix    the balancer's ARN from {@code net/} (dimension LoadBalancer)
+     * @param targetGroupArnSuffixes port to the target group's ARN from {@code targetgroup/}
+     * @param graceSeconds         the group's health check grace period, in seconds
+     */
+    public static List<AlarmSpec> balancer(Output<String> balancerArnSuffix,
+                                           Map<Integer, Output<String>> targetGroupArnSuffixes, int graceSeconds) {
+        int periods = unhealthyEvaluationPeriods(graceSeconds);
+        List<AlarmSpec> alarms = new ArrayList<>();
+        new java.util.TreeMap<>(targetGroupArnSuffixes).forEach((port, group) -> alarms.add(new AlarmSpec(
+                "lb-unhealthy-hosts-" + port,
+                "A host behind the site's load balancer (port " + port + ") has failed its health check for "
+                        + periods + " minutes: its nginx answers " + org.orthweb.cloudinit.Layout.HEALTH_PATH
+                        + " with 200 only while its Orthanc answers, so it takes no traffic now. The auto-scaling "
+                        + "group replaces hosts that fail after their boot grace; if this alarm stays on, list the "
+                        + "hosts (output hostListCommand), open an SSM session on the unhealthy one and look at "
+                        + "cloud-init's log and the Orthanc container (docker compose ps, docker compose logs orthanc in /etc/orthweb). If every "
+                        + "host is unhealthy the site is down: check the database first.",
+                "AWS/NetworkELB", "UnHealthyHostCount", Map.of("LoadBalancer", balancerArnSuffix, "TargetGroup", group),
+                "Maximum", "GreaterThanOrEqualToThreshold", 1, 60, periods, "notBreaching", List.of())));
+        return List.copyOf(alarms);
+    }
+
+    /** One-minute periods covering the grace period and five minutes more. */
+    static int unhealthyEvaluationPeriods(int graceSeconds) {
+        return (graceSeconds + 59) / 60 + 5;
     }
 
     /**

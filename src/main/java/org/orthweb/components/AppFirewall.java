@@ -39,8 +39,10 @@ public final class AppFirewall extends ComponentResource {
                 .tags(args.naming().tags("app-sg"))
                 .build(), CustomResourceOptions.builder().parent(this).build());
         var under = CustomResourceOptions.builder().parent(sg).build();
-        ingress(name + "-https-", sg, HTTPS_PORT, args.webClientCidrs(), "HTTPS (web viewer, REST, DICOMweb) from ", under);
-        ingress(name + "-dicom-", sg, DICOM_TLS_PORT, args.dicomClientCidrs(), "DICOM over TLS from ", under);
+        if (!args.behindBalancer()) {
+            ingress(name + "-https-", sg, HTTPS_PORT, args.webClientCidrs(), "HTTPS (web viewer, REST, DICOMweb) from ", under);
+            ingress(name + "-dicom-", sg, DICOM_TLS_PORT, args.dicomClientCidrs(), "DICOM over TLS from ", under);
+        }
         new SecurityGroupEgressRule(name + "-https-out", SecurityGroupEgressRuleArgs.builder()
                 .securityGroupId(sg.id())
                 .description("HTTPS out: AWS APIs, OS packages, container images")
@@ -63,6 +65,7 @@ public final class AppFirewall extends ComponentResource {
                     .build(), under);
         }
         this.securityGroupId = sg.id();
+
         registerOutputs(Map.of("securityGroupId", securityGroupId));
     }
 

@@ -7,13 +7,22 @@ import org.orthweb.net.Cidr;
 import java.util.List;
 
 /**
+ * With {@code behindBalancer} (high-availability mode) the hosts' group gets no client CIDR rule:
+ * the lists belong to the balancer's group, and {@link SiteBalancer} adds the only rules that
+ * admit 443 and 11112, from the balancer's group.
+ *
  * @param naming           physical names and Name tags
  * @param vpcId            the VPC of the hosts
  * @param webClientCidrs   who may reach HTTPS (443)
  * @param dicomClientCidrs who may reach DICOM TLS (11112)
  */
 public record AppFirewallArgs(Naming naming, Output<String> vpcId, List<Cidr> webClientCidrs,
-                              List<Cidr> dicomClientCidrs) {
+                              List<Cidr> dicomClientCidrs, boolean behindBalancer) {
+
+    /** Single-host mode: the client networks reach the hosts directly. */
+    public AppFirewallArgs(Naming naming, Output<String> vpcId, List<Cidr> webClientCidrs, List<Cidr> dicomClientCidrs) {
+        this(naming, vpcId, webClientCidrs, dicomClientCidrs, false);
+    }
 
     public AppFirewallArgs {
         webClientCidrs = List.copyOf(webClientCidrs);

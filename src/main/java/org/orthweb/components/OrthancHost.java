@@ -1,5 +1,11 @@
 package org.orthweb.components;
 
+import com.pulumi.aws.autoscaling.Group;
+import com.pulumi.aws.autoscaling.GroupArgs;
+import com.pulumi.aws.autoscaling.inputs.GroupInstanceRefreshArgs;
+import com.pulumi.aws.autoscaling.inputs.GroupInstanceRefreshPreferencesArgs;
+import com.pulumi.aws.autoscaling.inputs.GroupLaunchTemplateArgs;
+import com.pulumi.aws.autoscaling.inputs.GroupTagArgs;
 import com.pulumi.aws.cloudwatch.LogGroup;
 import com.pulumi.aws.cloudwatch.LogGroupArgs;
 import com.pulumi.aws.ec2.Ec2Functions;
@@ -45,13 +51,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static org.orthweb.naming.Policies.statement;
 
 /**
- * The Orthanc hosts: one EC2 instance per public subnet (up to the configured count) from one
- * launch template (latest Amazon Linux 2023 x86_64, IMDSv2, encrypted root volume, templated
- * cloud-init), with a role scoped to exactly the stack's bucket, secrets, key and log group.
+ * The Orthanc hosts, from one launch template (latest Amazon Linux 2023 x86_64, IMDSv2, encrypted
+ * root volume, templated cloud-init), with a role scoped to exactly the stack's bucket, secrets,
+ * key and log group. Single-host mode: one EC2 instance per public subnet (up to the configured
+ * count), each with its Elastic IP. High-availability mode: an auto-scaling group across the
+ * public subnets, registered into the balancer's target groups ({@link SiteBalancer}).
  */
 public final class OrthancHost extends ComponentResource {
 
@@ -60,6 +69,13 @@ public final class OrthancHost extends ComponentResource {
     public static final int METADATA_HOP_LIMIT = 2;
     public static final String AMI_NAME_FILTER = "al2023-ami-2023.*-x86_64";
     public static final String ROOT_DEVICE = "/dev/xvda";
+    /**
+     * Instance refresh keeps every host in service and launches the replacement first (AWS allows
+     * a minimum of 0-100% and a maximum of 100-200%; EC2 Auto Scaling User Guide, "Instance
+     * refresh": "Understand the default values for an instance refresh").
+     */
+    public static final int REFRESH_MIN_HEALTHY_PERCENT = 100;
+    public static final int REFRESH_MAX_HEALTHY_PERCENT = 200;
     /** The host role's name part ({@link Naming#name}): the data bucket policy pins this role. */
     public static final String ROLE_NAME = "host-role";
     /**
@@ -79,7 +95,10 @@ public final class OrthancHost extends ComponentResource {
     /** What S3 and Secrets Manager do with the stack key on the host's behalf. */
     public static final List<String> KEY_ACTIONS = List.of("kms:Decrypt", "kms:GenerateDataKey");
 
+    /** Single-host mode: one instance per public subnet; empty in high-availability mode. */
     public final List<Output<String>> instanceIds;
+    /** High-availability mode: the auto-scaling group (its instances are the hosts); null otherwise. */
+    public final Output<String> groupName;
     public final List<Output<String>> publicDnsNames;
     public final List<Output<String>> publicIps;
     public final Output<String> roleArn;
@@ -151,7 +170,9 @@ public final class OrthancHost extends ComponentResource {
         // never a secret: the parser refuses a secret site name, so user data stays plain; the
         // stable name (configured, or the first Elastic IP's DNS name), the same on every host
         Output<String> siteName = args.address().siteName();
-        int hostCount = cfg.host().instanceCount();
+        // hosts sharing the index: in HA mode up to maxHosts, and during a rolling replacement the
+        // new host runs beside the old one, so never fewer than two
+        int hostCount = args.group().map(g -> Math.max(2, g.maxHosts())).orElse(cfg.host().instanceCount());
         // the site TLS secret's version: a peer added or removed, or a re-issued server certificate,
         // is a new version, hence new user data, so `pulumi up` replaces the hosts with it
         Output<Render.Host> rendered = Output.tuple(args.database().address(), args.database().port(),
@@ -210,34 +231,86 @@ public final class OrthancHost extends ComponentResource {
         List<Output<String>> ids = new ArrayList<>();
         List<Output<String>> dns = new ArrayList<>();
         List<Output<String>> ips = new ArrayList<>();
-        for (int i = 0; i < cfg.host().instanceCount(); i++) {
-            String suffix = String.valueOf(i + 1);
-            var instance = new Instance(name + "-" + suffix, InstanceArgs.builder()
-                    .subnetId(args.network().publicSubnetIds().get(i))
-                    .launchTemplate(InstanceLaunchTemplateArgs.builder()
-                            .id(template.id())
-                            // a new template version (new user data) replaces the host
-                            .version(template.latestVersion().applyValue(String::valueOf))
-                            .build())
-                    .monitoring(true)
-                    .ebsOptimized(true)
-                    .tags(naming.tags("host-" + suffix))
-                    .build(), CustomResourceOptions.builder().parent(this).dependsOn(bundle).build());
-            // the host's stable address moves to whichever instance replaces this one
-            new EipAssociation(name + "-" + suffix + "-address", EipAssociationArgs.builder()
-                    .allocationId(args.address().allocationIds().get(i))
-                    .instanceId(instance.id())
-                    .build(), CustomResourceOptions.builder().parent(instance).build());
-            ids.add(instance.id());
-            dns.add(instance.publicDns());
-            ips.add(instance.publicIp());
+        Output<String> groupName = null;
+        if (args.group().isPresent()) {
+            groupName = hostGroup(name, args, template, bundle).name();
+        } else {
+            for (int i = 0; i < cfg.host().instanceCount(); i++) {
+                String suffix = String.valueOf(i + 1);
+                var instance = new Instance(name + "-" + suffix, InstanceArgs.builder()
+                        .subnetId(args.network().publicSubnetIds().get(i))
+                        .launchTemplate(InstanceLaunchTemplateArgs.builder()
+                                .id(template.id())
+                                // a new template version (new user data) replaces the host
+                                .version(template.latestVersion().applyValue(String::valueOf))
+                                .build())
+                        .monitoring(true)
+                        .ebsOptimized(true)
+                        .tags(naming.tags("host-" + suffix))
+                        .build(), CustomResourceOptions.builder().parent(this).dependsOn(bundle).build());
+                // the host's stable address moves to whichever instance replaces this one
+                new EipAssociation(name + "-" + suffix + "-address", EipAssociationArgs.builder()
+                        .allocationId(args.address().allocationIds().get(i))
+                        .instanceId(instance.id())
+                        .build(), CustomResourceOptions.builder().parent(instance).build());
+                ids.add(instance.id());
+                dns.add(instance.publicDns());
+                ips.add(instance.publicIp());
+            }
         }
+        this.groupName = groupName;
         this.instanceIds = List.copyOf(ids);
         this.publicDnsNames = List.copyOf(dns);
         this.publicIps = List.copyOf(ips);
         this.roleArn = role.arn();
         registerOutputs(Map.of("instanceIds", Output.all(instanceIds), "publicDnsNames", Output.all(publicDnsNames),
                 "roleArn", roleArn));
+    }
+
+    /**
+     * The auto-scaling group of high-availability mode: the launch template's latest version
+     * across the public subnets, registered into the balancer's target groups, replaced when a
+     * host fails the balancer's health check (type ELB) after the grace period, and rolled with an
+     * instance refresh when the template changes: a new host is launched and healthy before an old
+     * one is terminated (minimum healthy {@value #REFRESH_MIN_HEALTHY_PERCENT}%, maximum
+     * {@value #REFRESH_MAX_HEALTHY_PERCENT}%).
+     */
+    private Group hostGroup(String name, OrthancHostArgs args, LaunchTemplate template, BucketObjectv2 bundle) {
+        var g = args.group().orElseThrow();
+        var naming = args.naming();
+        List<GroupTagArgs> tags = new ArrayList<>();
+        // an auto-scaling group takes no provider default tags: its own tags, not propagated
+        // (the launch template tags the instances, volumes and interfaces)
+        new TreeMap<>(naming.stackTags()).forEach((k, v) ->
+                tags.add(GroupTagArgs.builder().key(k).value(v).propagateAtLaunch(false).build()));
+        tags.add(GroupTagArgs.builder().key("Name").value(naming.name("hosts")).propagateAtLaunch(false).build());
+        return new Group(name + "-group", GroupArgs.builder()
+                .namePrefix(naming.name("hosts-"))
+                .vpcZoneIdentifiers(Output.all(args.network().publicSubnetIds()))
+                .launchTemplate(GroupLaunchTemplateArgs.builder()
+                        .id(template.id())
+                        .version(template.latestVersion().applyValue(String::valueOf))
+                        .build())
+                .minSize(g.minHosts())
+                .maxSize(g.maxHosts())
+                .desiredCapacity(g.minHosts())
+                .targetGroupArns(Output.all(g.targetGroupArns()))
+                .healthCheckType("ELB")
+                .healthCheckGracePeriod(g.graceSeconds())
+                .defaultInstanceWarmup(g.graceSeconds())
+                .instanceRefresh(GroupInstanceRefreshArgs.builder()
+                        .strategy("Rolling")
+                        .preferences(GroupInstanceRefreshPreferencesArgs.builder()
+                                .minHealthyPercentage(REFRESH_MIN_HEALTHY_PERCENT)
+                                .maxHealthyPercentage(REFRESH_MAX_HEALTHY_PERCENT)
+                                .instanceWarmup(String.valueOf(g.graceSeconds()))
+                                // hosts already on the group's template stay (the stop-all path starts them new)
+                                .skipMatching(true)
+                                .build())
+                        .build())
+                .waitForCapacityTimeout(g.graceSeconds() + "s")
+                .tags(tags)
+                .build(), CustomResourceOptions.builder().parent(this).dependsOn(bundle).build());
     }
 
     /** The host role's ARN, known before the role exists (for policies created earlier). */

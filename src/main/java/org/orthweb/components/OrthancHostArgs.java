@@ -26,7 +26,10 @@ import java.util.Optional;
  * @param appSecret the application secrets
  * @param endpoints the VPC endpoints the role's S3 and Secrets Manager access is pinned to
  * @param siteTls   the site's TLS secret ({@link SitePki}) and the version of it the hosts read
- * @param address   the stable site name and one Elastic IP allocation per host ({@link SiteAddress})
+ * @param address   the stable site name and, in single-host mode, one Elastic IP allocation per host
+ *                  ({@link SiteAddress})
+ * @param group     high-availability mode: the auto-scaling group's sizes and the balancer's target
+ *                  groups (empty: single-host mode, one instance per public subnet with its Elastic IP)
  */
 public record OrthancHostArgs(
         Naming naming,
@@ -40,7 +43,8 @@ public record OrthancHostArgs(
         ApplicationSecret appSecret,
         StackEndpoints endpoints,
         SiteTlsSecret siteTls,
-        StableAddress address) {
+        StableAddress address,
+        Optional<HostGroup> group) {
 
     public OrthancHostArgs {
         Objects.requireNonNull(settings);
@@ -52,11 +56,15 @@ public record OrthancHostArgs(
         Objects.requireNonNull(endpoints);
         Objects.requireNonNull(siteTls);
         Objects.requireNonNull(address);
-        if (address.allocationIds().size() != settings.host().instanceCount()) {
+        Objects.requireNonNull(group);
+        if (group.isEmpty() && address.allocationIds().size() != settings.host().instanceCount()) {
             throw new IllegalArgumentException("one Elastic IP per host: " + address.allocationIds().size()
                     + " addresses for " + settings.host().instanceCount() + " hosts");
         }
-        if (settings.host().instanceCount() > network.publicSubnetIds().size()) {
+        if (group.isPresent() && !address.allocationIds().isEmpty()) {
+            throw new IllegalArgumentException("no Elastic IP in high-availability mode: the load balancer is the address");
+        }
+        if (group.isEmpty() && settings.host().instanceCount() > network.publicSubnetIds().size()) {
             throw new IllegalArgumentException("instanceCount exceeds the number of public subnets");
         }
     }
@@ -127,6 +135,23 @@ public record OrthancHostArgs(
     public record StableAddress(Output<String> siteName, List<Output<String>> allocationIds) {
         public StableAddress {
             allocationIds = List.copyOf(allocationIds);
+        }
+    }
+
+    /**
+     * The auto-scaling group of high-availability mode.
+     *
+     * @param minHosts        fewest hosts, and the desired count
+     * @param maxHosts        most hosts
+     * @param graceSeconds    health check grace period of a new host, in seconds
+     * @param targetGroupArns the balancer's target groups the hosts register into ({@link SiteBalancer})
+     */
+    public record HostGroup(int minHosts, int maxHosts, int graceSeconds, List<Output<String>> targetGroupArns) {
+        public HostGroup {
+            targetGroupArns = List.copyOf(targetGroupArns);
+            if (minHosts < 1 || minHosts > maxHosts) {
+                throw new IllegalArgumentException("need 1 <= minHosts <= maxHosts, got " + minHosts + ".." + maxHosts);
+            }
         }
     }
 }

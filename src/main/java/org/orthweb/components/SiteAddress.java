@@ -17,7 +17,9 @@ import java.util.Map;
  * outputs, and the site PKI's server certificate names): one Elastic IP per host, allocated apart
  * from the instances, so that an address and its public DNS name survive a host's replacement
  * (a new launch template version replaces the instance; the association moves to the new one).
- * The site name is the configured name, else the first host's Elastic IP public DNS name.
+ * The site name is the configured name, else the first host's Elastic IP public DNS name. In
+ * high-availability mode the load balancer's DNS name takes the Elastic IPs' place (none is
+ * allocated): the site name is the configured name, else the balancer's name.
  *
  * <p>The public DNS name of an Elastic IP ({@code ec2-a-b-c-d.<region>.compute.amazonaws.com},
  * {@code compute-1} in us-east-1) is assigned by EC2 with the address and resolves because the
@@ -45,7 +47,9 @@ public final class SiteAddress extends ComponentResource {
         List<Output<String>> ids = new ArrayList<>();
         List<Output<String>> ips = new ArrayList<>();
         List<Output<String>> dns = new ArrayList<>();
-        for (int i = 1; i <= args.hostCount(); i++) {
+        // high-availability mode: the balancer's name is the address; hosts come and go without one
+        int addresses = args.balancerDnsName().isPresent() ? 0 : args.hostCount();
+        for (int i = 1; i <= addresses; i++) {
             var eip = new Eip(name + "-" + i, EipArgs.builder()
                     .domain("vpc")
                     .tags(args.naming().tags("host-" + i + "-address"))
@@ -56,7 +60,10 @@ public final class SiteAddress extends ComponentResource {
         }
         this.allocationIds = List.copyOf(ids);
         this.publicIps = List.copyOf(ips);
-        this.publicDnsNames = List.copyOf(dns);
+        this.publicDnsNames = List.copyOf(args.balancerDnsName().isPresent() ? List.of() : dns);
+        if (args.balancerDnsName().isPresent()) {
+            dns.add(args.balancerDnsName().get());
+        }
         this.siteName = args.siteName().map(Output::of).orElse(dns.get(0));
         this.stableNames = Output.tuple(siteName, Output.all(dns)).applyValue(t -> stableNames(t.t1, t.t2));
         registerOutputs(Map.of("siteName", siteName, "stableNames", stableNames,

@@ -124,6 +124,7 @@ public final class ConfigParser {
             problems.add(NS + "database.multiAz must be true in environment " + env.code() + " (a standby in a second AZ)");
         }
         operationsRules(env, values, problems);
+        haRules(values, problems);
         if (values.get(NS + "logging.retentionDays") instanceof Integer days && days < profile.minLogRetentionDays()) {
             problems.add(NS + "logging.retentionDays must be at least " + profile.minLogRetentionDays()
                     + " in environment " + env.code() + " (got " + days + ")");
@@ -151,6 +152,19 @@ public final class ConfigParser {
             if (Boolean.FALSE.equals(values.get(NS + "backup.enabled"))) {
                 problems.add(NS + "backup.copyRegion needs " + NS + "backup.enabled: true (there is nothing to copy)");
             }
+        }
+    }
+
+    /** High availability: the balancer and the group span two zones or more; the group's bounds are ordered. */
+    static void haRules(Map<String, Object> values, List<String> problems) {
+        if (Boolean.TRUE.equals(values.get(NS + "ha.enabled")) && values.get(NS + "network.azCount") instanceof Integer az
+                && az < 2) {
+            problems.add(NS + "ha.enabled needs " + NS + "network.azCount of at least 2 (got " + az
+                    + "): the load balancer and the group span two or more zones; set ha.enabled: false for one zone");
+        }
+        if (values.get(NS + "ha.minHosts") instanceof Integer min && values.get(NS + "ha.maxHosts") instanceof Integer max
+                && min > max) {
+            problems.add(NS + "ha.minHosts (" + min + ") must not exceed " + NS + "ha.maxHosts (" + max + ")");
         }
     }
 

@@ -32,6 +32,20 @@ public final class ConfigRules {
     public static final int MIN_ROOT_VOLUME_GIB = 20;
     public static final int MAX_ROOT_VOLUME_GIB = 16384;
     public static final int MAX_INSTANCES_PER_AZ = 1;
+    /**
+     * Most hosts of an auto-scaling group: as many as single-host mode allows. The database roles'
+     * connection limits cover twice that (ConnectionBudget.MAX_HOSTS_AT_ONCE), which is exactly
+     * what an instance refresh at its maximum healthy percentage (200) runs at once; more hosts
+     * would have their pools refused by PostgreSQL during a refresh.
+     */
+    public static final int MAX_HA_HOSTS = MAX_AZ * MAX_INSTANCES_PER_AZ;
+    /**
+     * The grace period must cover a first boot (packages, image pulls, Orthanc start): under 5
+     * minutes hosts would be replaced before they could ever be healthy; one hour is the most a
+     * failed boot should keep a broken host in the group.
+     */
+    public static final int MIN_HA_GRACE_SECONDS = 300;
+    public static final int MAX_HA_GRACE_SECONDS = 3600;
 
     /**
      * AWS Backup retention: at least 35 days (the longest RDS keeps automated backups, so a

@@ -48,6 +48,8 @@ public record StackConfig(
         Dicom dicom,
         @Setting("AWS Client VPN into the private subnets (absent: no VPN)")
         Optional<Vpn> vpn,
+        @Setting("high availability: hosts behind a network load balancer, in an auto-scaling group")
+        Ha ha,
         @Setting("container images: tag or pinned reference per image")
         @Default("{}")
         @Check(Rules.Images.class)
@@ -76,6 +78,7 @@ public record StackConfig(
         Objects.requireNonNull(backup);
         Objects.requireNonNull(budget);
         Objects.requireNonNull(vpn);
+        Objects.requireNonNull(ha);
         Objects.requireNonNull(subnets);
         images = Map.copyOf(images);
         secretKeys = Set.copyOf(secretKeys);
@@ -294,6 +297,31 @@ public record StackConfig(
             @Setting("the client's name: the certificate's common name and the profile's file name")
             @Check(Rules.VpnClientName.class)
             String name) {
+    }
+
+    /**
+     * {@code orthweb:ha}. Off: single-host mode, one instance per public subnet with an Elastic IP
+     * each ({@code host.instanceCount}). On: an internet-facing network load balancer across the
+     * zones and an auto-scaling group from the same launch template; {@code host.instanceCount}
+     * is then only the default of {@code minHosts}.
+     */
+    public record Ha(
+            @Setting("hosts behind a network load balancer in an auto-scaling group across the zones "
+                    + "(false: single-host mode, an Elastic IP per host); needs network.azCount >= 2")
+            @Default(value = "false", hardened = "true")
+            boolean enabled,
+            @Setting("hosts the group keeps at least, and starts with (desired = minimum)")
+            @Default("${host.instanceCount}")
+            @Range(min = 1, max = ConfigRules.MAX_HA_HOSTS)
+            int minHosts,
+            @Setting("hosts the group may run at most; at least minHosts")
+            @Default("${ha.minHosts}")
+            @Range(min = 1, max = ConfigRules.MAX_HA_HOSTS)
+            int maxHosts,
+            @Setting("seconds a new host may take to boot before failed health checks count (covers the bootstrap)")
+            @Default("900")
+            @Range(min = ConfigRules.MIN_HA_GRACE_SECONDS, max = ConfigRules.MAX_HA_GRACE_SECONDS)
+            int healthCheckGraceSeconds) {
     }
 
     /** The environment's safeguards (windows, protect, deletion protection...), computed once. */

@@ -278,6 +278,12 @@ public record CostEstimate(String priceRegion, String priceDate, String stackReg
         private void loadBalancer(PlannedResource r) {
             if ("network".equals(r.get("loadBalancerType"))) {
                 add("network load balancer", 1, "load balancer", prices.monthly(prices.networkLoadBalancerHourly()));
+                // an internet-facing balancer holds one public IPv4 address per zone (subnet), charged
+                // like any other (VPC pricing, "Public IPv4 address")
+                if (!Boolean.TRUE.equals(r.get("internal")) && r.get("subnets") instanceof Collection<?> zones) {
+                    add("public IPv4 address", zones.size(), "address",
+                            zones.size() * prices.monthly(prices.publicIpv4Hourly()));
+                }
             } else {
                 unpriced.add(r.type() + " " + r.get("loadBalancerType"));
             }

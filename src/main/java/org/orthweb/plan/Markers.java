@@ -11,14 +11,15 @@ import java.util.Set;
 /**
  * Decides each resource's {@link Marker}s from the plan itself, so that they follow the program:
  * <ul>
- *   <li>{@link Marker#INTERNET}: an EC2 instance in a subnet that gives public addresses
- *   ({@code mapPublicIpOnLaunch}); a security-group ingress rule whose source is a public
- *   network (any IPv4 CIDR outside the private, shared, loopback and link-local ranges); the
- *   internet gateway.</li>
+ *   <li>{@link Marker#INTERNET}: an EC2 instance, or an auto-scaling group's subnets, that give
+ *   public addresses ({@code mapPublicIpOnLaunch}); an internet-facing load balancer; a
+ *   security-group ingress rule whose source is a public network (any IPv4 CIDR outside the
+ *   private, shared, loopback and link-local ranges); the internet gateway.</li>
  *   <li>{@link Marker#PHI}: what the stack's own outputs name as the data stores and the hosts:
  *   the bucket {@code dataBucketName} (DICOM files), the database at {@code dbEndpoint} (the
  *   Orthanc index: patient names, identifiers, study descriptions), the instances in
- *   {@code hostIds} (they receive, cache and serve studies).</li>
+ *   {@code hostIds} or the auto-scaling group {@code hostGroupName} (they receive, cache and
+ *   serve studies).</li>
  *   <li>{@link Marker#PROTECT}: the resource was registered with Pulumi's {@code protect} option.</li>
  *   <li>{@link Marker#COST}: the resource's type is billed while it exists (a fixed price or a
  *   usage charge in {@link org.orthweb.cost.CostEstimate}); an interface VPC endpoint is, a
@@ -29,6 +30,8 @@ public final class Markers {
 
 
     private static final String INSTANCE = "aws:ec2/instance:Instance";
+    private static final String AUTOSCALING_GROUP = "aws:autoscaling/group:Group";
+    private static final String LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
     private static final String SUBNET = "aws:ec2/subnet:Subnet";
     private static final String BUCKET = "aws:s3/bucketV2:BucketV2";
     private static final String DB_INSTANCE = "aws:rds/instance:Instance";
@@ -77,9 +80,13 @@ public final class Markers {
             if (Boolean.TRUE.equals(r.inputs().get("associatePublicIpAddress"))) {
                 return true;
             }
-            Object subnetId = r.inputs().get("subnetId");
-            return all.stream().anyMatch(s -> s.type().equals(SUBNET) && Objects.equals(s.id(), subnetId)
-                    && Boolean.TRUE.equals(s.inputs().get("mapPublicIpOnLaunch")));
+            return publicSubnet(r.inputs().get("subnetId"), all);
+        }
+        if (r.type().equals(AUTOSCALING_GROUP) && r.inputs().get("vpcZoneIdentifiers") instanceof List<?> subnets) {
+            return subnets.stream().anyMatch(id -> publicSubnet(id, all));
+        }
+        if (r.type().equals(LOAD_BALANCER)) {
+            return !Boolean.TRUE.equals(r.inputs().get("internal"));
         }
         if (INGRESS_RULES.contains(r.type()) && !"egress".equals(r.inputs().get("type"))) {
             Object cidr = r.inputs().containsKey("cidrIpv4") ? r.inputs().get("cidrIpv4") : r.inputs().get("cidrBlocks");
@@ -89,12 +96,19 @@ public final class Markers {
         return false;
     }
 
+    private static boolean publicSubnet(Object subnetId, List<Plan.PlannedResource> all) {
+        return all.stream().anyMatch(s -> s.type().equals(SUBNET) && Objects.equals(s.id(), subnetId)
+                && Boolean.TRUE.equals(s.inputs().get("mapPublicIpOnLaunch")));
+    }
+
     private static boolean holdsPatientData(Plan.PlannedResource r, Map<String, Object> outputs) {
         return switch (r.type()) {
             case BUCKET -> Objects.equals(r.inputs().get("bucket"), outputs.get("dataBucketName"));
             case DB_INSTANCE -> r.get("address") != null
                     && String.valueOf(outputs.get("dbEndpoint")).startsWith(r.get("address") + ":");
             case INSTANCE -> outputs.get("hostIds") instanceof List<?> ids && ids.contains(r.id());
+            case AUTOSCALING_GROUP -> outputs.get("hostGroupName") != null
+                    && Objects.equals(outputs.get("hostGroupName"), r.get("name"));
             default -> false;
         };
     }

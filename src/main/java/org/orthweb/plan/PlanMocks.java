@@ -180,6 +180,31 @@ public final class PlanMocks implements Mocks {
                 state.put("arn", arnPrefix + "ec2:" + region + ":" + ACCOUNT + ":elastic-ip/" + id);
                 return id;
             }
+            case "aws:lb/loadBalancer:LoadBalancer" -> {
+                // as ELB names them: <name>-<16 hex>.elb.<region>.amazonaws.com
+                String lbName = String.valueOf(in.get("name"));
+                state.put("dnsName", lbName + "-" + hex(name, 16) + ".elb." + region + ".amazonaws.com");
+                String id = arnPrefix + "elasticloadbalancing:" + region + ":" + ACCOUNT + ":loadbalancer/net/" + lbName
+                        + "/" + hex(name, 16);
+                state.put("arn", id);
+                state.put("arnSuffix", id.substring(id.indexOf("net/")));
+                return id;
+            }
+            case "aws:lb/targetGroup:TargetGroup", "aws:lb/listener:Listener" -> {
+                String kind = type.endsWith("TargetGroup") ? "targetgroup/" + in.get("name") : "listener/net/" + hex(name, 8);
+                String id = arnPrefix + "elasticloadbalancing:" + region + ":" + ACCOUNT + ":" + kind + "/" + hex(name, 16);
+                state.put("arn", id);
+                // CloudWatch's TargetGroup dimension: the ARN from "targetgroup/"
+                state.put("arnSuffix", id.substring(id.lastIndexOf(':') + 1));
+                return id;
+            }
+            case "aws:autoscaling/group:Group" -> {
+                String groupName = in.get("namePrefix") + hex(name, 26);
+                state.put("name", groupName);
+                state.put("arn", arnPrefix + "autoscaling:" + region + ":" + ACCOUNT + ":autoScalingGroup:" + uuid(name)
+                        + ":autoScalingGroupName/" + groupName);
+                return groupName;
+            }
             case "aws:ec2/launchTemplate:LaunchTemplate" -> {
                 state.put("latestVersion", 1);
                 String id = "lt-0" + hex(name, 16);

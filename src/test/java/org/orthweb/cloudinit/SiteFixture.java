@@ -160,37 +160,41 @@ final class SiteFixture implements AutoCloseable {
         return p;
     }
 
+    /** Loopback port (core namespace) of the stand-in's CSV statistics. */
+    static final int BALANCER_STATS_PORT = 8404;
+
     /**
-     * haproxy in the core namespace: TCP pass-through on 443 and 11112 to every host (as the
-     * cloud's network load balancer does), health-checked by TCP connect each second.
+     * haproxy in the core namespace as the planned network load balancer (shipped prod file):
+     * TCP pass-through on each listener's port to every host, the target groups' health checks
+     * (HTTPS on nginx's health path) and stickiness (see {@link BalancerStandIn}).
      */
     Process startBalancer(List<Host> targets) throws IOException {
-        StringBuilder cfg = new StringBuilder("""
-                global
-                    maxconn 256
-                defaults
-                    mode tcp
-                    timeout connect 2s
-                    timeout client 10m
-                    timeout server 10m
-                    # a connection refused by a dead host is retried on another
-                    retries 3
-                    option redispatch
-                frontend stats
-                    mode http
-                    bind 127.0.0.1:8404
-                    stats enable
-                    stats uri /stats
-                """);
-        for (int port : List.of(Layout.HTTPS_PORT, Layout.DICOM_TLS_PORT)) {
-            cfg.append("frontend f").append(port).append("\n    bind ").append(SiteNetwork.CORE_IP).append(':').append(port)
-                    .append("\n    default_backend b").append(port).append("\nbackend b").append(port)
-                    .append("\n    balance roundrobin\n");
-            for (Host h : targets) {
-                cfg.append("    server ").append(h.ns().substring(h.ns().lastIndexOf('-') + 1)).append(' ').append(h.ip())
-                        .append(':').append(port).append(" check inter 1s fall 2 rise 2\n");
+        return startBalancer(targets, true);
+    }
+
+    /**
+     * The stand-in's view of one backend's servers: name to {status (UP/DOWN...), total sessions},
+     * from haproxy's CSV statistics (fields pxname, svname, ..., stot is field 7, status field 17).
+     */
+    Map<String, String[]> balancerServers(int port) {
+        String csv = net.exec(net.core, 10, Map.of(), "curl", "-fsS", "http://127.0.0.1:" + BALANCER_STATS_PORT + "/stats;csv")
+                .expectSuccess("haproxy stats").out();
+        Map<String, String[]> servers = new java.util.LinkedHashMap<>();
+        for (String line : csv.split("\n")) {
+            String[] f = line.split(",", -1);
+            if (f.length > 17 && f[0].equals("b" + port) && !f[1].equals("BACKEND")) {
+                servers.put(f[1], new String[]{f[17], f[7]});
             }
         }
+        return servers;
+    }
+
+    /** Same; {@code planChecks} false checks by TCP connect (hosts that run no Orthanc). */
+    Process startBalancer(List<Host> targets, boolean planChecks) throws IOException {
+        List<BalancerStandIn.Target> t = targets.stream()
+                .map(h -> new BalancerStandIn.Target(h.ns().substring(h.ns().lastIndexOf('-') + 1), h.ip())).toList();
+        String cfg = BalancerStandIn.haproxyConfig(org.orthweb.support.TestStacks.shipped("prod"), SiteNetwork.CORE_IP, t,
+                planChecks, BALANCER_STATS_PORT);
         Path file = dir.resolve("haproxy.cfg");
         Files.writeString(file, cfg.toString());
         net.exec(net.core, 30, Map.of(), "haproxy", "-c", "-f", file.toString()).expectSuccess("haproxy -c");

@@ -280,6 +280,81 @@ class TwoHostSiteTest {
         assertThat(jobs(h2)).doesNotContain(jobId);
     }
 
+    /** Both Orthancs running and both hosts in service behind the stand-in (after the tests that stop them). */
+    static void bothHostsInService() throws Exception {
+        for (SiteFixture.Host h : List.of(h1, h2)) {
+            if (!orthancs.containsKey(h.ns())) {
+                startOrthanc(h);
+            }
+        }
+        awaitBalancerStatus(Layout.HTTPS_PORT, Map.of("h1", "UP", "h2", "UP"));
+    }
+
+    /** Waits (bounded by the planned check period) until haproxy reports these statuses; returns the ms it took. */
+    static long awaitBalancerStatus(int port, Map<String, String> wanted) {
+        var hc = (Map<?, ?>) org.orthweb.support.TestStacks.shipped("prod").ofType("aws:lb/targetGroup:TargetGroup").get(0)
+                .get("healthCheck");
+        int interval = ((Number) hc.get("interval")).intValue();
+        int thresholds = Math.max(((Number) hc.get("healthyThreshold")).intValue(), ((Number) hc.get("unhealthyThreshold")).intValue());
+        long start = System.nanoTime();
+        Instant deadline = Instant.now().plusSeconds((long) interval * (thresholds + 2) + 10);
+        Map<String, String> seen = Map.of();
+        while (Instant.now().isBefore(deadline)) {
+            Map<String, String> now = new java.util.TreeMap<>();
+            site.balancerServers(port).forEach((name, f) -> now.put(name, f[0].split(" ")[0]));
+            seen = now;
+            if (now.entrySet().containsAll(wanted.entrySet())) {
+                return (System.nanoTime() - start) / 1_000_000;
+            }
+            ConformanceEnv.sleep(500);
+        }
+        throw new AssertionError("balancer statuses " + seen + ", wanted " + wanted);
+    }
+
+    /** n HTTPS requests for the health path through the balancer, each its own connection; the sessions per host. */
+    static Map<String, Integer> httpsThroughBalancer(int n) {
+        Map<String, Integer> before = site.balancerSessions(Layout.HTTPS_PORT);
+        for (int i = 0; i < n; i++) {
+            assertThat(site.curl(null, Layout.HEALTH_PATH, "-o", "/dev/null", "-w", "%{http_code}").expectSuccess("curl").out())
+                    .isEqualTo("200");
+        }
+        Map<String, Integer> after = site.balancerSessions(Layout.HTTPS_PORT);
+        Map<String, Integer> delta = new java.util.TreeMap<>();
+        after.forEach((k, v) -> delta.put(k, v - before.getOrDefault(k, 0)));
+        return delta;
+    }
+
+    @Test
+    @Order(6)
+    void aClientsHttpsRequestsStayOnOneHost() throws Exception {
+        bothHostsInService();
+        Map<String, Integer> delta = httpsThroughBalancer(10);
+        // source-IP stickiness on 443 as planned: all ten connections on one host (round robin would split them)
+        assertThat(delta.values()).containsExactlyInAnyOrder(10, 0);
+        // DICOM (not sticky) still spreads, as the earlier store test showed
+    }
+
+    @Test
+    @Order(7)
+    void aHostWhoseOrthancIsStoppedIsTakenOutByTheHealthCheck() throws Exception {
+        bothHostsInService();
+        // nginx's health status follows Orthanc: 200 while it answers...
+        assertThat(site.curl(h1.ip(), Layout.HEALTH_PATH, "-o", "/dev/null", "-w", "%{http_code}").out()).isEqualTo("200");
+        stopOrthanc(h1);
+        // ...an error once it does not, while nginx itself still runs (a static 200 would stay 200)
+        assertThat(site.curl(h1.ip(), Layout.HEALTH_PATH, "-o", "/dev/null", "-w", "%{http_code}").out()).startsWith("5");
+        assertThat(site.curl(h1.ip(), "/nginx_health", "-o", "/dev/null", "-w", "%{http_code}").out()).isEqualTo("200");
+        long down = awaitBalancerStatus(Layout.HTTPS_PORT, Map.of("h1", "DOWN", "h2", "UP"));
+        awaitBalancerStatus(Layout.DICOM_TLS_PORT, Map.of("h1", "DOWN", "h2", "UP"));
+        timings.put("host 1's Orthanc stopped until the planned health check took it out", down + " ms");
+        // every request now lands on host 2, whichever host the client was stuck to
+        Map<String, Integer> delta = httpsThroughBalancer(5);
+        assertThat(delta).containsEntry("h1", 0).containsEntry("h2", 5);
+        startOrthanc(h1);
+        long up = awaitBalancerStatus(Layout.HTTPS_PORT, Map.of("h1", "UP", "h2", "UP"));
+        timings.put("host 1's Orthanc back until the health check returned it", up + " ms");
+    }
+
     static List<String> jobs(SiteFixture.Host via) throws Exception {
         List<String> ids = new ArrayList<>();
         JSON.readTree(site.curl(via.ip(), "/orthanc/jobs").expectSuccess("jobs").out()).forEach(j -> ids.add(j.asText()));

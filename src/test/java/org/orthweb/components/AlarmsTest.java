@@ -54,6 +54,26 @@ class AlarmsTest {
     }
 
     @Test
+    void theBalancerHasOneUnhealthyTargetAlarmPerTargetGroupThatOutlastsABoot() {
+        Output<String> lb = Output.of("net/calm-otter-nlb/0123456789abcdef");
+        List<AlarmSpec> alarms = Alarms.balancer(lb, Map.of(443, Output.of("targetgroup/tg-443/1"),
+                11112, Output.of("targetgroup/tg-11112/2")), 900);
+        assertThat(alarms).extracting(AlarmSpec::what).containsExactly("lb-unhealthy-hosts-443", "lb-unhealthy-hosts-11112");
+        for (AlarmSpec a : alarms) {
+            assertThat(a.namespace()).isEqualTo("AWS/NetworkELB");
+            assertThat(a.metric()).isEqualTo("UnHealthyHostCount");
+            assertThat(a.dimensions()).containsOnlyKeys("LoadBalancer", "TargetGroup").containsEntry("LoadBalancer", lb);
+            assertThat(a.comparison()).isEqualTo("GreaterThanOrEqualToThreshold");
+            assertThat(a.threshold()).isEqualTo(1);
+            // a booting host fails its checks until its bootstrap ends: the window outlasts the grace
+            assertThat(a.periodSeconds() * a.evaluationPeriods()).isGreaterThan(900);
+            assertThat(a.description()).contains("/orthweb_health").contains("hostListCommand").contains("SSM");
+        }
+        assertThat(Alarms.unhealthyEvaluationPeriods(300)).isEqualTo(10);
+        assertThat(Alarms.unhealthyEvaluationPeriods(301)).isEqualTo(11);
+    }
+
+    @Test
     void anAlarmWithoutInstructionsOrWithADuplicateNameIsRefused() {
         assertThatThrownBy(() -> new AlarmSpec("x", " ", "AWS/EC2", "m", Map.of(), "Maximum", "GreaterThanThreshold",
                 1, 60, 1, "missing", List.of())).hasMessageContaining("description must say what to do");

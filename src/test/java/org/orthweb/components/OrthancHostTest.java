@@ -15,7 +15,8 @@ import static org.orthweb.support.TestStacks.map;
 class OrthancHostTest {
 
     private final Plan dev = TestStacks.shipped("dev");
-    private final Plan prod = TestStacks.shipped("prod");
+    /** The shipped prod file in single-host mode (HA mode's group and balancer: SiteBalancerTest). */
+    private final Plan prod = TestStacks.shippedWith("prod", "  orthweb:ha:\n    enabled: false\n");
 
     @Test
     void userDataCarriesTheDatabaseEndpointBucketAndSecretArnsButNoSecret() {

@@ -172,10 +172,11 @@ class CostEstimateTest {
         CostEstimate e = CostEstimate.of(plan, PRICES);
         assertThat(e.unpriced()).as("kinds without a price").isEmpty();
         int alarms = plan.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").size();
-        assertThat(alarms).as("2 hosts x 2 status checks + 3 database alarms").isEqualTo(7);
+        // prd runs in HA mode: no per-instance status checks, one unhealthy-target alarm per target group
+        assertThat(alarms).as("2 target groups x 1 unhealthy-target alarm + 3 database alarms").isEqualTo(5);
         assertThat(e.lines()).anySatisfy(l -> {
             assertThat(l.kind()).isEqualTo("CloudWatch alarm");
-            assertThat(l.monthlyUsd()).isEqualTo(0.70);
+            assertThat(l.monthlyUsd()).isEqualTo(0.50);
         });
         assertThat(e.lines()).anySatisfy(l -> {
             assertThat(l.kind()).isEqualTo("KMS customer managed key");

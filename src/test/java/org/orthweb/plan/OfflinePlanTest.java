@@ -30,8 +30,11 @@ class OfflinePlanTest {
             "aws:ec2/securityGroup:SecurityGroup", "aws:cloudwatch/logGroup:LogGroup", "aws:iam/role:Role",
             "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
             "aws:iam/instanceProfile:InstanceProfile", "aws:secretsmanager/secret:Secret",
-            "aws:secretsmanager/secretVersion:SecretVersion", "aws:ec2/launchTemplate:LaunchTemplate",
-            "aws:ec2/instance:Instance");
+            "aws:secretsmanager/secretVersion:SecretVersion", "aws:ec2/launchTemplate:LaunchTemplate");
+    /** Where the hosts come from: instances (single-host mode) or a balancer and its group (HA mode). */
+    static final Set<String> SINGLE_HOST_KINDS = Set.of("aws:ec2/instance:Instance", "aws:ec2/eip:Eip");
+    static final Set<String> HA_KINDS = Set.of("aws:lb/loadBalancer:LoadBalancer", "aws:lb/listener:Listener",
+            "aws:lb/targetGroup:TargetGroup", "aws:autoscaling/group:Group");
 
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
@@ -40,8 +43,12 @@ class OfflinePlanTest {
         Set<String> kinds = new TreeSet<>();
         plan.resources().forEach(r -> kinds.add(r.type()));
         assertThat(kinds).containsAll(PARITY_KINDS);
-        assertThat(plan.outputs()).containsKeys("siteUrls", "dicomEndpoints", "hostIds", "hostPublicDnsNames",
-                "dbEndpoint", "dataBucketName", "dbSecretArn", "kmsKeyArn", "ssmSessionCommands");
+        boolean ha = stack.equals("prod");
+        assertThat(kinds).containsAll(ha ? HA_KINDS : SINGLE_HOST_KINDS).doesNotContainAnyElementsOf(ha ? SINGLE_HOST_KINDS : HA_KINDS);
+        assertThat(plan.outputs()).containsKeys("siteUrls", "dicomEndpoints", "dbEndpoint", "dataBucketName",
+                "dbSecretArn", "kmsKeyArn");
+        assertThat(plan.outputs()).containsKeys(ha ? new String[]{"hostGroupName", "hostListCommand"}
+                : new String[]{"hostIds", "hostPublicDnsNames", "ssmSessionCommands"});
     }
 
     @ParameterizedTest
@@ -63,7 +70,8 @@ class OfflinePlanTest {
 
     @Test
     void outputsAreConsistentWithTheResources() {
-        Plan plan = TestStacks.shipped("prod");
+        // single-host mode (the shipped prod file with HA off); HA mode's outputs: SiteBalancerTest
+        Plan plan = TestStacks.shippedWith("prod", "  orthweb:ha:\n    enabled: false\n");
         var ids = plan.ofType("aws:ec2/instance:Instance").stream().map(Plan.PlannedResource::id).toList();
         assertThat(plan.outputs().get("hostIds")).isEqualTo(ids);
         // the stable names: the Elastic IPs' DNS names, not the instances' (which a replacement changes)

@@ -22,25 +22,37 @@ class PlanPrinterTest {
         return plan.named(name).markers();
     }
 
+    /** The shipped prod file in single-host mode (prod itself runs in HA mode). */
+    private final Plan prodSingle = TestStacks.shippedWith("prod", "  orthweb:ha:\n    enabled: false\n");
+
     @Test
     void patientDataIsWhereTheOutputsSayTheDataStoresAndHostsAre() {
-        assertThat(markers(prod, "storage-data")).contains(Marker.PHI);
-        assertThat(markers(prod, "storage-logs")).doesNotContain(Marker.PHI);
-        assertThat(markers(prod, "database-instance")).contains(Marker.PHI);
-        assertThat(markers(prod, "host-1")).contains(Marker.PHI);
-        assertThat(markers(prod, "host-template")).doesNotContain(Marker.PHI);
-        assertThat(prod.resources()).filteredOn(r -> r.markers().contains(Marker.PHI))
+        assertThat(markers(prodSingle, "storage-data")).contains(Marker.PHI);
+        assertThat(markers(prodSingle, "storage-logs")).doesNotContain(Marker.PHI);
+        assertThat(markers(prodSingle, "database-instance")).contains(Marker.PHI);
+        assertThat(markers(prodSingle, "host-1")).contains(Marker.PHI);
+        assertThat(markers(prodSingle, "host-template")).doesNotContain(Marker.PHI);
+        assertThat(prodSingle.resources()).filteredOn(r -> r.markers().contains(Marker.PHI))
                 .extracting(Plan.PlannedResource::name)
                 .containsExactlyInAnyOrder("storage-data", "database-instance", "host-1", "host-2");
+        // HA mode: the group named by hostGroupName runs the hosts; the balancer only passes bytes
+        assertThat(prod.resources()).filteredOn(r -> r.markers().contains(Marker.PHI))
+                .extracting(Plan.PlannedResource::name)
+                .containsExactlyInAnyOrder("storage-data", "database-instance", "host-group");
     }
 
     @Test
     void internetFacingAreTheHostsThePublicRulesAndTheGateway() {
-        assertThat(markers(prod, "host-1")).contains(Marker.INTERNET);
+        assertThat(markers(prodSingle, "host-1")).contains(Marker.INTERNET);
         assertThat(markers(prod, "network-igw")).contains(Marker.INTERNET);
         // prod admits documentation networks (public blocks), dev the whole internet
-        assertThat(markers(prod, "firewall-dicom-1")).contains(Marker.INTERNET);
+        assertThat(markers(prodSingle, "firewall-dicom-1")).contains(Marker.INTERNET);
         assertThat(markers(dev, "firewall-https-1")).contains(Marker.INTERNET);
+        // HA mode: the balancer, the client rules on its group, and the group's hosts (public subnets)
+        assertThat(markers(prod, "balancer-nlb")).contains(Marker.INTERNET);
+        assertThat(markers(prod, "balancer-dicom-1")).contains(Marker.INTERNET);
+        assertThat(markers(prod, "host-group")).contains(Marker.INTERNET);
+        assertThat(markers(prod, "balancer-hosts-from-lb-443")).doesNotContain(Marker.INTERNET);
         // egress, rules between security groups, private things: not reachable from outside
         assertThat(markers(prod, "firewall-https-out")).doesNotContain(Marker.INTERNET);
         assertThat(markers(prod, "database-from-hosts")).doesNotContain(Marker.INTERNET);

@@ -36,7 +36,9 @@ class ReadmeOutputsTest {
     @Test
     void theTableNamesExactlyTheOutputsTheProgramExports() throws Exception {
         Set<String> documented = new TreeSet<>(readmeRows().keySet());
+        // both modes: dev is single-host, the shipped prod file runs in HA mode
         Set<String> exported = new TreeSet<>(TestStacks.shipped("dev").outputs().keySet());
+        exported.addAll(TestStacks.shipped("prod").outputs().keySet());
         assertThat(documented).isEqualTo(exported);
     }
 
@@ -53,7 +55,7 @@ class ReadmeOutputsTest {
                 """));
         // one URL for the site, however many hosts: the site name, else the first Elastic IP's name
         assertThat(rows.get("siteUrls")).contains("<site name>");
-        assertThat(rows.get("siteName")).contains("orthweb:site.name").contains("Elastic IP");
+        assertThat(rows.get("siteName")).contains("orthweb:site.name").contains("Elastic IP").contains("load balancer");
         assertThat(withSite.outputs().get("siteUrls")).isEqualTo(List.of("https://pacs.example.org/"));
         assertThat((List<?>) withSite.outputs().get("hostIds")).hasSize(2);
         // every stable name is a DICOM endpoint: the site name, then each host's Elastic IP name

@@ -90,6 +90,13 @@ class HostControlsTest {
         assertThat(map(t.inputs().get("monitoring")).get("enabled")).isEqualTo(true);
         assertThat(String.valueOf(t.inputs().get("ebsOptimized"))).isEqualTo("true");
         List<PlannedResource> instances = s.ofType(Types.INSTANCE);
+        if (s.config().ha().enabled()) {
+            // HA mode: the group launches the hosts, from the template (its monitoring and EBS flags)
+            assertThat(instances).isEmpty();
+            var group = s.single(Types.AUTOSCALING_GROUP);
+            assertThat(map(group.inputs().get("launchTemplate")).get("id")).isEqualTo(s.id(t.name()));
+            return;
+        }
         assertThat(instances).hasSize(s.config().host().instanceCount());
         Set<String> subnets = new HashSet<>();
         for (PlannedResource i : instances) {

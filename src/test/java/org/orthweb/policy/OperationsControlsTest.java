@@ -93,13 +93,26 @@ class OperationsControlsTest {
                 continue;
             }
             kinds.add(r.type());
+            if (r.type().equals(Types.AUTOSCALING_GROUP)) {
+                // a group's tags are a list of {key, value, propagateAtLaunch}
+                assertThat(list(r.get("tags")).stream().map(t -> map(t)).filter(t -> "Name".equals(t.get("key")))
+                        .map(t -> String.valueOf(t.get("value"))).toList())
+                        .as("Name tag of %s", r.name()).singleElement().asString().startsWith(s.prefix() + "-");
+                continue;
+            }
             assertThat(r.get("tags")).as("tags of %s (%s)", r.name(), r.type()).isInstanceOf(Map.class);
             assertThat(String.valueOf((map(r.get("tags"))).get("Name")))
                     .as("Name tag of %s", r.name()).startsWith(s.prefix() + "-");
         }
         // the kinds this test must have seen, so that a reflection slip cannot make it vacuous
         assertThat(kinds).contains(Types.KMS_KEY, Types.BUCKET, Types.DB_INSTANCE, Types.LAUNCH_TEMPLATE,
-                Types.INSTANCE, Types.SNS_TOPIC, Types.METRIC_ALARM);
+                Types.SNS_TOPIC, Types.METRIC_ALARM);
+        // the hosts: instances in single-host mode, the balancer and its group in HA mode
+        if (s.config().ha().enabled()) {
+            assertThat(kinds).contains(Types.LOAD_BALANCER, Types.LB_TARGET_GROUP, Types.AUTOSCALING_GROUP);
+        } else {
+            assertThat(kinds).contains(Types.INSTANCE);
+        }
     }
 
     @ForEachStack
@@ -173,7 +186,7 @@ class OperationsControlsTest {
     }
 
     @ForEachStack
-    @DisplayName("custom: an encrypted alert topic, e-mail subscriptions, and alarms for every host and the database that say what to do")
+    @DisplayName("custom: an encrypted alert topic, e-mail subscriptions, and alarms for every host (HA: every target group) and the database that say what to do")
     void alarms(String stack) {
         var s = PolicyStack.of(stack);
         var topic = s.single(Types.SNS_TOPIC);
@@ -193,12 +206,26 @@ class OperationsControlsTest {
             assertThat(str(a, "alarmDescription")).as("%s says what to do", a.name()).hasSizeGreaterThan(80);
             assertThat(String.valueOf(a.get("name"))).startsWith(s.prefix() + "-alarm-");
         }
-        // every host: system check with EC2's recover action, instance check
-        List<String> hosts = s.ofType(Types.INSTANCE).stream().map(i -> s.id(i.name())).sorted().toList();
-        assertThat(dimension(byMetric.get("StatusCheckFailed_System"), "InstanceId")).containsExactlyElementsOf(hosts);
-        assertThat(dimension(byMetric.get("StatusCheckFailed_Instance"), "InstanceId")).containsExactlyElementsOf(hosts);
-        byMetric.get("StatusCheckFailed_System").forEach(a -> assertThat(list(a.get("alarmActions")))
-                .contains("arn:aws:automate:" + s.config().region() + ":ec2:recover"));
+        if (s.config().ha().enabled()) {
+            // HA mode: the group replaces failed hosts (no per-instance checks); each target group
+            // of the balancer has an unhealthy-target alarm
+            assertThat(byMetric).doesNotContainKeys("StatusCheckFailed_System", "StatusCheckFailed_Instance");
+            String lb = String.valueOf(s.single(Types.LOAD_BALANCER).get("arnSuffix"));
+            List<String> groups = s.ofType(Types.LB_TARGET_GROUP).stream().map(t -> String.valueOf(t.get("arnSuffix")))
+                    .sorted().toList();
+            assertThat(groups).hasSize(2);
+            assertThat(dimension(byMetric.get("UnHealthyHostCount"), "TargetGroup")).containsExactlyElementsOf(groups);
+            assertThat(dimension(byMetric.get("UnHealthyHostCount"), "LoadBalancer")).containsOnly(lb);
+            byMetric.get("UnHealthyHostCount").forEach(a -> assertThat(a.get("namespace")).isEqualTo("AWS/NetworkELB"));
+        } else {
+            // every host: system check with EC2's recover action, instance check
+            List<String> hosts = s.ofType(Types.INSTANCE).stream().map(i -> s.id(i.name())).sorted().toList();
+            assertThat(dimension(byMetric.get("StatusCheckFailed_System"), "InstanceId")).containsExactlyElementsOf(hosts);
+            assertThat(dimension(byMetric.get("StatusCheckFailed_Instance"), "InstanceId")).containsExactlyElementsOf(hosts);
+            byMetric.get("StatusCheckFailed_System").forEach(a -> assertThat(list(a.get("alarmActions")))
+                    .contains("arn:aws:automate:" + s.config().region() + ":ec2:recover"));
+            assertThat(byMetric).doesNotContainKey("UnHealthyHostCount");
+        }
         // the database: CPU, free storage, connections
         String db = String.valueOf(s.single(Types.DB_INSTANCE).get("identifier"));
         for (String metric : List.of("CPUUtilization", "FreeStorageSpace", "DatabaseConnections")) {

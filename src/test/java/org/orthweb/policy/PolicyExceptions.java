@@ -57,25 +57,33 @@ final class PolicyExceptions {
     static final List<PolicyException> ALL = List.of(
             new PolicyException("EX-01", List.of("CKV_AWS_130", "EC2.15"),
                     "public subnets (ec2.Subnet routed to the internet gateway)",
-                    "mapPublicIpOnLaunch is true on the public subnets only: the hosts serve HTTPS and DICOM TLS "
-                            + "directly to the clinic's networks (no load balancer until HA mode); inbound traffic is "
-                            + "limited by the app security group to 443 and 11112 from configured CIDRs. Private "
-                            + "subnets (database, endpoints) keep it false and have no route out.",
+                    "mapPublicIpOnLaunch is true on the public subnets only: in single-host mode the hosts serve "
+                            + "HTTPS and DICOM TLS directly to the clinic's networks; in HA mode they keep a public "
+                            + "address for their own way out (AWS APIs, images: no NAT gateway) while the app security "
+                            + "group admits 443 and 11112 from the balancer's group only. Private subnets (database, "
+                            + "endpoints) keep it false and have no route out.",
                     "all stacks", ALL_STACKS,
                     s -> Topology.publicSubnets(s).stream()
                             .filter(sub -> Boolean.TRUE.equals(sub.inputs().get("mapPublicIpOnLaunch")))
                             .map(PlannedResource::name).toList()),
             new PolicyException("EX-02", List.of("EC2.9", "CKV_AWS_88", "AG:ec2-instance-no-public-ip"),
-                    "Orthanc hosts (ec2.Instance in a public subnet)",
-                    "the hosts have public IPs for the same reason as EX-01 (they are the HTTPS/DICOM endpoints); "
+                    "Orthanc hosts (ec2.Instance, or the auto-scaling group's instances, in a public subnet)",
+                    "the hosts have public IPs for the same reason as EX-01 (the HTTPS/DICOM endpoints in single-host "
+                            + "mode, their own way out in HA mode); "
                             + "SSH is closed (SSM Session Manager replaces it) and IMDSv2 is required.",
                     "all stacks", ALL_STACKS,
                     s -> {
                         Set<String> pub = Set.copyOf(s.ids(EX01_PUBLIC_IP_SUBNETS.apply(s)));
-                        return s.ofType(Types.INSTANCE).stream()
+                        List<String> found = new java.util.ArrayList<>(s.ofType(Types.INSTANCE).stream()
                                 .filter(i -> pub.contains(str(i, "subnetId"))
                                         || Boolean.TRUE.equals(i.inputs().get("associatePublicIpAddress")))
-                                .map(PlannedResource::name).toList();
+                                .map(PlannedResource::name).toList());
+                        // HA mode: the group launches its hosts into the same public subnets
+                        s.ofType(Types.AUTOSCALING_GROUP).stream()
+                                .filter(g -> g.inputs().get("vpcZoneIdentifiers") instanceof List<?> z
+                                        && z.stream().map(String::valueOf).anyMatch(pub::contains))
+                                .map(PlannedResource::name).forEach(found::add);
+                        return found;
                     }),
             new PolicyException("EX-03", List.of("CKV_AWS_341"),
                     "launch template metadataOptions.httpPutResponseHopLimit = 2",
@@ -201,17 +209,24 @@ final class PolicyExceptions {
                     s -> s.ofType(Types.SG_EGRESS).stream()
                             .filter(r -> "0.0.0.0/0".equals(str(r, "cidrIpv4")))
                             .map(PlannedResource::name).toList()),
-            new PolicyException("EX-09", List.of("CKV_AWS_2", "CKV_AWS_103", "ELB.17", "CKV_AWS_91", "CKV_AWS_150",
-                    "CKV_AWS_152", "CKV_AWS_315", "AutoScaling.1", "AutoScaling.2"),
-                    "load balancer, listeners, auto-scaling group (HA mode)",
-                    "not applicable: the design has no load balancer and no auto-scaling group yet (HA mode is a "
-                            + "later issue). When HA mode adds them, this exception turns stale and these rows must "
-                            + "get tests.",
-                    "all stacks", ALL_STACKS,
-                    s -> s.plan().resources().stream().anyMatch(r -> r.type().startsWith("aws:lb/")
-                            || r.type().startsWith("aws:alb/") || r.type().startsWith("aws:elb/")
-                            || r.type().startsWith("aws:autoscaling/"))
-                            ? List.of() : List.of("(no load balancer or auto-scaling resources)")));
+            new PolicyException("EX-09", List.of("CKV_AWS_2", "CKV_AWS_103", "ELB.17", "CKV_AWS_91"),
+                    "network load balancer listeners (lb.Listener TCP 443 and 11112) and the balancer's access logs (HA mode)",
+                    "the listeners pass TLS through (TCP) to each host's nginx, which terminates TLS 1.2+ and checks "
+                            + "the DICOM peer's client certificate and AE title: a TLS listener would end TLS at the "
+                            + "balancer, where no client certificate check exists for an NLB, and need an ACM "
+                            + "certificate for a domain the stack does not own. NLB access logs are written only for "
+                            + "TLS listeners (ELB guide, \"Access logs for your Network Load Balancer\"), so there are "
+                            + "none to enable; the hosts' nginx logs every request and DICOM association (client "
+                            + "address preserved) to CloudWatch instead.",
+                    "HA stacks", s -> !s.ofType(Types.LOAD_BALANCER).isEmpty(),
+                    s -> {
+                        List<String> found = new java.util.ArrayList<>();
+                        s.ofType(Types.LB_LISTENER).stream().filter(l -> "TCP".equals(l.inputs().get("protocol")))
+                                .map(PlannedResource::name).forEach(found::add);
+                        s.ofType(Types.LOAD_BALANCER).stream().filter(lb -> lb.inputs().get("accessLogs") == null)
+                                .map(PlannedResource::name).forEach(found::add);
+                        return found;
+                    }));
 
     private PolicyExceptions() {
     }

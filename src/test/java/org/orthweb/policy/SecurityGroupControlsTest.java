@@ -82,7 +82,7 @@ class SecurityGroupControlsTest {
     }
 
     @ForEachStack
-    @DisplayName("EC2.18, custom: app SG ingress exactly tcp 443 from the web CIDRs and tcp 11112 from the DICOM CIDRs; hardened stacks refuse 0.0.0.0/0 on 11112")
+    @DisplayName("EC2.18, custom: app SG ingress exactly tcp 443 from the web CIDRs and tcp 11112 from the DICOM CIDRs (HA mode: from the balancer's group only, the CIDRs on the balancer's group); hardened stacks refuse 0.0.0.0/0 on 11112")
     void EC2_18_appSecurityGroupIngress(String stack) {
         var s = PolicyStack.of(stack);
         var net = s.config().network();
@@ -102,9 +102,39 @@ class SecurityGroupControlsTest {
                 cluster.add(rule.fromPort());
                 continue;
             }
+            if (s.config().ha().enabled()) {
+                // HA mode: 443 and 11112 from the balancer's group only, never from a CIDR
+                assertThat(rule.cidrs()).as("%s: no CIDR on the hosts in HA mode", rule.resource()).isEmpty();
+                assertThat(rule.referencedGroup()).as("%s: from the balancer's group", rule.resource())
+                        .isEqualTo(s.single(Types.LOAD_BALANCER).inputs().get("securityGroups") instanceof List<?> l
+                                ? String.valueOf(l.get(0)) : null);
+                actual.add(rule.fromPort() + " balancer");
+                continue;
+            }
             assertThat(rule.referencedGroup()).as("%s: from CIDRs only", rule.resource()).isNull();
             assertThat(rule.cidrs()).hasSize(1);
             actual.add(rule.fromPort() + " " + rule.cidrs().get(0));
+        }
+        if (s.config().ha().enabled()) {
+            assertThat(actual).containsExactlyInAnyOrder(HTTPS + " balancer", DICOM_TLS + " balancer");
+            assertThat(cluster).isEqualTo(KEYCLOAK_CLUSTER);
+            assertThat(Topology.ingress(s, app)).hasSize(2 + KEYCLOAK_CLUSTER.size());
+            // the client lists live on the balancer's group, exactly
+            var lbSg = Topology.securityGroupWithId(s, String.valueOf(((List<?>) s.single(Types.LOAD_BALANCER)
+                    .inputs().get("securityGroups")).get(0)));
+            Set<String> lbRules = new HashSet<>();
+            for (Rule rule : Topology.ingress(s, lbSg)) {
+                assertThat(rule.cidrs()).hasSize(1);
+                lbRules.add(rule.fromPort() + " " + rule.cidrs().get(0));
+            }
+            Set<String> lbExpected = new HashSet<>();
+            net.webClientCidrs().forEach(c -> lbExpected.add(HTTPS + " " + c));
+            net.dicomClientCidrs().forEach(c -> lbExpected.add(DICOM_TLS + " " + c));
+            assertThat(lbRules).containsExactlyInAnyOrderElementsOf(lbExpected);
+            if (s.hardened()) {
+                assertThat(Topology.ingress(s, lbSg)).noneMatch(r -> r.fromPort() == DICOM_TLS && r.fromWorld());
+            }
+            return;
         }
         Set<String> expected = new HashSet<>();
         net.webClientCidrs().forEach(c -> expected.add(HTTPS + " " + c));
@@ -151,6 +181,9 @@ class SecurityGroupControlsTest {
                 attached.addAll(strings(r.inputs().get("securityGroupIds")));
                 attached.addAll(strings(r.inputs().get("vpcSecurityGroups")));
             }
+        }
+        for (PlannedResource lb : s.ofType(Types.LOAD_BALANCER)) {
+            attached.addAll(strings(lb.inputs().get("securityGroups")));
         }
         for (PlannedResource sg : s.ofType(Types.SG)) {
             assertThat(attached).as("%s is attached", sg.name()).contains(s.id(sg.name()));

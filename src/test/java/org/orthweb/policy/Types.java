@@ -32,6 +32,10 @@ final class Types {
     static final String DB_SUBNET_GROUP = "aws:rds/subnetGroup:SubnetGroup";
     static final String DB_PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";
     static final String LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+    static final String LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
+    static final String LB_LISTENER = "aws:lb/listener:Listener";
+    static final String LB_TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
+    static final String AUTOSCALING_GROUP = "aws:autoscaling/group:Group";
     static final String SECRET = "aws:secretsmanager/secret:Secret";
     static final String SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
     static final String SECRET_ROTATION = "aws:secretsmanager/secretRotation:SecretRotation";

@@ -57,6 +57,18 @@ public final class TestStacks {
         return OfflinePlan.run(config(stack, yaml));
     }
 
+    /**
+     * Plan of a stack file as shipped (its fixture copy) with extra config lines appended, e.g.
+     * {@code "  orthweb:ha:\n    enabled: false\n"} (a key the file does not already set).
+     */
+    public static Plan shippedWith(String stack, String extra) {
+        try {
+            return plan(stack, java.nio.file.Files.readString(stackFile(stack)).stripTrailing() + "\n" + extra);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** A minimal stack file of the given environment plus extra config lines. */
     public static String yaml(String environment, String extra) {
         return """
