@@ -119,7 +119,7 @@ public final class OrthwebProgram {
                 net.interfaceEndpoints(), storage.logBucketArn), components);
 
         var firewall = new AppFirewall("firewall", new AppFirewallArgs(naming, vpc.vpcId, net.webClientCidrs(),
-                net.dicomClientCidrs()), components);
+                net.dicomClientCidrs(), org.orthweb.orthanc.OrthancSettings.egress(cfg.orthanc())), components);
 
         var database = new OrthancDatabase("database", new OrthancDatabaseArgs(naming, cfg.database(), vpc.vpcId,
                 vpc.privateSubnetIds, firewall.securityGroupId, key.keyArn, cfg.logging().retentionDays(),
@@ -161,7 +161,7 @@ public final class OrthwebProgram {
 
         exportOutputs(ctx, cfg, address, host, database, storage, key, secrets);
         ctx.export("alertTopicArn", alerting.topicArn);
-        exportDicomOutputs(ctx, pki);
+        exportDicomOutputs(ctx, pki, cfg.orthanc().aeTitle());
 
         // private access through AWS Client VPN: nothing of it exists without orthweb:vpn
         cfg.vpn().ifPresent(vpnSettings -> {
@@ -224,8 +224,8 @@ public final class OrthwebProgram {
     }
 
     /** What {@code orthweb dicom-client} reads to hand a peer its material. */
-    private static void exportDicomOutputs(Context ctx, SitePki pki) {
-        ctx.export(DicomOutputs.CALLED_AE_TITLE, Output.of(org.orthweb.cloudinit.Layout.ORTHANC_AET));
+    private static void exportDicomOutputs(Context ctx, SitePki pki, String calledAeTitle) {
+        ctx.export(DicomOutputs.CALLED_AE_TITLE, Output.of(calledAeTitle));
         ctx.export(DicomOutputs.CA_CERTIFICATE, pki.caCertPem);
         // keys inside: a secret output (pki.peerMaterial is marked secret)
         ctx.export(DicomOutputs.PEERS, pki.peerMaterial);
