@@ -227,7 +227,7 @@ public record StackConfig(
             @Default("ORTHANC")
             @Check(Rules.AeTitle.class)
             String aeTitle,
-            @Setting("Orthanc's name (Name: the UI, /system, other Orthancs' peer lists); none: orthweb-<stack>")
+            @Setting("Orthanc's name (Name: the UI, /system, other Orthancs' peer lists); none: orthweb- and the stack name")
             @Check(Rules.OrthancName.class)
             Optional<String> name,
             @Setting("seconds without a new instance before a patient, study or series is stable (StableAge)")

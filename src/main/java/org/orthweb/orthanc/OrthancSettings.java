@@ -111,6 +111,8 @@ public final class OrthancSettings {
         m.put("ExecuteLuaEnabled", "would let REST clients run code inside Orthanc");
         m.put("LuaScripts", "scripts run code inside Orthanc from files the program does not deliver");
         m.put("PythonScript", "scripts run code inside Orthanc from files the program does not deliver");
+        m.put("OverwriteInstances", "stores never replace an existing instance (docs/security.md, finding C1: a "
+                + "peer's certificate must not let it rewrite history)");
         m.put("WebDavEnabled", "WebDAV exposes the whole store by path, outside the viewers' study-level checks");
         m.put("DicomWeb.Enable", "the viewers and nginx's routes use DICOMweb");
         m.put("DicomWeb.Root", "nginx routes /orthanc/dicom-web/ to this root");

@@ -78,7 +78,7 @@ class StackConfigValuesTest {
                 peers:
                   research: {url: "http://orthanc.research.example.org:8042/", egressCidr: 10.30.0.0/24}
                 extraConfig:
-                  OverwriteInstances: true
+                  DicomScuTimeout: 45
                   DicomWeb: {StudiesMetadata: Full}
               orthweb:vpn:
                 clientCidr: 10.240.0.0/12

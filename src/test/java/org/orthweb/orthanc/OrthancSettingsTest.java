@@ -78,7 +78,7 @@ class OrthancSettingsTest {
                   research: {url: "http://198.51.100.7:8042"}
                   hq: {url: "https://orthanc.hq.example.org/"}
                 extraConfig:
-                  OverwriteInstances: true
+                  DicomScuTimeout: 45
                   DicomWeb: {StudiesMetadata: Full}
                   OrthancExplorer2: {UiOptions: {ShareDurations: [1, 2]}}
             """;
@@ -115,7 +115,8 @@ class OrthancSettingsTest {
     @Test
     void extraConfigMergesUnderTheTypedKeysAndOverTheTemplate() throws Exception {
         JsonNode o = orthancJson(parse(SITE));
-        assertThat(o.get("OverwriteInstances").asBoolean()).as("replaces the template's false").isTrue();
+        assertThat(o.get("DicomScuTimeout").asInt()).as("added").isEqualTo(45);
+        assertThat(o.get("HttpTimeout").asInt()).as("the template's value where extraConfig is silent").isEqualTo(60);
         // objects merge key by key: the program's DICOMweb routes stay, the site's option is added
         assertThat(o.at("/DicomWeb/StudiesMetadata").asText()).isEqualTo("Full");
         assertThat(o.at("/DicomWeb/Root").asText()).isEqualTo("/dicom-web/");
@@ -184,8 +185,8 @@ class OrthancSettingsTest {
                 .singleElement().asString().startsWith("orthweb:orthanc.extraConfig is ")
                 .contains("at most " + OrthancSettings.MAX_EXTRA_CONFIG_BYTES);
         // JSON text holding an object is read as the object
-        assertThat(parse("  orthweb:orthanc:\n    extraConfig: '{\"OverwriteInstances\": true}'\n").orthanc().extraConfig()
-                .get("OverwriteInstances").asBoolean()).isTrue();
+        assertThat(parse("  orthweb:orthanc:\n    extraConfig: '{\"KeepAlive\": false}'\n").orthanc().extraConfig()
+                .get("KeepAlive").asBoolean()).isFalse();
     }
 
     @Test
