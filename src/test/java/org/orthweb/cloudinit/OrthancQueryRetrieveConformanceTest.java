@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * behind the rendered nginx. A declared DICOM client stores one CT over DICOM TLS, then finds it
  * with {@code findscu} and retrieves it with {@code getscu} (one association, C-STORE sub-operations
  * back to the caller) through nginx with its certificate; an
- * undeclared AE title is refused both ways. Orthanc lists the PACS, echoes it and sends it the CT.
+ * undeclared AE title is refused both ways. Orthanc lists the PACS, echoes it and sends it the CT,
+ * and moves the study there at the declared client's C-MOVE.
  */
 @Tag("conformance")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -48,7 +49,7 @@ class OrthancQueryRetrieveConformanceTest {
     static void bringUp() throws Exception {
         Tools.require("Orthanc", ConformanceEnv.DEBIAN_PLUGINS + "/libOrthancPostgreSQLIndex.so",
                 ConformanceEnv.PG_BIN + "/initdb", "psql", "nginx", ConformanceEnv.NGINX_STREAM_MODULE,
-                ConformanceEnv.NGINX_STREAM_JS_MODULE, "storescu", "findscu", "getscu", "storescp", "dcmdump",
+                ConformanceEnv.NGINX_STREAM_JS_MODULE, "storescu", "findscu", "getscu", "movescu", "storescp", "dcmdump",
                 "dcmodify", "curl", "jq", "openssl", CT.toString());
         scpPort = Tools.freePort();
         // the stack file a site writes: its AE title, its PACS, one Orthanc option
@@ -285,6 +286,23 @@ class OrthancQueryRetrieveConformanceTest {
                 "-X", "POST", "--data-binary", sopUid));
         https("/orthanc/modalities/pacs/store", "-H", OrthancStackConformanceTest.CREDENTIAL, "-X", "POST",
                 "--data-binary", ids.get(0).get("ID").asText());
+        List<Path> got = filesIn(received);
+        assertThat(got).hasSize(1);
+        assertThat(tag(got.get(0), "0008,0018")).isEqualTo(sopUid);
+    }
+
+    @Test
+    @Order(7)
+    void aDeclaredClientMovesTheStudyToTheRegisteredModality() throws Exception {
+        for (Path f : filesIn(received)) {
+            Files.delete(f);
+        }
+        // C-MOVE on the client's association (through its TLS gateway and nginx), destination PACS1:
+        // Orthanc opens the association to the registered modality itself
+        List<String> cmd = new ArrayList<>(List.of("movescu", "-aet", "CT1", "-aec", CALLED, "-aem", "PACS1",
+                "127.0.0.1", Integer.toString(gatewayPort)));
+        cmd.addAll(List.of(studyQuery()));
+        Tools.run(cmd.toArray(String[]::new)).expectSuccess("movescu as CT1 to PACS1");
         List<Path> got = filesIn(received);
         assertThat(got).hasSize(1);
         assertThat(tag(got.get(0), "0008,0018")).isEqualTo(sopUid);
