@@ -123,7 +123,8 @@ public final class OrthwebProgram {
         // high-availability mode: the client networks reach the balancer, the hosts only the balancer
         boolean ha = cfg.ha().enabled();
         var firewall = new AppFirewall("firewall", new AppFirewallArgs(naming, vpc.vpcId, net.webClientCidrs(),
-                net.dicomClientCidrs(), ha), components);
+                net.dicomClientCidrs(), ha,
+                org.orthweb.orthanc.OrthancSettings.egress(cfg.orthanc())), components);
         Optional<SiteBalancer> balancer = ha
                 ? Optional.of(new SiteBalancer("balancer", new SiteBalancerArgs(naming, vpc.vpcId, vpc.publicSubnetIds,
                         firewall.securityGroupId, net.webClientCidrs(), net.dicomClientCidrs(), profile.deletionProtection()),
@@ -173,7 +174,7 @@ public final class OrthwebProgram {
 
         exportOutputs(ctx, cfg, address, host, database, storage, key, secrets);
         ctx.export("alertTopicArn", alerting.topicArn);
-        exportDicomOutputs(ctx, pki);
+        exportDicomOutputs(ctx, pki, cfg.orthanc().aeTitle());
 
         // private access through AWS Client VPN: nothing of it exists without orthweb:vpn
         cfg.vpn().ifPresent(vpnSettings -> {
@@ -240,8 +241,8 @@ public final class OrthwebProgram {
     }
 
     /** What {@code orthweb dicom-client} reads to hand a peer its material. */
-    private static void exportDicomOutputs(Context ctx, SitePki pki) {
-        ctx.export(DicomOutputs.CALLED_AE_TITLE, Output.of(org.orthweb.cloudinit.Layout.ORTHANC_AET));
+    private static void exportDicomOutputs(Context ctx, SitePki pki, String calledAeTitle) {
+        ctx.export(DicomOutputs.CALLED_AE_TITLE, Output.of(calledAeTitle));
         ctx.export(DicomOutputs.CA_CERTIFICATE, pki.caCertPem);
         // keys inside: a secret output (pki.peerMaterial is marked secret)
         ctx.export(DicomOutputs.PEERS, pki.peerMaterial);

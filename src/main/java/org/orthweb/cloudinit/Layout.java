@@ -82,6 +82,12 @@ public record Layout(
     public static final String DICOM_PEERS_JSON = "dicom-peers.json";
     /** Orthanc's {@code DicomModalities} fragment, written by the bootstrap from the same secret. */
     public static final String ORTHANC_DICOM_JSON = "orthanc-dicom.json";
+    /**
+     * The declared modalities' entries of {@code DicomModalities} (orthweb:orthanc.modalities),
+     * delivered in the bundle; the bootstrap merges them into {@link #ORTHANC_DICOM_JSON}, because
+     * Orthanc refuses one top-level option in two of its configuration files.
+     */
+    public static final String ORTHANC_MODALITIES_JSON = "orthanc-modalities.json";
     /** RDS CA bundle, same path on the host and inside the containers that connect to RDS. */
     public static final String RDS_CA_FILE = CONFIG_DIR + "/rds-ca.pem";
     /** The bootstrap's log. */
@@ -102,7 +108,7 @@ public record Layout(
     public static final String CONTAINER_SUBNET = "10.255.255.0/24";
     public static final String ORTHANC_ADDRESS = "10.255.255.10";
 
-    /** Orthanc's own AE title: the called AE title every peer must use. */
+    /** Orthanc's default AE title (orthweb:orthanc.aeTitle): the called AE title every peer must use. */
     public static final String ORTHANC_AET = "ORTHANC";
 
     /** Databases and their least-privilege owner roles (same name). */

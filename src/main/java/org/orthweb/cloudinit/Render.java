@@ -6,6 +6,8 @@ import com.github.mustachejava.reflect.Guard;
 import com.github.mustachejava.reflect.MissingWrapper;
 import com.github.mustachejava.reflect.ReflectionObjectHandler;
 
+import org.orthweb.orthanc.OrthancSettings;
+
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -39,6 +41,7 @@ public final class Render {
     static final List<HostFile> HOST_FILES = List.of(
             new HostFile("stack.env", Layout.CONFIG_DIR + "/stack.env", "0644"),
             new HostFile("orthanc.json", Layout.CONFIG_DIR + "/orthanc.json", "0644"),
+            new HostFile(Layout.ORTHANC_MODALITIES_JSON, Layout.CONFIG_DIR + "/" + Layout.ORTHANC_MODALITIES_JSON, "0644"),
             new HostFile("orthanc-secrets.jq", Layout.CONFIG_DIR + "/orthanc-secrets.jq", "0644"),
             new HostFile("keycloak-realm.jq", Layout.CONFIG_DIR + "/keycloak-realm.jq", "0644"),
             new HostFile("realm-security.jq", Layout.CONFIG_DIR + "/realm-security.jq", "0644"),
@@ -139,6 +142,10 @@ public final class Render {
         List<HostBundle.File> bundleFiles = new ArrayList<>();
         for (HostFile f : HOST_FILES) {
             String content = render("cloud-init/files/" + f.template() + ".mustache", scope);
+            if (f.template().equals("orthanc.json")) {
+                // the site's settings merged in as JSON (values such as AE titles may hold quotes)
+                content = OrthancSettings.orthancJson(content, in.orthanc(), in.stack());
+            }
             rendered.put(f.path(), content);
             bundleFiles.add(new HostBundle.File(f.path(), f.permissions(), content));
         }
@@ -157,8 +164,18 @@ public final class Render {
         Map<String, String> files = new LinkedHashMap<>();
         files.put(FETCH_SCRIPT, loader);
         files.putAll(rendered);
-        return new Host(render("cloud-init/user-data.yaml.mustache", userDataScope), bundle, files);
+        String userData = render("cloud-init/user-data.yaml.mustache", userDataScope);
+        int encoded = CloudInit.encode(userData).length();
+        if (encoded > MAX_USER_DATA_BYTES) {
+            throw new IllegalStateException("the user data is " + encoded + " bytes as the launch template carries it; EC2 "
+                    + "takes at most " + MAX_USER_DATA_BYTES + " (the application files travel in the host bundle, so only "
+                    + "the loader counts)");
+        }
+        return new Host(userData, bundle, files);
     }
+
+    /** EC2's limit on user data, base64 as the launch template carries it (EC2 API, RunInstances, UserData: 16 KB). */
+    public static final int MAX_USER_DATA_BYTES = 16 * 1024;
 
     /*
      * Shapes that are safe in every syntax the values land in (YAML, JSON, shell-sourced text,
@@ -222,6 +239,10 @@ public final class Render {
         scope.put("pkiSecretVersionId", in.pkiSecretVersionId());
         // several servers on one index must not save (and overwrite) each other's job registry
         scope.put("saveJobs", in.hostCount() == 1);
+        // the declared modalities: Orthanc's entries, and the firewall's egress to each
+        scope.put("orthancModalities", OrthancSettings.dicomModalitiesJson(in.orthanc()));
+        scope.put("orthancEgress", OrthancSettings.egress(in.orthanc()).stream().map(e -> Map.of(
+                "name", e.name(), "cidr", e.cidr().toString(), "port", e.port())).toList());
 
         Map<String, Object> l = new LinkedHashMap<>();
         l.put("httpsListen", layout.httpsListen());
@@ -242,6 +263,7 @@ public final class Render {
         l.put("dicomPeersJs", Layout.DICOM_PEERS_JS);
         l.put("dicomPeersJson", Layout.DICOM_PEERS_JSON);
         l.put("orthancDicomJson", Layout.ORTHANC_DICOM_JSON);
+        l.put("orthancModalitiesJson", Layout.ORTHANC_MODALITIES_JSON);
         l.put("orthancAet", Layout.ORTHANC_AET);
         l.put("httpsPort", Layout.HTTPS_PORT);
         l.put("healthPath", Layout.HEALTH_PATH);

@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param hostCount         how many hosts share the Orthanc index (1 or more): with more than one,
  *                          Orthanc does not save its job registry ({@code SaveJobs} false), as the
  *                          Orthanc configuration reference asks of servers sharing one database
+ * @param orthanc           the site's Orthanc settings ({@code orthweb:orthanc}), merged into
+ *                          orthanc.json and the modalities' file ({@link org.orthweb.orthanc.OrthancSettings})
  */
 public record UserDataInputs(
         String stack,
@@ -42,7 +44,24 @@ public record UserDataInputs(
         Map<String, String> imageOverrides,
         String pkiSecretArn,
         String pkiSecretVersionId,
-        int hostCount) {
+        int hostCount,
+        org.orthweb.config.StackConfig.Orthanc orthanc) {
+
+    /** The program's Orthanc defaults ({@link org.orthweb.config.StackConfig.Orthanc#defaults}). */
+    public UserDataInputs(String stack, String environment, String region, String siteName, String dbHost, int dbPort,
+                          String dbSecretArn, String appSecretArn, String bucketName, String containerLogGroup,
+                          Map<String, String> imageOverrides, String pkiSecretArn, String pkiSecretVersionId,
+                          int hostCount) {
+        this(stack, environment, region, siteName, dbHost, dbPort, dbSecretArn, appSecretArn, bucketName,
+                containerLogGroup, imageOverrides, pkiSecretArn, pkiSecretVersionId, hostCount,
+                org.orthweb.config.StackConfig.Orthanc.defaults());
+    }
+
+    /** The same inputs with other Orthanc settings. */
+    public UserDataInputs withOrthanc(org.orthweb.config.StackConfig.Orthanc settings) {
+        return new UserDataInputs(stack, environment, region, siteName, dbHost, dbPort, dbSecretArn, appSecretArn,
+                bucketName, containerLogGroup, imageOverrides, pkiSecretArn, pkiSecretVersionId, hostCount, settings);
+    }
 
     /** One host (the single-host site). */
     public UserDataInputs(String stack, String environment, String region, String siteName, String dbHost, int dbPort,
@@ -66,5 +85,6 @@ public record UserDataInputs(
         imageOverrides = imageOverrides == null ? Map.of() : Map.copyOf(imageOverrides);
         Objects.requireNonNull(pkiSecretArn, "pkiSecretArn");
         Objects.requireNonNull(pkiSecretVersionId, "pkiSecretVersionId");
+        Objects.requireNonNull(orthanc, "orthanc");
     }
 }

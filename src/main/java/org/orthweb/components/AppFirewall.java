@@ -10,6 +10,7 @@ import com.pulumi.core.Output;
 import com.pulumi.resources.ComponentResource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
+import org.orthweb.orthanc.OrthancSettings;
 
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ import java.util.Map;
 /**
  * The hosts' security group: in, only HTTPS (443) and DICOM TLS (11112) from the configured
  * client networks, no SSH (SSM replaces it); out, only HTTPS (AWS APIs, package and image
- * registries); between the group's own members, Keycloak's cluster ports (7800, 57800). The database component adds the one rule to PostgreSQL, because that rule must
+ * registries) and Orthanc's declared modalities and peers at their own addresses and ports; between the group's own members, Keycloak's cluster ports (7800, 57800). The database component adds the one rule to PostgreSQL, because that rule must
  * name the database's own group. Created before the hosts so the database can admit it.
  */
 public final class AppFirewall extends ComponentResource {
@@ -49,6 +50,15 @@ public final class AppFirewall extends ComponentResource {
                 .ipProtocol("tcp").fromPort(HTTPS_PORT).toPort(HTTPS_PORT)
                 .cidrIpv4("0.0.0.0/0")
                 .build(), under);
+        // Orthanc to the declared modalities and peers: each at its own address and port, never the world
+        for (OrthancSettings.Egress e : args.orthancEgress()) {
+            new SecurityGroupEgressRule(name + "-orthanc-out-" + e.name(), SecurityGroupEgressRuleArgs.builder()
+                    .securityGroupId(sg.id())
+                    .description(e.purpose() + " at " + e.cidr() + ":" + e.port())
+                    .ipProtocol("tcp").fromPort(e.port()).toPort(e.port())
+                    .cidrIpv4(e.cidr().toString())
+                    .build(), under);
+        }
         // Keycloak's cluster between the site's hosts: members of this group only, both ways
         for (int port : List.of(KEYCLOAK_CLUSTER_PORT, KEYCLOAK_FAILURE_DETECTION_PORT)) {
             new SecurityGroupIngressRule(name + "-keycloak-cluster-in-" + port, SecurityGroupIngressRuleArgs.builder()

@@ -180,7 +180,7 @@ public final class OrthancHost extends ComponentResource {
                         Output.tuple(args.siteTls().arn(), args.siteTls().versionId()))
                 .applyValue(t -> Render.host(new UserDataInputs(cfg.stack(), cfg.environment().code(),
                         args.aws().region(), t.t7, t.t1, t.t2, t.t3, t.t4, t.t5, t.t6, cfg.images(), t.t8.t1, t.t8.t2,
-                        hostCount)));
+                        hostCount, cfg.orthanc())));
         Output<String> userData = rendered.applyValue(h -> CloudInit.encode(h.userData()));
         // The application files, too large for user data (16 KiB), as one object the loader fetches;
         // its key is its SHA-256, so a changed bundle is a new object and a new launch template version.

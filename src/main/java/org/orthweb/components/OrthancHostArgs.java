@@ -81,16 +81,24 @@ public record OrthancHostArgs(
      */
     public record Settings(String stack, Environment environment, StackConfig.Host host, boolean publicKeyIsSecret,
                            StackConfig.Logging logging, Optional<String> siteName, Map<String, String> images,
-                           int containerLogRetentionDays) {
+                           int containerLogRetentionDays, StackConfig.Orthanc orthanc) {
         public Settings {
             images = Map.copyOf(images);
+            orthanc = orthanc == null ? StackConfig.Orthanc.defaults() : orthanc;
+        }
+
+        /** With the program's Orthanc defaults. */
+        public Settings(String stack, Environment environment, StackConfig.Host host, boolean publicKeyIsSecret,
+                        StackConfig.Logging logging, Optional<String> siteName, Map<String, String> images,
+                        int containerLogRetentionDays) {
+            this(stack, environment, host, publicKeyIsSecret, logging, siteName, images, containerLogRetentionDays, null);
         }
 
         /** The host's settings out of a whole stack config (the only place that reads it for hosts). */
         public static Settings of(StackConfig config) {
             return new Settings(config.stack(), config.environment(), config.host(),
                     config.secretKeys().contains("orthweb:host"), config.logging(), config.site().name(), config.images(),
-                    config.profile().containerLogRetentionDays(config.logging().retentionDays()));
+                    config.profile().containerLogRetentionDays(config.logging().retentionDays()), config.orthanc());
         }
     }
 

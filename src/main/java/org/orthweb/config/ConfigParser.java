@@ -125,6 +125,7 @@ public final class ConfigParser {
         }
         operationsRules(env, values, problems);
         haRules(values, problems);
+        orthancRules(values, problems);
         if (values.get(NS + "logging.retentionDays") instanceof Integer days && days < profile.minLogRetentionDays()) {
             problems.add(NS + "logging.retentionDays must be at least " + profile.minLogRetentionDays()
                     + " in environment " + env.code() + " (got " + days + ")");
@@ -165,6 +166,23 @@ public final class ConfigParser {
         if (values.get(NS + "ha.minHosts") instanceof Integer min && values.get(NS + "ha.maxHosts") instanceof Integer max
                 && min > max) {
             problems.add(NS + "ha.minHosts (" + min + ") must not exceed " + NS + "ha.maxHosts (" + max + ")");
+        }
+    }
+
+    /**
+     * Orthanc's DicomModalities holds the declared DICOM clients and the declared modalities under
+     * their names: one name may not be both (the host would keep only one of the two entries).
+     */
+    static void orthancRules(Map<String, Object> values, List<String> problems) {
+        if (values.get(NS + "dicom.clients") instanceof List<?> clients
+                && values.get(NS + "orthanc.modalities") instanceof Map<?, ?> modalities) {
+            for (Object c : clients) {
+                String name = ((StackConfig.DicomClient) c).name();
+                if (modalities.containsKey(name)) {
+                    problems.add(NS + "orthanc.modalities." + name + " has the name of a peer of " + NS + "dicom.clients; "
+                            + "both are entries of Orthanc's DicomModalities: give the modality another name");
+                }
+            }
         }
     }
 

@@ -55,6 +55,8 @@ public final class ConfigRules {
     public static final int MAX_AWS_BACKUP_DAYS = 3650;
     /** A sanity bound on the budget, not an AWS limit: catches a limit typed in cents. */
     public static final int MAX_BUDGET_USD = 1_000_000;
+    /** orthanc.stableAgeSeconds: up to a day (a study quiet for longer is long complete). */
+    public static final int MAX_STABLE_AGE_SECONDS = 86_400;
     /** Budget notification thresholds are percentages; AWS accepts more than 100 (overrun alerts). */
     public static final int MAX_BUDGET_PERCENT = 1000;
 

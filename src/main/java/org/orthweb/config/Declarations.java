@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * configuration records: the keys, their types and what the README table shows. Supported types:
  * {@code String}, {@code int}/{@code Integer}, {@code boolean}/{@code Boolean}, domain types of
  * {@link Codecs}, nested records (sections), {@code Optional<T>} (an optional value or section),
- * {@code List<T>} (of scalars or of records) and {@code Map<String, String>}.
+ * {@code List<T>} (of scalars or of records), {@code Map<String, String>}, {@code Map<String, R>} of
+ * records (entries by name) and {@code ObjectNode} (a JSON object taken as written).
  */
 public final class Declarations {
 
@@ -83,8 +84,8 @@ public final class Declarations {
         if (Declarations.isSection(raw)) {
             return raw;
         }
-        if (raw == Optional.class || raw == List.class) {
-            Class<?> inner = raw(argument(type, 0));
+        if (raw == Optional.class || raw == List.class || raw == Map.class) {
+            Class<?> inner = raw(argument(type, raw == Map.class ? 1 : 0));
             return Declarations.isSection(inner) ? inner : null;
         }
         return null;
@@ -134,6 +135,12 @@ public final class Declarations {
                 addRows(raw(argument(type, 0)), key + "[]", true, rows);
                 continue;
             }
+            if (raw == Map.class && Declarations.isSection(raw(argument(type, 1)))) {
+                rows.add(new Row(key, "mapping of name to mapping", allowed(c), defaultText(c, false), defaultText(c, true),
+                        false, s.value()));
+                addRows(raw(argument(type, 1)), key + ".<name>", true, rows);
+                continue;
+            }
             rows.add(new Row(raw == Map.class ? key + ".<name>" : key, typeLabel(type), allowed(c),
                     defaultText(c, false), defaultText(c, true), s.secret(), s.value()));
         }
@@ -159,6 +166,9 @@ public final class Declarations {
         }
         if (raw == Map.class) {
             return "text per name";
+        }
+        if (raw == com.fasterxml.jackson.databind.node.ObjectNode.class) {
+            return "JSON object";
         }
         if (Declarations.isSection(raw)) {
             return "mapping";

@@ -489,4 +489,188 @@ public final class Rules {
             return "8, 10, 12 or 24";
         }
     }
+
+    /**
+     * A DICOM AE title: 1-16 characters of the default character repertoire without backslash or
+     * control characters (DICOM PS3.5 section 6.2, table 6.2-1, VR AE), not all spaces; leading and
+     * trailing spaces are not significant, so refused ({@link org.orthweb.pki.DicomPeers#aeTitleProblem},
+     * the one place for the rule).
+     */
+    public static final class AeTitle implements Rule<String> {
+        @Override
+        public String check(String value) {
+            org.orthweb.pki.DicomPeers.aeTitleProblem(value).ifPresent(p -> {
+                throw new IllegalArgumentException(p);
+            });
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "DICOM AE title: 1-16 printable ASCII characters, no backslash, no leading or trailing space";
+        }
+    }
+
+    /** Orthanc's Name: shown in its UI and to other Orthancs; printable, 1-64 characters. */
+    public static final class OrthancName implements Rule<String> {
+        private static final Pattern NAME = Pattern.compile("[\\x20-\\x7e]{1,64}");
+
+        @Override
+        public String check(String value) {
+            if (!NAME.matcher(value).matches() || value.isBlank()) {
+                throw new IllegalArgumentException("must be 1-64 printable ASCII characters (got '" + value + "')");
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "1-64 printable ASCII characters";
+        }
+    }
+
+    /** A host Orthanc connects to: an IPv4 address or a DNS name. */
+    public static final class HostName implements Rule<String> {
+        @Override
+        public String check(String value) {
+            if (!org.orthweb.orthanc.OrthancSettings.validHost(value)) {
+                throw new IllegalArgumentException("must be an IPv4 address such as 10.20.0.5 or a DNS name such as "
+                        + "pacs.example.org (got '" + value + "')");
+            }
+            return value.toLowerCase(Locale.ROOT);
+        }
+
+        @Override
+        public String allowed() {
+            return "IPv4 address or DNS name";
+        }
+    }
+
+    /**
+     * An Orthanc peer's URL: http or https, a valid host, no user information (a password in the
+     * URL would be a secret in plain text), a path ending with a slash as Orthanc's peers expect.
+     */
+    public static final class PeerUrl implements Rule<String> {
+        @Override
+        public String check(String value) {
+            java.net.URI url;
+            try {
+                url = new java.net.URI(value);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("is not a URL: " + e.getReason());
+            }
+            if (url.getScheme() == null || !(url.getScheme().equals("https") || url.getScheme().equals("http"))) {
+                throw new IllegalArgumentException("must start with https:// or http:// (got '" + value + "')");
+            }
+            if (url.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("must not carry a user or password: it would be a secret in plain "
+                        + "text on every host (peers with credentials are not supported, see README)");
+            }
+            if (url.getHost() == null || !org.orthweb.orthanc.OrthancSettings.validHost(url.getHost())) {
+                throw new IllegalArgumentException("must name an IPv4 address or DNS name as its host (got '" + value + "')");
+            }
+            if (url.getRawQuery() != null || url.getRawFragment() != null) {
+                throw new IllegalArgumentException("must not have a query or fragment (got '" + value + "')");
+            }
+            return url.getRawPath() == null || url.getRawPath().isEmpty() ? value + "/"
+                    : url.getRawPath().endsWith("/") ? value : value + "/";
+        }
+
+        @Override
+        public String allowed() {
+            return "http(s) URL without user or password";
+        }
+    }
+
+    /**
+     * The modalities: names fit for REST paths ({@code /modalities/{name}}); a DNS-named host
+     * declares the block it resolves into (a security group matches addresses, not names); a
+     * declared block holds an IPv4 host.
+     */
+    public static final class OrthancModalities implements Rule<Map<String, StackConfig.Modality>> {
+        @Override
+        public Map<String, StackConfig.Modality> check(Map<String, StackConfig.Modality> value) {
+            List<String> problems = new ArrayList<>();
+            Map<String, String> aets = new java.util.HashMap<>();
+            value.forEach((name, m) -> {
+                if (!org.orthweb.orthanc.OrthancSettings.NAME.matcher(name).matches()) {
+                    problems.add("." + name + ": the name must be 1-63 letters, digits, '-' or '_' (it is the REST path "
+                            + "/modalities/{name})");
+                    return;
+                }
+                var ip = org.orthweb.orthanc.OrthancSettings.ipv4(m.host());
+                if (ip.isEmpty() && m.egressCidr().isEmpty()) {
+                    problems.add("." + name + ".egressCidr is required for the DNS name '" + m.host() + "': the hosts' "
+                            + "security group opens egress to addresses, not names; give the block it resolves into "
+                            + "(such as 10.20.0.5/32), or give an IPv4 host");
+                }
+                if (ip.isPresent() && m.egressCidr().isPresent()
+                        && !m.egressCidr().get().contains(Cidr.parse(ip.get() + "/32"))) {
+                    problems.add("." + name + ".egressCidr " + m.egressCidr().get() + " does not hold its host " + ip.get());
+                }
+                if (m.egressCidr().isPresent() && m.egressCidr().get().isAnywhere()) {
+                    problems.add("." + name + ".egressCidr may not be 0.0.0.0/0: egress goes to the modality, not to the world");
+                }
+                String other = aets.putIfAbsent(m.aeTitle().toUpperCase(Locale.ROOT), name);
+                if (other != null) {
+                    problems.add("." + name + ".aeTitle '" + m.aeTitle() + "' is also the AE title of modality '" + other
+                            + "'; Orthanc tells modalities apart by AE title");
+                }
+            });
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "mapping of name to {aeTitle, host, port, egressCidr}; a DNS host needs egressCidr";
+        }
+    }
+
+    /** The Orthanc peers: names fit for REST paths; a DNS-named peer off HTTPS 443 declares its block. */
+    public static final class OrthancPeers implements Rule<Map<String, StackConfig.Peer>> {
+        @Override
+        public Map<String, StackConfig.Peer> check(Map<String, StackConfig.Peer> value) {
+            List<String> problems = new ArrayList<>();
+            value.forEach((name, p) -> {
+                if (!org.orthweb.orthanc.OrthancSettings.NAME.matcher(name).matches()) {
+                    problems.add("." + name + ": the name must be 1-63 letters, digits, '-' or '_' (it is the REST path "
+                            + "/peers/{name})");
+                } else if (p.egressCidr().isEmpty() && org.orthweb.orthanc.OrthancSettings.peerNeedsBlock(p.url())) {
+                    problems.add("." + name + ".egressCidr is required: '" + p.url() + "' names a DNS host on a port other "
+                            + "than HTTPS 443, and the security group opens egress to addresses, not names");
+                } else if (p.egressCidr().isPresent() && p.egressCidr().get().isAnywhere()) {
+                    problems.add("." + name + ".egressCidr may not be 0.0.0.0/0: egress goes to the peer, not to the world");
+                }
+            });
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "mapping of name to {url, egressCidr}";
+        }
+    }
+
+    /** Orthanc options merged into orthanc.json: none the program owns ({@link org.orthweb.orthanc.OrthancSettings#refusals}). */
+    public static final class OrthancExtraConfig implements Rule<com.fasterxml.jackson.databind.node.ObjectNode> {
+        @Override
+        public com.fasterxml.jackson.databind.node.ObjectNode check(com.fasterxml.jackson.databind.node.ObjectNode value) {
+            List<String> problems = org.orthweb.orthanc.OrthancSettings.refusals(value);
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("\n", problems));
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "JSON object of Orthanc options, none the program owns (README \"Orthanc settings\")";
+        }
+    }
 }

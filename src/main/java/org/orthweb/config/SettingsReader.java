@@ -2,6 +2,7 @@ package org.orthweb.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
@@ -176,7 +177,12 @@ public final class SettingsReader {
             return readList(Declarations.argument(type, 0), node, key);
         }
         if (raw == Map.class) {
-            return readMap(node, key);
+            Type valueType = Declarations.argument(type, 1);
+            return Declarations.isSection(Declarations.raw(valueType)) ? readRecordMap(Declarations.raw(valueType), node, key)
+                    : readMap(node, key);
+        }
+        if (raw == ObjectNode.class) {
+            return readObject(node, key);
         }
         String text = scalar(node, key);
         if (text == null) {
@@ -296,6 +302,49 @@ public final class SettingsReader {
             out.put(field.getKey(), text);
         }
         return failed ? null : out;
+    }
+
+    /** A mapping of name to section (such as modalities by name); null when any entry had a problem. */
+    private Map<String, Object> readRecordMap(Class<?> record, JsonNode node, String key) {
+        if (!node.isObject()) {
+            problems.add(key + " must be a mapping of name to " + String.join(", ", names(record)));
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        boolean failed = false;
+        var fields = node.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            String entryKey = key + "." + field.getKey();
+            if (absent(field.getValue())) {
+                problems.add(entryKey + " is empty: give its " + String.join(", ", names(record)));
+                failed = true;
+                continue;
+            }
+            Object value = readRecord(record, field.getValue(), entryKey);
+            failed |= value == null;
+            out.put(field.getKey(), value);
+        }
+        return failed ? null : out;
+    }
+
+    /** A JSON object as written (YAML mapping), or JSON text holding one. */
+    private ObjectNode readObject(JsonNode node, String key) {
+        JsonNode value = node;
+        if (node.isTextual()) {
+            try {
+                value = YAML.readTree(node.asText());
+            } catch (IOException e) {
+                problems.add(key + " must be a JSON object; its text is not JSON: "
+                        + e.getMessage().lines().findFirst().orElse(""));
+                return null;
+            }
+        }
+        if (!(value instanceof ObjectNode object)) {
+            problems.add(key + " must be a JSON object (a mapping of option names to values)");
+            return null;
+        }
+        return object.deepCopy();
     }
 
     /** Builds a record from values by component name (context components included). */

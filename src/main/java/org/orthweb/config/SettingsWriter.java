@@ -46,6 +46,9 @@ public final class SettingsWriter {
         if (value instanceof Optional<?> optional) {
             return optional.map(SettingsWriter::write).orElse(null);
         }
+        if (value instanceof JsonNode node) {
+            return node.deepCopy();
+        }
         if (value instanceof String s) {
             return NODES.textNode(s);
         }

@@ -46,6 +46,9 @@ public record StackConfig(
         Site site,
         @Setting("the DICOM peers that may connect over DICOM TLS")
         Dicom dicom,
+        @Setting("Orthanc's own settings a site changes: AE title, name, the modalities and peers it reaches, "
+                + "extra options (README \"Orthanc settings\")")
+        Orthanc orthanc,
         @Setting("AWS Client VPN into the private subnets (absent: no VPN)")
         Optional<Vpn> vpn,
         @Setting("high availability: hosts behind a network load balancer, in an auto-scaling group")
@@ -74,6 +77,7 @@ public record StackConfig(
         Objects.requireNonNull(logging);
         Objects.requireNonNull(site);
         Objects.requireNonNull(dicom);
+        Objects.requireNonNull(orthanc);
         Objects.requireNonNull(alerts);
         Objects.requireNonNull(backup);
         Objects.requireNonNull(budget);
@@ -213,6 +217,88 @@ public record StackConfig(
 
         public org.orthweb.pki.DicomPeer peer() {
             return new org.orthweb.pki.DicomPeer(name, aeTitle);
+        }
+    }
+
+    /**
+     * {@code orthweb:orthanc}: the Orthanc options a site changes, without forking the project.
+     * Rendered into orthanc.json by {@link org.orthweb.orthanc.OrthancSettings}, which also says
+     * which keys of {@code extraConfig} the program owns.
+     */
+    public record Orthanc(
+            @Setting("Orthanc's own AE title (DicomAet): the called AE title every peer uses")
+            @Default("ORTHANC")
+            @Check(Rules.AeTitle.class)
+            String aeTitle,
+            @Setting("Orthanc's name (Name: the UI, /system, other Orthancs' peer lists); none: orthweb- and the stack name")
+            @Check(Rules.OrthancName.class)
+            Optional<String> name,
+            @Setting("seconds without a new instance before a patient, study or series is stable (StableAge)")
+            @Default("60")
+            @Range(min = 1, max = ConfigRules.MAX_STABLE_AGE_SECONDS)
+            int stableAgeSeconds,
+            @Setting("Orthanc compresses the files it stores (StorageCompression, zlib: less S3 space, more CPU)")
+            @Default("false")
+            boolean storageCompression,
+            @Setting("modalities and PACS Orthanc sends to, queries and retrieves from (DicomModalities); "
+                    + "the hosts' security group opens egress to exactly these")
+            @Default("{}")
+            @Check(Rules.OrthancModalities.class)
+            Map<String, Modality> modalities,
+            @Setting("other Orthanc servers this one sends to over HTTP(S) (OrthancPeers; no credentials, see README)")
+            @Default("{}")
+            @Check(Rules.OrthancPeers.class)
+            Map<String, Peer> peers,
+            @Setting("JSON object merged into orthanc.json for options the typed keys do not cover; keys the program "
+                    + "owns are refused (README \"Orthanc settings\")")
+            @Default("{}")
+            @Check(Rules.OrthancExtraConfig.class)
+            com.fasterxml.jackson.databind.node.ObjectNode extraConfig) {
+        public Orthanc {
+            Objects.requireNonNull(aeTitle);
+            name = name == null ? Optional.empty() : name;
+            modalities = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(modalities));
+            peers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(peers));
+            extraConfig = extraConfig == null ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                    : extraConfig.deepCopy();
+        }
+
+        /** Orthanc's defaults of this program: AE title ORTHANC, nothing declared, nothing extra. */
+        public static Orthanc defaults() {
+            return new Orthanc(org.orthweb.cloudinit.Layout.ORTHANC_AET, Optional.empty(), 60, false, Map.of(), Map.of(),
+                    null);
+        }
+    }
+
+    /** One entry of {@code orthweb:orthanc.modalities}: a DICOM node Orthanc calls. */
+    public record Modality(
+            @Setting("the modality's AE title (called AE title of Orthanc's associations)")
+            @Check(Rules.AeTitle.class)
+            String aeTitle,
+            @Setting("its IPv4 address or DNS name")
+            @Check(Rules.HostName.class)
+            String host,
+            @Setting("its DICOM port")
+            @Range(min = 1, max = 65535)
+            int port,
+            @Setting("the address block a DNS-named host resolves into (security groups match addresses, not names); "
+                    + "required for a DNS name, default for an IPv4 host: host/32")
+            Optional<Cidr> egressCidr) {
+        public Modality {
+            egressCidr = egressCidr == null ? Optional.empty() : egressCidr;
+        }
+    }
+
+    /** One entry of {@code orthweb:orthanc.peers}: another Orthanc reached over its REST API. */
+    public record Peer(
+            @Setting("the peer's REST API base URL, http(s)://host[:port]/path/ without user or password")
+            @Check(Rules.PeerUrl.class)
+            String url,
+            @Setting("the address block a DNS-named peer resolves into; required for a DNS name on a port other "
+                    + "than 443 (HTTPS out is open already)")
+            Optional<Cidr> egressCidr) {
+        public Peer {
+            egressCidr = egressCidr == null ? Optional.empty() : egressCidr;
         }
     }
 

@@ -32,10 +32,13 @@ public final class DicomAccess {
     }
 
     /**
-     * Orthanc's {@code DicomModalities}: one entry per peer, allowed to C-ECHO and C-STORE only
-     * (option names of Orthanc 1.10's Configuration.json, unchanged in 1.13). Host and port are
-     * placeholders: with {@code DicomCheckModalityHost} false Orthanc matches a caller by AE
-     * title alone, and every association reaches it from nginx anyway.
+     * Orthanc's {@code DicomModalities}: one entry per peer, allowed to C-ECHO, C-STORE, C-FIND,
+     * C-GET and C-MOVE (the move's destination must itself be a declared modality,
+     * orthweb:orthanc.modalities); no storage commitment (option names of Orthanc 1.10's
+     * Configuration.json, unchanged in 1.13). Host and port are placeholders: with
+     * {@code DicomCheckModalityHost} false Orthanc matches a caller by AE title alone, and every
+     * association reaches it from nginx anyway; Orthanc never calls a peer back (C-GET answers on
+     * the peer's own association).
      */
     public static Map<String, Map<String, Object>> orthancModalities(List<PeerGrant> peers) {
         Map<String, Map<String, Object>> modalities = new LinkedHashMap<>();
@@ -46,9 +49,11 @@ public final class DicomAccess {
             m.put("Port", UNUSED_PEER_PORT);
             m.put("AllowEcho", true);
             m.put("AllowStore", true);
-            m.put("AllowFind", false);
-            m.put("AllowGet", false);
-            m.put("AllowMove", false);
+            // query/retrieve for declared peers: C-FIND, C-GET (the images come back on the peer's
+            // own association, through nginx), and C-MOVE to a declared modality
+            m.put("AllowFind", true);
+            m.put("AllowGet", true);
+            m.put("AllowMove", true);
             m.put("AllowStorageCommitment", false);
             modalities.put(p.name(), m);
         }

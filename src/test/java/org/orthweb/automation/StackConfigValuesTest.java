@@ -68,6 +68,18 @@ class StackConfigValuesTest {
                     aeTitle: CT1
                   - name: mr-scanner-1
                     aeTitle: MR1
+              orthweb:orthanc:
+                aeTitle: CLINIC_PACS
+                name: Clinic archive
+                stableAgeSeconds: 120
+                storageCompression: true
+                modalities:
+                  pacs: {aeTitle: MAINPACS, host: pacs.example.org, port: 11112, egressCidr: 10.20.0.0/28}
+                peers:
+                  research: {url: "http://orthanc.research.example.org:8042/", egressCidr: 10.30.0.0/24}
+                extraConfig:
+                  DicomScuTimeout: 45
+                  DicomWeb: {StudiesMetadata: Full}
               orthweb:vpn:
                 clientCidr: 10.240.0.0/12
                 clients: [{name: alice}, {name: ct-site-b}]
@@ -100,14 +112,16 @@ class StackConfigValuesTest {
         assertThat(ConfigParser.parse("clinic", seenByProgram)).isEqualTo(config);
         // and the writer wrote every declared key (none fell back to its default on the way)
         for (var row : org.orthweb.config.Declarations.rows()) {
-            String key = row.key().replace(".<name>", "");
+            // a trailing map entry (images.<name>) is the map itself; an inner one, its first entry
+            String key = row.key().endsWith(".<name>") ? row.key().substring(0, row.key().length() - 7) : row.key();
             String top = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
             assertThat(values).as("written top-level key of %s", row.key()).containsKey(top);
             if (!key.equals(top)) {
                 var node = JSON.readTree(values.get(top).value());
                 for (String part : key.substring(top.length() + 1).split("\\.")) {
                     // a list of objects ("clients[]"): its first entry
-                    node = part.endsWith("[]") ? node.path(part.substring(0, part.length() - 2)).path(0) : node.path(part);
+                    node = part.endsWith("[]") ? node.path(part.substring(0, part.length() - 2)).path(0)
+                            : part.equals("<name>") ? node.elements().next() : node.path(part);
                 }
                 assertThat(node.isMissingNode()).as("written %s", row.key()).isFalse();
             }

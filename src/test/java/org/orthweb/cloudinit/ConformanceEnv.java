@@ -49,7 +49,7 @@ final class ConformanceEnv implements AutoCloseable {
             "DicomWeb", "libOrthancDicomWeb.so");
     static final String SITE = "localhost";
     /** Object-valued options of Orthanc itself (not of a plugin): kept whatever plugins Debian ships. */
-    static final java.util.Set<String> ORTHANC_CORE_SECTIONS = java.util.Set.of("DicomModalities");
+    static final java.util.Set<String> ORTHANC_CORE_SECTIONS = java.util.Set.of("DicomModalities", "OrthancPeers", "UserMetadata");
     /** the instance id the bootstrap is told (on EC2 it reads it from IMDSv2) */
     static final String HOST_ID = "i-0c0f0e0d0c0b0a091";
 

@@ -29,6 +29,9 @@ class ContainerFirewallTest {
     static final String INTERNET = "203.0.113.10";
     static final String RDS = "10.0.5.5";
     static final String OTHER_CONTAINER = "10.255.255.20";
+    /** A declared modality's DICOM port on the internet address (UNDECLARED_PORT: the same host, not declared). */
+    static final int PACS_PORT = 11112;
+    static final int UNDECLARED_PORT = 104;
 
     private final String sfx = HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(3)
             .put((byte) System.nanoTime()).put((byte) (System.nanoTime() >> 8)).put((byte) (Math.random() * 255)).array());
@@ -39,7 +42,7 @@ class ContainerFirewallTest {
     private final List<String> namespaces = List.of(host, world, orthanc, other);
 
     @Test
-    void onlyOrthancReachesTheMetadataServiceAndTheInternetAndOnlyOverHttps() throws Exception {
+    void onlyOrthancReachesTheMetadataServiceAndTheInternetAndOnlyOverHttpsOrToADeclaredModality() throws Exception {
         Tools.require("ip", "iptables", "bash", "python3");
         if (!Tools.isRoot()) {
             String reason = "network namespaces and iptables need root";
@@ -51,7 +54,16 @@ class ContainerFirewallTest {
         // the rendered compose file puts Orthanc at the address the firewall names, on the fixed network
         String subnet = Layout.CONTAINER_SUBNET;
         String orthancAddress = Layout.ORTHANC_ADDRESS;
-        try (ConformanceEnv env = new ConformanceEnv()) {
+        // a PACS declared outside the VPC (orthweb:orthanc.modalities): Orthanc alone reaches it, on its port alone
+        var orthancSettings = new org.orthweb.config.StackConfig.Orthanc("ORTHANC", java.util.Optional.empty(), 60, false,
+                java.util.Map.of("pacs", new org.orthweb.config.StackConfig.Modality("PACS", INTERNET, PACS_PORT,
+                        java.util.Optional.empty())), java.util.Map.of(), null);
+        UserDataInputs inputs = new UserDataInputs("conformance", "tst", "us-east-1", ConformanceEnv.SITE, "127.0.0.1",
+                Tools.freePort(), "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:app", "conformance-bucket", null, java.util.Map.of(),
+                "arn:aws:secretsmanager:us-east-1:123456789012:secret:conformance/orthweb/tls-server",
+                "6a1e0c9d-2b3f-4c5d-8e7f-90a1b2c3d4e5", 1, orthancSettings);
+        try (ConformanceEnv env = new ConformanceEnv(null, "127.0.0.1", null, inputs)) {
             JsonNode compose = new YAMLMapper().readTree(env.files.get(Layout.CONFIG_DIR + "/docker-compose.yml"));
             assertThat(compose.at("/services/orthanc/networks/orthanc/ipv4_address").asText()).isEqualTo(orthancAddress);
             assertThat(compose.at("/networks/orthanc/ipam/config/0/subnet").asText()).isEqualTo(subnet);
@@ -89,6 +101,9 @@ class ContainerFirewallTest {
                 assertThat(reaches(orthanc, INTERNET, 80)).as("but nothing else outside").isFalse();
                 assertThat(reaches(other, INTERNET, 443)).as("another container reaches no internet").isFalse();
                 assertThat(reaches(other, RDS, 5432)).as("every container still reaches the VPC (RDS)").isTrue();
+                assertThat(reaches(orthanc, INTERNET, PACS_PORT)).as("Orthanc reaches the declared modality").isTrue();
+                assertThat(reaches(orthanc, INTERNET, UNDECLARED_PORT)).as("but no other port of that host").isFalse();
+                assertThat(reaches(other, INTERNET, PACS_PORT)).as("another container does not reach the modality").isFalse();
             } finally {
                 if (server != null) {
                     server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -137,7 +152,7 @@ class ContainerFirewallTest {
         in(host, "iptables", "-w", "-A", "FORWARD", "-j", "DOCKER-USER").expectSuccess("FORWARD hook");
     }
 
-    /** TCP servers in the world namespace that answer "ok" on 80 (IMDS, web), 443 and 5432. */
+    /** TCP servers in the world namespace that answer "ok" on 80 (IMDS, web), 443, 5432 and the DICOM ports. */
     private Process startServers() throws Exception {
         String py = String.join("\n",
                 "import socket, threading",
@@ -146,7 +161,7 @@ class ContainerFirewallTest {
                 "    s.bind(('0.0.0.0', port)); s.listen(16)",
                 "    while True:",
                 "        c, _ = s.accept(); c.sendall(b'ok'); c.close()",
-                "for p in (80, 443, 5432):",
+                "for p in (80, 443, 5432, " + PACS_PORT + ", " + UNDECLARED_PORT + "):",
                 "    threading.Thread(target=serve, args=(p,), daemon=True).start()",
                 "print('listening', flush=True)",
                 "threading.Event().wait()");

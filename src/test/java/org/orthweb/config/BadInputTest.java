@@ -32,6 +32,27 @@ class BadInputTest {
                 clients: [{name: alice}]
             """;
 
+    /** Entries of the mappings by name (orthweb:orthanc), complete, under the name "nginx". */
+    private static final String MODALITY = "orthweb:orthanc.modalities.nginx.";
+    private static final String PEER = "orthweb:orthanc.peers.nginx.";
+    private static final java.util.Map<String, String> ENTRIES = java.util.Map.of(
+            MODALITY, """
+                      orthweb:orthanc:
+                        modalities:
+                          nginx:
+                            aeTitle: PACS
+                            host: 10.20.0.5
+                            port: 104
+                            egressCidr: 10.20.0.0/28
+                    """,
+            PEER, """
+                      orthweb:orthanc:
+                        peers:
+                          nginx:
+                            url: https://orthanc.example.org/
+                            egressCidr: 10.30.0.0/24
+                    """);
+
     /** Every declared key, as a user writes it (a map's entries by one known name). */
     static Stream<String> keys() {
         return Declarations.rows().stream().map(Declarations.Row::key)
@@ -87,6 +108,18 @@ class BadInputTest {
                 assertThatThrownBy(() -> parse(present + "    " + field + ": null\n")).hasMessageContaining(key + " is required");
             } else {
                 assertThat(parse(present + "    " + field + ": null\n")).isEqualTo(parse(BASE + VPN_SECTION));
+            }
+        } else if (key.startsWith(MODALITY) || key.startsWith(PEER)) {
+            // inside a complete entry of a mapping by name: null is absent next to the other fields
+            String prefix = key.startsWith(MODALITY) ? MODALITY : PEER;
+            String field = key.substring(prefix.length());
+            String entry = ENTRIES.get(prefix).lines().filter(l -> !l.trim().startsWith(field + ":"))
+                    .reduce("", (a, b) -> a + b + "\n");
+            if (field.equals("egressCidr")) {
+                assertThat(parse(BASE + entry + "        " + field + ": null\n")).isEqualTo(parse(BASE + entry));
+            } else {
+                assertThatThrownBy(() -> parse(BASE + entry + "        " + field + ": null\n"))
+                        .hasMessageContaining(key + " is required");
             }
         } else if (required) {
             assertThatThrownBy(() -> parse(yaml)).hasMessageContaining(key + " is required");

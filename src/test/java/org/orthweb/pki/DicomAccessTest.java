@@ -22,10 +22,10 @@ class DicomAccessTest {
     }
 
     @Test
-    void orthancMayOnlyEchoAndStoreFromEachPeer() {
+    void eachPeerMayEchoStoreQueryAndRetrieveButNotCommit() {
         Map<String, Object> ct = DicomAccess.orthancModalities(peers).get("ct-scanner-1");
         assertThat(ct).containsEntry("AET", "CT1").containsEntry("AllowStore", true).containsEntry("AllowEcho", true)
-                .containsEntry("AllowFind", false).containsEntry("AllowGet", false).containsEntry("AllowMove", false)
+                .containsEntry("AllowFind", true).containsEntry("AllowGet", true).containsEntry("AllowMove", true)
                 .containsEntry("AllowStorageCommitment", false);
     }
 }

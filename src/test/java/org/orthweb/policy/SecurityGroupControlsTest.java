@@ -191,13 +191,15 @@ class SecurityGroupControlsTest {
     }
 
     @ForEachStack
-    @DisplayName("CKV_AWS_382: host SG egress only tcp 443 (world) and tcp 5432 to the DB SG; no all-protocol egress anywhere")
+    @DisplayName("CKV_AWS_382: host SG egress only tcp 443 (world), tcp 5432 to the DB SG and the declared modalities' own addresses; no all-protocol egress anywhere")
     void CKV_AWS_382_restrictedEgress(String stack) {
         // the table asks this of prod; the program has one egress design for all stacks, so all are checked
         var s = PolicyStack.of(stack);
         var app = Topology.appSecurityGroup(s);
         String dbId = s.id(Topology.dbSecurityGroup(s).name());
         var egress = Topology.egress(s, app);
+        var declared = org.orthweb.orthanc.OrthancSettings.egress(s.config().orthanc()).stream()
+                .map(e -> List.of(e.cidr().toString()) + ":" + e.port()).toList();
         assertThat(egress).as("host egress").isNotEmpty().allSatisfy(rule -> {
             assertThat(rule.allProtocols()).isFalse();
             assertThat(rule.protocol()).isEqualTo("tcp");
@@ -209,6 +211,9 @@ class SecurityGroupControlsTest {
                 assertThat(rule.referencedGroup()).as("Keycloak's cluster only to the hosts' own group")
                         .isEqualTo(s.id(app.name()));
                 assertThat(rule.cidrs()).isEmpty();
+            } else if (declared.contains(rule.cidrs() + ":" + rule.fromPort())) {
+                // a declared modality or peer of orthweb:orthanc: its own block and port, never the world
+                assertThat(rule.fromWorld()).as("%s: egress to a declared modality, not the world", rule.resource()).isFalse();
             } else {
                 assertThat(rule.fromPort()).as("%s port", rule.resource()).isIn((long) HTTPS, 80L);
             }
