@@ -121,7 +121,7 @@ public final class LocalBundle {
 
     /** pg_hba.conf: inside the container, the socket for the init scripts; over TCP, TLS and SCRAM only. */
     public static final String PG_HBA = """
-            # Orthweb local bundle: TCP clients must use TLS and SCRAM (like RDS with rds.force_ssl=1);
+            # Orthweb local bundle: TCP clients must use TLS and SCRAM, as on the deployed database;
             # the socket inside the container is for the image's init scripts (db-setup.sql).
             local   all all     trust
             hostssl all all all scram-sha-256
@@ -130,7 +130,7 @@ public final class LocalBundle {
     static final String DB_INIT = """
             #!/bin/sh
             # Run once by the postgres image on a new data directory (docker-entrypoint-initdb.d): the
-            # application's roles and databases, by the same db-setup.sql an AWS host runs against its
+            # application's roles and databases, by the same db-setup.sql a deployed host runs against its
             # database, with the roles' SCRAM verifiers (Compose secrets, copied for the postgres user).
             # ORTHWEB_*: other paths (tests); in the container, the defaults.
             set -eu
@@ -229,6 +229,9 @@ public final class LocalBundle {
 
         for (DicomClientKit kit : kits) {
             for (String name : kit.fileNames()) {
+                if (name.equals("site-ca.crt") && kit != kits.get(0)) {
+                    continue; // one CA file for every kit in the directory
+                }
                 files.add(new File(CLIENTS_DIR + "/" + name, name.endsWith(".key") ? "0600" : "0644", switch (name.substring(name.lastIndexOf('.'))) {
                     case ".crt" -> name.equals("site-ca.crt") ? kit.caCertificate() : kit.certificate();
                     case ".key" -> kit.privateKey();
@@ -258,6 +261,8 @@ public final class LocalBundle {
         u.put("firstName", "Local");
         u.put("lastName", "Administrator");
         u.putArray("realmRoles").add("admin-role");
+        // as for every new user of the realm (realm-security.jq): enrol a one-time-password app first
+        u.putArray("requiredActions").add("CONFIGURE_TOTP");
         ObjectNode cred = u.putArray("credentials").addObject();
         cred.put("type", "password");
         cred.put("value", password);
@@ -295,13 +300,14 @@ public final class LocalBundle {
                 # Orthweb local bundle (stack %1$s)
 
                 The Orthweb application on this workstation: nginx, Orthanc, the auth service and Keycloak
-                with the configuration an AWS host of stack `%1$s` gets, plus PostgreSQL (TLS on) in place of
-                RDS and a Docker volume in place of S3. For trying the application before deploying it.
+                with the configuration a deployed host of stack `%1$s` gets, plus PostgreSQL (TLS on) in
+                place of the managed database and a Docker volume in place of object storage. For trying
+                the application before deploying it.
 
                 **Local only.** The passwords, keys and certificates in `%2$s/` and `%3$s/` were generated
                 on this machine by `orthweb local` and are stored here in files (mode 0600). Do not put
-                patient data here and do not expose these ports: the AWS deployment keeps its secrets in
-                Secrets Manager and its certificates come from the stack's own PKI.
+                patient data here and do not expose these ports: a deployment keeps its secrets in a
+                secret store and its certificates come from the stack's own PKI.
 
                 1. Start: `docker compose up -d` (in this directory). The first start takes a few minutes
                    (Keycloak imports the realm). Ports are bound to 127.0.0.1 only: 443 (HTTPS),
@@ -316,7 +322,7 @@ public final class LocalBundle {
                    (`%9$s/%8$s.txt` has the echoscu line and the peer's settings.)
                 4. Stop and wipe everything, database and stored images included: `docker compose down -v`.
 
-                `docker-compose.yml` is the AWS host's compose file (template
+                `docker-compose.yml` is a deployed host's compose file (template
                 `cloud-init/files/docker-compose.yml.mustache`) with the differences named in
                 `org.orthweb.local.LocalTarget`; files under `%11$s/` are rendered from the same templates.
                 """.formatted(stack, SECRETS_DIR, TLS_DIR, Layout.DICOM_TLS_PORT, Layout.KEYCLOAK_ADMIN_PORT,

@@ -219,7 +219,7 @@ public final class LocalTarget {
             secrets.putObject(role + ".scram").put("file", "./" + LocalBundle.SECRETS_DIR + "/" + role + ".scram");
         }
         try {
-            return "# Orthweb local bundle: the AWS host's compose file with the differences listed in\n"
+            return "# Orthweb local bundle: a deployed host's compose file with the differences listed in\n"
                     + "# org.orthweb.local.LocalTarget (comments of the original: cloud-init/files/docker-compose.yml.mustache).\n"
                     + YAML.writeValueAsString(c);
         } catch (JsonProcessingException e) {
