@@ -36,8 +36,9 @@ import java.util.Map;
  *
  * <p>Layout of the bundle (relative paths): {@code docker-compose.yml}, {@code .env},
  * {@code README.md}, {@code config/} (non-secret configuration, 0644), {@code secrets/} (0700,
- * every file 0600), {@code tls/} (0700; keys 0600), {@code clients/} (one DICOM TLS kit per declared
- * peer, as {@code dicom-client} writes it for a deployed stack).
+ * every file 0600), {@code tls/} (0700; keys 0600), {@code keycloak-import/} (0700, the two realms,
+ * 0600), {@code clients/} (one DICOM TLS kit per declared peer, as {@code dicom-client} writes it
+ * for a deployed stack).
  */
 public final class LocalBundle {
 
@@ -45,6 +46,15 @@ public final class LocalBundle {
     public static final String SECRETS_DIR = "secrets";
     public static final String TLS_DIR = "tls";
     public static final String CLIENTS_DIR = "clients";
+    /**
+     * Keycloak's import directory, mounted whole (0700; the realm holds client secrets and the
+     * local user's password): it hides the image's demo realm, and the realms are named
+     * {@code <realm>-realm.json}. With the host's two single-file mounts (our realm over the
+     * image's {@code realm-export.json}, beside {@code master-realm.json}) Keycloak 26.2.5 failed on
+     * a new database in LocalBundleConformanceTest ("adminRealm is null": the orthanc realm imported
+     * before the master realm); with these names it imports both.
+     */
+    public static final String KEYCLOAK_IMPORT_DIR = "keycloak-import";
     /** Compose secret names of the PostgreSQL container. */
     public static final String DB_MASTER_SECRET = "db-master-password";
     public static final String DB_KEY_SECRET = "postgres-server.key";
@@ -203,7 +213,7 @@ public final class LocalBundle {
         files.add(new File(conf(Layout.DICOM_PEERS_JSON), "0644", json(DicomAccess.njsTable(grants), false)));
         files.add(new File(conf(Layout.ORTHANC_DICOM_JSON), "0644",
                 json(Map.of("DicomModalities", DicomAccess.orthancModalities(grants)), false)));
-        files.add(new File(conf("keycloak-master-realm.json"), "0644", json(masterRealm, true)));
+        files.add(new File(KEYCLOAK_IMPORT_DIR + "/master-realm.json", "0600", json(masterRealm, true)));
         files.add(new File(conf("pg_hba.conf"), "0644", PG_HBA));
         files.add(new File(conf(DB_INIT_SCRIPT), "0755", DB_INIT));
 
@@ -212,7 +222,7 @@ public final class LocalBundle {
         }
         files.add(secret("orthanc-secrets.json", json(orthancSecrets, true)));
         files.add(secret("auth-users.json", json(Map.of("orthanc", secrets.get(AppSecrets.AUTH_SERVICE_PASSWORD)), false)));
-        files.add(secret("keycloak-realm.json", json(realm, true)));
+        files.add(new File(KEYCLOAK_IMPORT_DIR + "/orthanc-realm.json", "0600", json(realm, true)));
         // the same two lines the bootstrap's configure step writes
         files.add(secret("keycloak.conf", "db-password=" + secrets.get(AppSecrets.KEYCLOAK_DB_PASSWORD)
                 + "\nbootstrap-admin-password=" + secrets.get(AppSecrets.KEYCLOAK_ADMIN_PASSWORD) + "\n"));
@@ -349,7 +359,7 @@ public final class LocalBundle {
             }
         }
         Files.createDirectories(dir);
-        for (String d : List.of(CONFIG_DIR, SECRETS_DIR, TLS_DIR, CLIENTS_DIR)) {
+        for (String d : List.of(CONFIG_DIR, SECRETS_DIR, TLS_DIR, CLIENTS_DIR, KEYCLOAK_IMPORT_DIR)) {
             Path p = dir.resolve(d);
             Files.createDirectories(p);
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(

@@ -85,9 +85,9 @@ class LocalTargetTest {
         JsonNode awsRealm = JqPrograms.run(modules, aws.get(Layout.CONFIG_DIR + "/keycloak-realm.jq"), Map.of(
                 "site", LocalTarget.SITE, "clientSecret", secret(AppSecrets.KEYCLOAK_CLIENT_SECRET) + "\n",
                 "syncSecret", secret(AppSecrets.KEYCLOAK_REALM_SYNC_SECRET) + "\n"));
-        actual.put("keycloak-realm.json", differences(awsRealm, JSON.readTree(content("secrets/keycloak-realm.json"))));
+        actual.put("keycloak-realm.json", differences(awsRealm, JSON.readTree(content(LocalBundle.KEYCLOAK_IMPORT_DIR + "/orthanc-realm.json"))));
         JsonNode awsMaster = JqPrograms.run(modules, LocalBundle.MASTER_REALM_PROGRAM, Map.of());
-        assertThat(JSON.readTree(content("config/keycloak-master-realm.json"))).isEqualTo(awsMaster);
+        assertThat(JSON.readTree(content(LocalBundle.KEYCLOAK_IMPORT_DIR + "/master-realm.json"))).isEqualTo(awsMaster);
 
         for (String file : actual.keySet()) {
             List<String> declared = LocalTarget.DIFFERENCES.stream().filter(d -> d.file().equals(file))
@@ -141,12 +141,14 @@ class LocalTargetTest {
         Path out = dir.resolve("bundle");
         LocalBundle.writeTo(bundle, out);
         for (LocalBundle.File f : bundle.files()) {
-            boolean secret = f.path().startsWith(LocalBundle.SECRETS_DIR + "/") || f.path().endsWith(".key");
+            boolean secret = f.path().startsWith(LocalBundle.SECRETS_DIR + "/") || f.path().endsWith(".key")
+                    || f.path().startsWith(LocalBundle.KEYCLOAK_IMPORT_DIR + "/");
             assertThat(secret ? f.mode() : "0600").as(f.path()).isEqualTo("0600");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(f.path()))))
                     .as(f.path()).isEqualTo(LocalBundle.rwx(f.mode()));
         }
-        for (String d : List.of(LocalBundle.SECRETS_DIR, LocalBundle.TLS_DIR, LocalBundle.CLIENTS_DIR)) {
+        for (String d : List.of(LocalBundle.SECRETS_DIR, LocalBundle.TLS_DIR, LocalBundle.CLIENTS_DIR,
+                LocalBundle.KEYCLOAK_IMPORT_DIR)) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve(d)))).isEqualTo("rwx------");
         }
         // never over an existing bundle: its database volume keeps the old passwords
@@ -197,7 +199,7 @@ class LocalTargetTest {
         assertThat(bundle.storescu()).startsWith("storescu +tls modality-1.key modality-1.crt +cf site-ca.crt")
                 .contains(LocalTarget.SITE + " " + Layout.DICOM_TLS_PORT);
         // the realm's local administrator has the printed password
-        assertThat(content("secrets/keycloak-realm.json")).contains(bundle.password());
+        assertThat(content(LocalBundle.KEYCLOAK_IMPORT_DIR + "/orthanc-realm.json")).contains(bundle.password());
         assertThat(secret(LocalBundle.LOCAL_USER_PASSWORD_FILE)).isEqualTo(bundle.password());
     }
 
