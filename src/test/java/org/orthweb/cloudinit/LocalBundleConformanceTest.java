@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.orthweb.local.LocalBundle;
@@ -41,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * line; Keycloak at the image's version with the bundle's realm, configuration file and the compose
  * file's environment. What differs from the containers is printed as an adaptation.
  */
+@Tag("conformance")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalBundleConformanceTest {
 

@@ -1,6 +1,7 @@
 package org.orthweb.cloudinit;
 
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.orthweb.local.LocalBundle;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * compose file through docker-compose's validator, nginx.conf through {@code nginx -t} with
  * Debian's modules.
  */
+@Tag("conformance")
 class LocalBundleValidationTest {
 
     @TempDir
