@@ -54,49 +54,53 @@ public final class LocalTarget {
      *
      * @param file    file name (as under {@code /etc/orthweb} on the host)
      * @param pointer JSON pointer into the parsed file (JSON or Compose YAML) where the two differ
+     * @param change  whether the bundle removes, adds or changes the value there
      * @param why     what the local bundle does instead
      */
-    public record Difference(String file, String pointer, String why) {
+    public record Difference(String file, String pointer, Change change, String why) {
     }
+
+    /** How the bundle's value at a {@link Difference#pointer} relates to the host's. */
+    public enum Change { REMOVED, ADDED, CHANGED }
 
     /** Every place where the local bundle's shared files differ from the AWS host's. */
     public static final List<Difference> DIFFERENCES = List.of(
-            new Difference("orthanc.json", "/AwsS3Storage", "no S3 storage plugin: files on a named volume"),
-            new Difference("orthanc.json", "/StorageDirectory", "Orthanc's storage on the named volume " + STORAGE_VOLUME),
-            new Difference("orthanc-secrets.json", "/PostgreSQL/ConnectionUri",
+            new Difference("orthanc.json", "/AwsS3Storage", Change.REMOVED, "no S3 storage plugin: files on a named volume"),
+            new Difference("orthanc.json", "/StorageDirectory", Change.ADDED, "Orthanc's storage on the named volume " + STORAGE_VOLUME),
+            new Difference("orthanc-secrets.json", "/PostgreSQL/ConnectionUri", Change.CHANGED,
                     "the PostgreSQL container and the bundle's CA instead of RDS and the RDS CA"),
-            new Difference("docker-compose.yml", "/services/nginx/ports",
+            new Difference("docker-compose.yml", "/services/nginx/ports", Change.CHANGED,
                     "127.0.0.1 only; no plain DICOM port (it is for the Client VPN)"),
-            new Difference("docker-compose.yml", "/services/nginx/volumes", "bundle-relative host paths"),
-            new Difference("docker-compose.yml", "/services/orthanc/volumes",
+            new Difference("docker-compose.yml", "/services/nginx/volumes", Change.CHANGED, "bundle-relative host paths"),
+            new Difference("docker-compose.yml", "/services/orthanc/volumes", Change.CHANGED,
                     "bundle-relative host paths, the bundle's CA, the storage volume"),
-            new Difference("docker-compose.yml", "/services/orthanc/depends_on", "waits for the database"),
-            new Difference("docker-compose.yml", "/services/orthanc/networks/" + DB_NETWORK, "reaches the database"),
-            new Difference("docker-compose.yml", "/services/orthanc-auth-service/volumes", "bundle-relative host paths"),
-            new Difference("docker-compose.yml", "/services/keycloak/volumes",
+            new Difference("docker-compose.yml", "/services/orthanc/depends_on", Change.CHANGED, "waits for the database"),
+            new Difference("docker-compose.yml", "/services/orthanc/networks/" + DB_NETWORK, Change.ADDED, "reaches the database"),
+            new Difference("docker-compose.yml", "/services/orthanc-auth-service/volumes", Change.CHANGED, "bundle-relative host paths"),
+            new Difference("docker-compose.yml", "/services/keycloak/volumes", Change.CHANGED,
                     "the realms as one import directory (LocalBundle.KEYCLOAK_IMPORT_DIR), the bundle's CA"),
-            new Difference("docker-compose.yml", "/services/keycloak/ports",
+            new Difference("docker-compose.yml", "/services/keycloak/ports", Change.REMOVED,
                     "no cluster ports: one Keycloak, nothing published"),
-            new Difference("docker-compose.yml", "/services/keycloak/environment/KC_DB_URL", "the bundle's CA path"),
-            new Difference("docker-compose.yml", "/services/keycloak/environment/JAVA_OPTS_APPEND",
+            new Difference("docker-compose.yml", "/services/keycloak/environment/KC_DB_URL", Change.CHANGED, "the bundle's CA path"),
+            new Difference("docker-compose.yml", "/services/keycloak/environment/JAVA_OPTS_APPEND", Change.CHANGED,
                     "no host private address to advertise to other hosts"),
-            new Difference("docker-compose.yml", "/services/keycloak/networks", "reaches the database"),
-            new Difference("docker-compose.yml", "/services/keycloak/depends_on", "waits for the database"),
-            new Difference("docker-compose.yml", "/services/keycloak/user",
+            new Difference("docker-compose.yml", "/services/keycloak/networks", Change.CHANGED, "reaches the database"),
+            new Difference("docker-compose.yml", "/services/keycloak/depends_on", Change.ADDED, "waits for the database"),
+            new Difference("docker-compose.yml", "/services/keycloak/user", Change.ADDED,
                     "the workstation user's uid (group root, as the image expects), so it reads its 0600 secrets"),
-            new Difference("docker-compose.yml", "/services/" + DB_SERVICE, "PostgreSQL with TLS in place of RDS"),
-            new Difference("docker-compose.yml", "/networks/" + DB_NETWORK, "the database's network, internal"),
-            new Difference("docker-compose.yml", "/volumes", "named volumes: Orthanc's files, the database"),
-            new Difference("docker-compose.yml", "/secrets/orthanc-secrets.json/file", "bundle-relative path"),
-            new Difference("docker-compose.yml", "/secrets/auth-users.json/file", "bundle-relative path"),
-            new Difference("docker-compose.yml", "/secrets/auth-secret-key/file", "bundle-relative path"),
-            new Difference("docker-compose.yml", "/secrets/keycloak-client-secret/file", "bundle-relative path"),
-            new Difference("docker-compose.yml", "/secrets/keycloak-conf/file", "bundle-relative path"),
-            new Difference("docker-compose.yml", "/secrets/" + LocalBundle.DB_MASTER_SECRET, "the database superuser's password"),
-            new Difference("docker-compose.yml", "/secrets/" + LocalBundle.DB_KEY_SECRET, "the database's TLS key"),
-            new Difference("docker-compose.yml", "/secrets/orthanc.scram", "the orthanc role's verifier for db-setup.sql"),
-            new Difference("docker-compose.yml", "/secrets/keycloak.scram", "the keycloak role's verifier for db-setup.sql"),
-            new Difference("keycloak-realm.json", "/users/" + 2, "a local administrator with the printed password"));
+            new Difference("docker-compose.yml", "/services/" + DB_SERVICE, Change.ADDED, "PostgreSQL with TLS in place of RDS"),
+            new Difference("docker-compose.yml", "/networks/" + DB_NETWORK, Change.ADDED, "the database's network, internal"),
+            new Difference("docker-compose.yml", "/volumes", Change.ADDED, "named volumes: Orthanc's files, the database"),
+            new Difference("docker-compose.yml", "/secrets/orthanc-secrets.json/file", Change.CHANGED, "bundle-relative path"),
+            new Difference("docker-compose.yml", "/secrets/auth-users.json/file", Change.CHANGED, "bundle-relative path"),
+            new Difference("docker-compose.yml", "/secrets/auth-secret-key/file", Change.CHANGED, "bundle-relative path"),
+            new Difference("docker-compose.yml", "/secrets/keycloak-client-secret/file", Change.CHANGED, "bundle-relative path"),
+            new Difference("docker-compose.yml", "/secrets/keycloak-conf/file", Change.CHANGED, "bundle-relative path"),
+            new Difference("docker-compose.yml", "/secrets/" + LocalBundle.DB_MASTER_SECRET, Change.ADDED, "the database superuser's password"),
+            new Difference("docker-compose.yml", "/secrets/" + LocalBundle.DB_KEY_SECRET, Change.ADDED, "the database's TLS key"),
+            new Difference("docker-compose.yml", "/secrets/orthanc.scram", Change.ADDED, "the orthanc role's verifier for db-setup.sql"),
+            new Difference("docker-compose.yml", "/secrets/keycloak.scram", Change.ADDED, "the keycloak role's verifier for db-setup.sql"),
+            new Difference("keycloak-realm.json", "/users/" + 2, Change.ADDED, "a local administrator with the printed password"));
 
     /** Files of the AWS host rendered from the same templates and used unchanged by the bundle. */
     public static final List<String> SHARED_UNCHANGED = List.of(

@@ -70,22 +70,25 @@ class LocalTargetTest {
     @Test
     void sharedFilesDifferOnlyWhereLocalTargetSays() throws Exception {
         Map<String, List<String>> actual = new HashMap<>();
-        actual.put("orthanc.json", differences(JSON.readTree(aws.get(Layout.CONFIG_DIR + "/orthanc.json")),
-                JSON.readTree(content("config/orthanc.json"))));
+        Map<String, JsonNode[]> pairs = new HashMap<>();
+        pairs.put("orthanc.json", new JsonNode[]{JSON.readTree(aws.get(Layout.CONFIG_DIR + "/orthanc.json")),
+                JSON.readTree(content("config/orthanc.json"))});
         YAMLMapper yaml = new YAMLMapper();
-        actual.put("docker-compose.yml", differences(yaml.readTree(aws.get(Layout.CONFIG_DIR + "/docker-compose.yml")),
-                yaml.readTree(content("docker-compose.yml"))));
+        pairs.put("docker-compose.yml", new JsonNode[]{yaml.readTree(aws.get(Layout.CONFIG_DIR + "/docker-compose.yml")),
+                yaml.readTree(content("docker-compose.yml"))});
         // the AWS host's jq programs, run with the bundle's secret values, as its bootstrap runs them
         Map<String, String> modules = Map.of("realm-security.jq", aws.get(Layout.CONFIG_DIR + "/realm-security.jq"));
         JsonNode awsSecrets = JqPrograms.run(modules, aws.get(Layout.CONFIG_DIR + "/orthanc-secrets.jq"), Map.of(
                 "dbPassword", secret(AppSecrets.ORTHANC_DB_PASSWORD) + "\n",
                 "authPassword", secret(AppSecrets.AUTH_SERVICE_PASSWORD) + "\n", "caFile", Layout.RDS_CA_FILE));
-        actual.put("orthanc-secrets.json", differences(awsSecrets, JSON.readTree(content("secrets/orthanc-secrets.json"))));
+        pairs.put("orthanc-secrets.json", new JsonNode[]{awsSecrets, JSON.readTree(content("secrets/orthanc-secrets.json"))});
         // the site name is a difference of its own (LocalTarget.SITE): the realm is compared at the same site
         JsonNode awsRealm = JqPrograms.run(modules, aws.get(Layout.CONFIG_DIR + "/keycloak-realm.jq"), Map.of(
                 "site", LocalTarget.SITE, "clientSecret", secret(AppSecrets.KEYCLOAK_CLIENT_SECRET) + "\n",
                 "syncSecret", secret(AppSecrets.KEYCLOAK_REALM_SYNC_SECRET) + "\n"));
-        actual.put("keycloak-realm.json", differences(awsRealm, JSON.readTree(content(LocalBundle.KEYCLOAK_IMPORT_DIR + "/orthanc-realm.json"))));
+        pairs.put("keycloak-realm.json", new JsonNode[]{awsRealm,
+                JSON.readTree(content(LocalBundle.KEYCLOAK_IMPORT_DIR + "/orthanc-realm.json"))});
+        pairs.forEach((file, p) -> actual.put(file, differences(p[0], p[1])));
         JsonNode awsMaster = JqPrograms.run(modules, LocalBundle.MASTER_REALM_PROGRAM, Map.of());
         assertThat(JSON.readTree(content(LocalBundle.KEYCLOAK_IMPORT_DIR + "/master-realm.json"))).isEqualTo(awsMaster);
 
@@ -100,6 +103,14 @@ class LocalTargetTest {
             assertThat(stale).as("differences LocalTarget names for %s that do not occur", file).isEmpty();
         }
         assertThat(LocalTarget.DIFFERENCES).extracting(LocalTarget.Difference::file).allMatch(actual::containsKey);
+        // and each is the kind of change it says: a removed value is gone, an added one is new
+        for (LocalTarget.Difference d : LocalTarget.DIFFERENCES) {
+            JsonNode host = pairs.get(d.file())[0].at(d.pointer());
+            JsonNode local = pairs.get(d.file())[1].at(d.pointer());
+            LocalTarget.Change seen = host.isMissingNode() ? LocalTarget.Change.ADDED
+                    : local.isMissingNode() ? LocalTarget.Change.REMOVED : LocalTarget.Change.CHANGED;
+            assertThat(seen).as("%s %s", d.file(), d.pointer()).isEqualTo(d.change());
+        }
         for (String shared : LocalTarget.SHARED_UNCHANGED) {
             assertThat(content("config/" + shared)).as(shared).isEqualTo(aws.get(Layout.CONFIG_DIR + "/" + shared));
         }
@@ -115,15 +126,22 @@ class LocalTargetTest {
         assertThat(new TreeSet<>(aws.keySet())).isEqualTo(new TreeSet<>(accounted));
     }
 
-    /** Words and addresses of AWS; letters inside words (and PEM bodies) do not count. */
+    /**
+     * Words and addresses of AWS (a word beginning with "aws", such as AwsS3Storage or awslogs), the
+     * AWS host's region and the placeholder of AWS-only inputs; letters inside words and PEM bodies
+     * do not count.
+     */
     static final Pattern AWS_WORDS = Pattern.compile(
-            "(?i)amazonaws|secretsmanager|cloudwatch|awslogs|169\\.254|\\bimds|\\baws\\b|\\bs3\\b|\\brds\\b|arn:"
+            "(?i)amazonaws|secretsmanager|cloudwatch|169\\.254|\\bimds|\\baws|\\bs3\\b|\\brds\\b|arn:"
                     + "|us-east-1|\\bunused\\b");
 
     @Test
     void noFileOfTheBundleRefersToAws() {
         List<String> found = new ArrayList<>();
         for (LocalBundle.File f : bundle.files()) {
+            if (f.content().strip().matches("[A-Za-z0-9]+")) {
+                continue; // a generated value (random letters and digits) names nothing
+            }
             String text = f.content().replaceAll("(?s)-----BEGIN [A-Z ]+-----.*?-----END [A-Z ]+-----", "");
             var m = AWS_WORDS.matcher(text);
             while (m.find()) {
