@@ -14,10 +14,10 @@ import java.util.Objects;
 @Command(name = "orthweb",
         mixinStandardHelpOptions = true,
         versionProvider = Cli.Version.class,
-        description = {"Orthanc DICOM server on AWS: plan offline, render cloud-init, deploy with Pulumi.",
+        description = {"Orthanc DICOM server on AWS: plan offline, render cloud-init, run locally, deploy with Pulumi.",
                 "plan (and render) work offline; preview, up, refresh, destroy and outputs drive the Pulumi CLI "
                         + "through the Automation API, with the program running inside this process."},
-        subcommands = {PlanCommand.class, RenderCommand.class, PreviewCommand.class, UpCommand.class, RefreshCommand.class,
+        subcommands = {PlanCommand.class, RenderCommand.class, LocalCommand.class, PreviewCommand.class, UpCommand.class, RefreshCommand.class,
                 DestroyCommand.class, OutputsCommand.class, DicomClientCommand.class, VpnClientCommand.class,
                 SettingsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
