@@ -3,11 +3,9 @@ package org.orthweb;
 import com.pulumi.Context;
 import com.pulumi.aws.AwsFunctions;
 import com.pulumi.aws.Provider;
-import com.pulumi.aws.ProviderArgs;
 import com.pulumi.aws.inputs.GetAvailabilityZonesArgs;
 import com.pulumi.aws.inputs.GetCallerIdentityArgs;
 import com.pulumi.aws.inputs.GetPartitionArgs;
-import com.pulumi.aws.inputs.ProviderDefaultTagsArgs;
 import com.pulumi.core.Output;
 import com.pulumi.deployment.InvokeOptions;
 import com.pulumi.random.RandomPet;
@@ -83,11 +81,10 @@ public final class OrthwebProgram {
 
     /** Builds every resource of the stack from a validated config and exports the outputs. */
     public static void define(Context ctx, StackConfig cfg) {
-        Map<String, String> stackTags = Naming.defaultTags(cfg);
-        var provider = new Provider("aws", ProviderArgs.builder()
-                .region(cfg.region())
-                .defaultTags(ProviderDefaultTagsArgs.builder().tags(stackTags).build())
-                .build());
+        // the user's aws:defaultTags joined to ours (a conflict was refused when the config was parsed)
+        Map<String, String> stackTags = cfg.awsProvider().mergedTags(Naming.defaultTags(cfg));
+        // an explicit provider reads no stack config itself: every aws: key the user set is handed on here
+        var provider = new Provider("aws", cfg.awsProvider().providerArgs(cfg.region(), stackTags));
         var invoke = InvokeOptions.builder().provider(provider).build();
         var components = ComponentResourceOptions.builder().providers(provider).build();
 
@@ -207,10 +204,7 @@ public final class OrthwebProgram {
                 arns.add(storage.bucketArn);
             }
             Optional<BackupsArgs.CopyRegion> copy = backup.copyRegion().map(region -> new BackupsArgs.CopyRegion(region,
-                    new Provider("aws-backup-copy", ProviderArgs.builder()
-                            .region(region)
-                            .defaultTags(ProviderDefaultTagsArgs.builder().tags(stackTags).build())
-                            .build())));
+                    new Provider("aws-backup-copy", cfg.awsProvider().providerArgs(region, stackTags))));
             EnvironmentProfile profile = cfg.profile();
             new Backups("backup", new BackupsArgs(naming, aws, key.keyArn, arns, backup.retentionDays(), copy,
                     profile.protect(), profile.forceDestroy()), components);

@@ -17,8 +17,9 @@ import java.util.Set;
  * configuration table is generated from it ({@link Declarations#markdownTable()}).
  *
  * <p>Components without {@link Setting} are context the parser supplies: the stack name, the
- * top-level keys that were stored as secrets (their values reach resources as Pulumi secrets), and
- * the subnet layout resolved once from the network settings.
+ * top-level keys that were stored as secrets (their values reach resources as Pulumi secrets),
+ * the subnet layout resolved once from the network settings, and the user's own {@code aws:}
+ * provider settings ({@link AwsProviderSettings}: profile, account guards, assume role...).
  *
  * <p>Adding a setting: add a component with {@code @Setting("what it does")}, a {@code @Default}
  * (or an {@code Optional} type, or none to make it required), rules if any, then use it. See the
@@ -59,7 +60,8 @@ public record StackConfig(
         @Setting("monthly cost budget (AWS Budgets) on the stack's tags")
         Budget budget,
         Set<String> secretKeys,
-        SubnetPlan.Layout subnets) {
+        SubnetPlan.Layout subnets,
+        AwsProviderSettings awsProvider) {
 
     public StackConfig {
         Objects.requireNonNull(stack);
@@ -77,6 +79,7 @@ public record StackConfig(
         Objects.requireNonNull(budget);
         Objects.requireNonNull(vpn);
         Objects.requireNonNull(subnets);
+        Objects.requireNonNull(awsProvider);
         images = Map.copyOf(images);
         secretKeys = Set.copyOf(secretKeys);
     }
