@@ -158,7 +158,7 @@ public final class OrthwebProgram {
 
         exportOutputs(ctx, cfg, address, host, database, storage, key, secrets);
         ctx.export("alertTopicArn", alerting.topicArn);
-        exportDicomOutputs(ctx, pki);
+        exportDicomOutputs(ctx, cfg, pki);
 
         // private access through AWS Client VPN: nothing of it exists without orthweb:vpn
         cfg.vpn().ifPresent(vpnSettings -> {
@@ -218,12 +218,15 @@ public final class OrthwebProgram {
     }
 
     /** What {@code orthweb dicom-client} reads to hand a peer its material. */
-    private static void exportDicomOutputs(Context ctx, SitePki pki) {
+    private static void exportDicomOutputs(Context ctx, StackConfig cfg, SitePki pki) {
         ctx.export(DicomOutputs.CALLED_AE_TITLE, Output.of(org.orthweb.cloudinit.Layout.ORTHANC_AET));
         ctx.export(DicomOutputs.CA_CERTIFICATE, pki.caCertPem);
         // keys inside: a secret output (pki.peerMaterial is marked secret)
         ctx.export(DicomOutputs.PEERS, pki.peerMaterial);
         ctx.export(DicomOutputs.PEER_SECRET_ARN, pki.peerSecretArn);
+        // DICOM TLS needs a client certificate per peer: the command that hands each its kit
+        ctx.export(DicomOutputs.CLIENT_KIT_COMMANDS, Output.of(cfg.dicom().peers().stream()
+                .map(p -> dicomClientCommand(cfg.stack(), p.name())).toList()));
         ctx.export("tlsSecretArn", pki.serverSecretArn);
     }
 
@@ -253,5 +256,27 @@ public final class OrthwebProgram {
         ctx.export("appSecretArn", secrets.secretArn);
         ctx.export("kmsKeyArn", key.keyArn);
         ctx.export("containerLogGroup", host.containerLogGroup);
+        ctx.export(HOST_AMI_ID, host.amiId);
+        // the first sign-in to Keycloak's admin console: the generated bootstrap password, read by the operator
+        ctx.export("keycloakAdminPasswordCommand", secrets.secretArn.applyValue(arn ->
+                keycloakAdminPasswordCommand(cfg.region(), arn)));
+    }
+
+    /** The output naming the AMI the hosts run (pin it with {@code orthweb:host.amiId}). */
+    public static final String HOST_AMI_ID = "hostAmiId";
+
+    /**
+     * The AWS CLI line that prints Keycloak's bootstrap administrator password ({@code admin} of the
+     * master realm): the {@link AppSecrets#KEYCLOAK_ADMIN_PASSWORD} field of the application secret
+     * ({@link ApplicationSecrets} stores the generated values as one JSON object).
+     */
+    public static String keycloakAdminPasswordCommand(String region, String appSecretArn) {
+        return "aws secretsmanager get-secret-value --region " + region + " --secret-id " + appSecretArn
+                + " --query SecretString --output text | jq -r ." + AppSecrets.KEYCLOAK_ADMIN_PASSWORD;
+    }
+
+    /** The command that writes a DICOM peer's client certificate, key and the site CA into a folder. */
+    public static String dicomClientCommand(String stack, String peer) {
+        return "java -jar target/orthweb.jar dicom-client " + peer + " --stack " + stack + " --out " + peer + "-kit/";
     }
 }

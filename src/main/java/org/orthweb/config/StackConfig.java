@@ -138,7 +138,11 @@ public record StackConfig(
             @Setting("root volume size (GiB)")
             @Default(value = "20", hardened = "30")
             @Range(min = ConfigRules.MIN_ROOT_VOLUME_GIB, max = ConfigRules.MAX_ROOT_VOLUME_GIB)
-            int rootVolumeGiB) {
+            int rootVolumeGiB,
+            @Setting("host image (AMI id); changing it replaces every host. None: the newest Amazon Linux 2023 "
+                    + "x86_64 AMI is looked up at the first deploy and then kept (`orthweb ami` shows the newest)")
+            @Check(Rules.AmiId.class)
+            Optional<String> amiId) {
     }
 
     /** {@code orthweb:database}. */
