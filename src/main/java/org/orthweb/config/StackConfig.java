@@ -49,7 +49,7 @@ public record StackConfig(
         Dicom dicom,
         @Setting("AWS Client VPN into the private subnets (absent: no VPN)")
         Optional<Vpn> vpn,
-        @Setting("container images: tag or pinned reference per image")
+        @Setting("container images: a reference pinned by tag or digest, or `:tag`, per image (README, Container images)")
         @Default("{}")
         @Check(Rules.Images.class)
         Map<String, String> images,

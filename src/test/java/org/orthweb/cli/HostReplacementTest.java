@@ -37,7 +37,7 @@ class HostReplacementTest {
     }
 
     private static String[] run(String... args) {
-        var cli = Cli.commandLine(new CliContext(Map.of(), null, false, (settings, create) -> {
+        var cli = Cli.commandLine(new CliContext(Map.of(), java.io.InputStream.nullInputStream(), false, (settings, create) -> {
             throw new AssertionError("ami needs no stack");
         }));
         StringWriter out = new StringWriter();
