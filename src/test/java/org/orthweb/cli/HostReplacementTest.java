@@ -62,4 +62,16 @@ class HostReplacementTest {
         assertThat(bad[0]).isEqualTo(String.valueOf(Cli.INVALID));
         assertThat(bad[2]).contains("--region must be an AWS region name");
     }
+
+    @Test
+    void planSaysWhetherTheHostImageIsPinned() {
+        String fixture = org.orthweb.support.TestStacks.stackFile("dev").toString();
+        String[] unpinned = run("plan", "--stack", "dev", "--config-file", fixture);
+        assertThat(unpinned[0]).isEqualTo("0");
+        assertThat(unpinned[1]).contains("Host image: NOT PINNED").contains("ami --region us-east-1")
+                .contains("[replaces-host]");
+        assertThat(PlanCommand.hostImageNote(org.orthweb.support.TestStacks.config("dev", org.orthweb.support.TestStacks
+                .yaml("dev", "  orthweb:host:\n    amiId: ami-0123456789abcdef0\n"))))
+                .contains("Host image: ami-0123456789abcdef0 (pinned by orthweb:host.amiId");
+    }
 }

@@ -196,4 +196,16 @@ class AwsProviderSettingsTest {
         StackConfig same = parse(yamlWith(Map.of("defaultTags", "{tags: {Owner: imaging-it, Project: x}}")));
         assertThat(same.awsProvider().mergedTags(Map.of("Owner", "imaging-it"))).containsEntry("Project", "x");
     }
+
+    /** The README says what happens to every key that is not simply passed on. */
+    @Test
+    void theReadmeNamesEveryKeyThatIsNotSimplyPassedOn() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String section = readme.substring(readme.indexOf("**Your AWS provider settings"), readme.indexOf("**The host image.**"));
+        AwsProviderSettings.KEYS.forEach((key, rule) -> {
+            if (rule.handling() != AwsProviderSettings.Handling.PASSED && rule.handling() != AwsProviderSettings.Handling.SETTING) {
+                assertThat(section).as(key + " (" + rule.handling() + ")").contains("`aws:" + key);
+            }
+        });
+    }
 }
