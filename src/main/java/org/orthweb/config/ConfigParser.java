@@ -93,8 +93,10 @@ public final class ConfigParser {
             }
         }
         for (String key : new TreeSet<>(raw.secretKeys())) {
-            // aws: keys are the provider's (credentials belong in secrets); AwsProviderSettings hands them on
-            if (raw.values().containsKey(key) && !secretAllowed.contains(key) && !key.startsWith("aws:")) {
+            // the provider's own aws: keys may be secrets (its credentials must be); AwsProviderSettings hands
+            // them on as secrets. aws:region is ours and public (ARNs, endpoints, outputs).
+            boolean providerKey = key.startsWith("aws:") && !topLevel.contains(key);
+            if (raw.values().containsKey(key) && !secretAllowed.contains(key) && !providerKey) {
                 problems.add(key + " is stored as a secret, but its value is public once deployed (tags, DNS, "
                         + "security groups or user data): set it without --secret. Only " + String.join(", ", secretAllowed)
                         + " (its " + secretSettings() + ") may be a secret");

@@ -183,6 +183,10 @@ class AwsProviderSettingsTest {
                 .hasMessageContaining("aws:s3UsePathStyle must be true or false");
         assertThatThrownBy(() -> parse(yamlWith(Map.of("s3ForcePathStyle", "true"))))
                 .hasMessageContaining("use aws:s3UsePathStyle");
+        // the region is ours and public: not a secret, unlike the provider's credentials
+        RawConfig raw = RawConfig.fromStackYaml(yamlWith(Map.of()), "Pulumi.dev.yaml");
+        assertThatThrownBy(() -> ConfigParser.parse("dev", new RawConfig(raw.values(), Set.of("aws:region"))))
+                .hasMessageContaining("aws:region is stored as a secret");
     }
 
     @Test
