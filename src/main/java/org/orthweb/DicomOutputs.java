@@ -13,6 +13,8 @@ public final class DicomOutputs {
     public static final String PEER_SECRET_ARN = "dicomPeerSecretArn";
     /** The endpoints ("host:port") modalities connect to (exported with the site URLs). */
     public static final String ENDPOINTS = "dicomEndpoints";
+    /** Per peer, the {@code dicom-client} command that writes its client certificate, key and the site CA. */
+    public static final String CLIENT_KIT_COMMANDS = "dicomClientKitCommands";
 
     private DicomOutputs() {
     }

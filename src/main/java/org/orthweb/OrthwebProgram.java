@@ -3,11 +3,9 @@ package org.orthweb;
 import com.pulumi.Context;
 import com.pulumi.aws.AwsFunctions;
 import com.pulumi.aws.Provider;
-import com.pulumi.aws.ProviderArgs;
 import com.pulumi.aws.inputs.GetAvailabilityZonesArgs;
 import com.pulumi.aws.inputs.GetCallerIdentityArgs;
 import com.pulumi.aws.inputs.GetPartitionArgs;
-import com.pulumi.aws.inputs.ProviderDefaultTagsArgs;
 import com.pulumi.core.Output;
 import com.pulumi.deployment.InvokeOptions;
 import com.pulumi.random.RandomPet;
@@ -85,11 +83,10 @@ public final class OrthwebProgram {
 
     /** Builds every resource of the stack from a validated config and exports the outputs. */
     public static void define(Context ctx, StackConfig cfg) {
-        Map<String, String> stackTags = Naming.defaultTags(cfg);
-        var provider = new Provider("aws", ProviderArgs.builder()
-                .region(cfg.region())
-                .defaultTags(ProviderDefaultTagsArgs.builder().tags(stackTags).build())
-                .build());
+        // the user's aws:defaultTags joined to ours (a conflict was refused when the config was parsed)
+        Map<String, String> stackTags = cfg.awsProvider().mergedTags(Naming.defaultTags(cfg));
+        // an explicit provider reads no stack config itself: every aws: key the user set is handed on here
+        var provider = new Provider("aws", cfg.awsProvider().providerArgs(cfg.region(), stackTags));
         var invoke = InvokeOptions.builder().provider(provider).build();
         var components = ComponentResourceOptions.builder().providers(provider).build();
 
@@ -174,7 +171,7 @@ public final class OrthwebProgram {
 
         exportOutputs(ctx, cfg, address, host, database, storage, key, secrets);
         ctx.export("alertTopicArn", alerting.topicArn);
-        exportDicomOutputs(ctx, pki, cfg.orthanc().aeTitle());
+        exportDicomOutputs(ctx, cfg, pki);
 
         // private access through AWS Client VPN: nothing of it exists without orthweb:vpn
         cfg.vpn().ifPresent(vpnSettings -> {
@@ -224,10 +221,7 @@ public final class OrthwebProgram {
                 arns.add(storage.bucketArn);
             }
             Optional<BackupsArgs.CopyRegion> copy = backup.copyRegion().map(region -> new BackupsArgs.CopyRegion(region,
-                    new Provider("aws-backup-copy", ProviderArgs.builder()
-                            .region(region)
-                            .defaultTags(ProviderDefaultTagsArgs.builder().tags(stackTags).build())
-                            .build())));
+                    new Provider("aws-backup-copy", cfg.awsProvider().providerArgs(region, stackTags))));
             EnvironmentProfile profile = cfg.profile();
             new Backups("backup", new BackupsArgs(naming, aws, key.keyArn, arns, backup.retentionDays(), copy,
                     profile.protect(), profile.forceDestroy()), components);
@@ -241,12 +235,15 @@ public final class OrthwebProgram {
     }
 
     /** What {@code orthweb dicom-client} reads to hand a peer its material. */
-    private static void exportDicomOutputs(Context ctx, SitePki pki, String calledAeTitle) {
-        ctx.export(DicomOutputs.CALLED_AE_TITLE, Output.of(calledAeTitle));
+    private static void exportDicomOutputs(Context ctx, StackConfig cfg, SitePki pki) {
+        ctx.export(DicomOutputs.CALLED_AE_TITLE, Output.of(cfg.orthanc().aeTitle()));
         ctx.export(DicomOutputs.CA_CERTIFICATE, pki.caCertPem);
         // keys inside: a secret output (pki.peerMaterial is marked secret)
         ctx.export(DicomOutputs.PEERS, pki.peerMaterial);
         ctx.export(DicomOutputs.PEER_SECRET_ARN, pki.peerSecretArn);
+        // DICOM TLS needs a client certificate per peer: the command that hands each its kit
+        ctx.export(DicomOutputs.CLIENT_KIT_COMMANDS, Output.of(cfg.dicom().peers().stream()
+                .map(p -> dicomClientCommand(cfg.stack(), p.name())).toList()));
         ctx.export("tlsSecretArn", pki.serverSecretArn);
     }
 
@@ -290,5 +287,27 @@ public final class OrthwebProgram {
         ctx.export("appSecretArn", secrets.secretArn);
         ctx.export("kmsKeyArn", key.keyArn);
         ctx.export("containerLogGroup", host.containerLogGroup);
+        ctx.export(HOST_AMI_ID, host.amiId);
+        // the first sign-in to Keycloak's admin console: the generated bootstrap password, read by the operator
+        ctx.export("keycloakAdminPasswordCommand", secrets.secretArn.applyValue(arn ->
+                keycloakAdminPasswordCommand(cfg.region(), arn)));
+    }
+
+    /** The output naming the AMI the hosts run (pin it with {@code orthweb:host.amiId}). */
+    public static final String HOST_AMI_ID = "hostAmiId";
+
+    /**
+     * The AWS CLI line that prints Keycloak's bootstrap administrator password ({@code admin} of the
+     * master realm): the {@link AppSecrets#KEYCLOAK_ADMIN_PASSWORD} field of the application secret
+     * ({@link ApplicationSecrets} stores the generated values as one JSON object).
+     */
+    public static String keycloakAdminPasswordCommand(String region, String appSecretArn) {
+        return "aws secretsmanager get-secret-value --region " + region + " --secret-id " + appSecretArn
+                + " --query SecretString --output text | jq -r ." + AppSecrets.KEYCLOAK_ADMIN_PASSWORD;
+    }
+
+    /** The command that writes a DICOM peer's client certificate, key and the site CA into a folder. */
+    public static String dicomClientCommand(String stack, String peer) {
+        return "java -jar target/orthweb.jar dicom-client " + peer + " --stack " + stack + " --out " + peer + "-kit/";
     }
 }

@@ -50,6 +50,8 @@ public final class StackConfigValues {
         // every declared setting, by the one serializer: a new setting needs no line here
         Map<String, Object> plain = new LinkedHashMap<>();
         SettingsWriter.topLevel(cfg).forEach((key, value) -> plain.put(key, value.isValueNode() ? value.asText() : value));
+        // the user's own aws: provider settings (profile, account guards...) travel with the config
+        cfg.awsProvider().values().forEach((key, value) -> plain.put(key, value.isValueNode() ? value.asText() : value));
 
         Map<String, ConfigValue> values = new LinkedHashMap<>();
         TreeSet<String> placeholders = new TreeSet<>();
@@ -58,7 +60,7 @@ public final class StackConfigValues {
             if (text.contains(RawConfig.SECRET_PLACEHOLDER)) {
                 placeholders.add(key);
             }
-            values.put(key, new ConfigValue(text, cfg.secretKeys().contains(key)));
+            values.put(key, new ConfigValue(text, cfg.secretKeys().contains(key) || cfg.awsProvider().secretKeys().contains(key)));
         });
         if (!placeholders.isEmpty()) {
             throw new ConfigException(String.join(", ", placeholders) + " came from secure values of a stack file, "

@@ -19,7 +19,7 @@ import java.util.Objects;
                         + "through the Automation API, with the program running inside this process."},
         subcommands = {PlanCommand.class, RenderCommand.class, LocalCommand.class, PreviewCommand.class, UpCommand.class, RefreshCommand.class,
                 DestroyCommand.class, OutputsCommand.class, DicomClientCommand.class, VpnClientCommand.class,
-                SettingsCommand.class, CommandLine.HelpCommand.class},
+                SettingsCommand.class, AmiCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",

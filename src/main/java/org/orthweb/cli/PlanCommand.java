@@ -40,8 +40,21 @@ final class PlanCommand implements Callable<Integer> {
         Plan plan = OfflinePlan.run(config);
         CostEstimate estimate = CostEstimate.of(plan, PriceTable.shipped());
         spec.commandLine().getOut().println(json ? PlanPrinter.json(plan, estimate)
-                : PlanPrinter.text(plan, PlanPrinter.Options.of(wide, estimate)));
+                : PlanPrinter.text(plan, PlanPrinter.Options.of(wide, estimate)) + hostImageNote(config));
         spec.commandLine().getOut().flush();
         return Cli.OK;
+    }
+
+    /**
+     * Says loudly where the hosts' image comes from: pinned, or looked up at the first deploy and
+     * kept (the plan's AMI id is then a placeholder of the mock engine).
+     */
+    static String hostImageNote(StackConfig config) {
+        return config.host().amiId()
+                .map(ami -> "\nHost image: " + ami + " (pinned by orthweb:host.amiId; changing it replaces every host)")
+                .orElse("\nHost image: NOT PINNED. The first deploy looks up the newest Amazon Linux 2023 AMI and keeps it "
+                        + "(later AMIs never replace a host); the id above is a placeholder. Pin it with orthweb:host.amiId "
+                        + "(`java -jar target/orthweb.jar ami --region " + config.region() + "` shows the newest); "
+                        + "changing it replaces every host.");
     }
 }

@@ -1,5 +1,7 @@
 package org.orthweb.cli;
 
+import com.pulumi.automation.OperationType;
+
 import org.orthweb.automation.ProgressEvent;
 import org.orthweb.automation.ProgressListener;
 
@@ -29,14 +31,30 @@ final class ProgressPrinter implements ProgressListener {
         }
     }
 
+    /** The EC2 instance type: its replacement is a host's, and says so loudly. */
+    static final String INSTANCE = "aws:ec2/instance:Instance";
+
     String lineFor(ProgressEvent event) {
         return switch (event.kind()) {
             case STARTED -> !event.isChange() ? null
                     : preview ? "  " + ProgressEvent.verb(event.operation()) + " " + event.type() + " " + event.name()
-                    : event.describe();
+                    + hostReplacement(event)
+                    : event.describe() + hostReplacement(event);
             case FINISHED -> preview || !event.isChange() ? null : event.describe();
             case FAILED, WARNING, ERROR, INFO -> event.describe();
             case SUMMARY -> null;
         };
+    }
+
+    /**
+     * A host replaced: the instance is terminated and a new one boots (minutes of downtime per host
+     * unless others serve). Names the settings that cause it.
+     */
+    static String hostReplacement(ProgressEvent event) {
+        boolean replaced = event.operation() == OperationType.REPLACE || event.operation() == OperationType.CREATE_REPLACEMENT;
+        return replaced && INSTANCE.equals(event.type())
+                ? "\n    !! HOST REPLACED: " + event.name() + " is terminated and a new instance boots; a change of one of "
+                + String.join(", ", org.orthweb.components.OrthancHost.HOST_REPLACING_SETTINGS) + " causes this"
+                : "";
     }
 }

@@ -64,19 +64,22 @@ public final class AppImages {
     private AppImages() {
     }
 
-    /** A tag alone (replaces the default's tag). */
-    private static final java.util.regex.Pattern TAG =
-            java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
-    /** A whole reference, pinned by tag or digest (replaces the default). */
-    private static final java.util.regex.Pattern REFERENCE = java.util.regex.Pattern.compile(
-            "[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[0-9a-f]{64})?");
-
     /**
-     * The image references to deploy: the defaults, with each overridden name replaced. An
-     * override is either a tag ({@code 26.9.0}) or a whole reference pinned by tag or digest
-     * ({@code orthancteam/orthanc:26.9.0}, {@code nginx@sha256:...}); {@code latest} is refused.
+     * The image references to deploy: the defaults, with each overridden name replaced. An override
+     * is one of
+     * <ul>
+     *   <li>a whole reference ({@link ImageReference}, the distribution grammar): registry with a
+     *   port ({@code localhost:5000/orthanc:26.8.1}), a digest ({@code nginx@sha256:<64 hex>}), a tag
+     *   and a digest, a bare Docker Hub name with a tag ({@code nginx:1.30.5-alpine} is
+     *   {@code docker.io/library/nginx}, never the default's repository);</li>
+     *   <li>{@code :TAG}: only the default's tag changes ({@code :26.9.0});</li>
+     *   <li>{@code @sha256:<64 hex>}: the default's name and tag, pinned by digest.</li>
+     * </ul>
+     * Every result must be pinned: a digest, or a tag other than {@code latest} ({@code nginx}
+     * alone means {@code nginx:latest} and is refused).
      *
-     * @throws IllegalArgumentException for a name that is not in {@link #DEFAULTS} or a bad value
+     * @throws IllegalArgumentException for a name that is not in {@link #DEFAULTS} or a bad value,
+     *                                  with the reason
      */
     public static Map<String, String> resolve(Map<String, String> overrides) {
         Map<String, String> images = new java.util.TreeMap<>(DEFAULTS);
@@ -86,20 +89,36 @@ public final class AppImages {
                 throw new IllegalArgumentException("unknown image name '" + name + "', expected one of "
                         + new java.util.TreeSet<>(DEFAULTS.keySet()));
             }
-            String image;
-            if (value != null && TAG.matcher(value).matches()) {
-                image = current.substring(0, current.lastIndexOf(':') + 1) + value;
-            } else if (value != null && REFERENCE.matcher(value).matches()
-                    && (value.contains("@sha256:") || value.lastIndexOf(':') > value.lastIndexOf('/'))) {
-                image = value;
-            } else {
-                throw new IllegalArgumentException("invalid tag or image reference for '" + name + "': " + value);
-            }
-            if (image.endsWith(":latest")) {
-                throw new IllegalArgumentException("image '" + name + "' must be pinned, not 'latest'");
-            }
-            images.put(name, image);
+            images.put(name, override(name, current, value));
         });
         return images;
+    }
+
+    private static String override(String name, String current, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("image '" + name + "' has no value");
+        }
+        String image;
+        if (value.startsWith(":")) {
+            image = current.substring(0, current.lastIndexOf(':')) + value;
+        } else if (value.startsWith("@")) {
+            image = current + value;
+        } else {
+            image = value;
+        }
+        ImageReference ref;
+        try {
+            ref = ImageReference.parse(image);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid image reference for '" + name + "': '" + value + "' "
+                    + e.getMessage());
+        }
+        if (!ref.pinned()) {
+            throw new IllegalArgumentException("image '" + name + "' must be pinned by a tag other than 'latest' or a "
+                    + "digest: '" + value + "' is " + ref.name() + ":latest, which moves"
+                    + (ref.tag().isEmpty() && !value.contains("/") ? "; to change only the tag of " + current
+                    + " write ':" + value + "'" : ""));
+        }
+        return image;
     }
 }

@@ -51,6 +51,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import static org.orthweb.naming.Policies.statement;
@@ -68,6 +69,17 @@ public final class OrthancHost extends ComponentResource {
     /** Containers reach the instance role through IMDS: one hop more than the host itself. */
     public static final int METADATA_HOP_LIMIT = 2;
     public static final String AMI_NAME_FILTER = "al2023-ami-2023.*-x86_64";
+    /** The launch template property that is kept from the first deploy when no AMI is pinned. */
+    public static final String AMI_PROPERTY = "imageId";
+    /**
+     * Settings whose change makes a new launch template version (or new user data / host bundle),
+     * which replaces every host: the instances follow the template's latest version. One place
+     * for the plan's marker and the README.
+     */
+    public static final List<String> HOST_REPLACING_SETTINGS = List.of("orthweb:host.amiId",
+            "orthweb:host.instanceType", "orthweb:host.rootVolumeGiB", "orthweb:host.publicKey", "orthweb:images",
+            "orthweb:site.name", "orthweb:dicom.clients", "orthweb:orthanc", "orthweb:logging.containerLogs", "orthweb:database (endpoint)",
+            "host.instanceCount (new hosts only)");
     public static final String ROOT_DEVICE = "/dev/xvda";
     /**
      * Instance refresh keeps every host in service and launches the replacement first (AWS allows
@@ -103,6 +115,8 @@ public final class OrthancHost extends ComponentResource {
     public final List<Output<String>> publicIps;
     public final Output<String> roleArn;
     public final Output<String> containerLogGroup;
+    /** The image the hosts run (the template's, so the id kept in state when it was looked up). */
+    public final Output<String> amiId;
 
     public OrthancHost(String name, OrthancHostArgs args, ComponentResourceOptions options, InvokeOptions invoke) {
         super(TYPE, name, options);
@@ -160,12 +174,16 @@ public final class OrthancHost extends ComponentResource {
                 .tags(naming.tags("host-key"))
                 .build(), child)).orElse(null);
 
-        Output<String> ami = Ec2Functions.getAmi(GetAmiArgs.builder()
+        // The host image: pinned (orthweb:host.amiId), or the newest Amazon Linux 2023 looked up now
+        // and, through ignoreChanges on the template's imageId below, kept from the first deploy on:
+        // a newer AMI published later never replaces a host unannounced.
+        Optional<String> pinnedAmi = cfg.host().amiId();
+        Output<String> ami = pinnedAmi.map(Output::of).orElseGet(() -> Ec2Functions.getAmi(GetAmiArgs.builder()
                 .mostRecent(true)
                 .owners("amazon")
                 .filters(GetAmiFilterArgs.builder().name("name").values(AMI_NAME_FILTER).build(),
                         GetAmiFilterArgs.builder().name("architecture").values("x86_64").build())
-                .build(), invoke).applyValue(r -> r.id());
+                .build(), invoke).applyValue(r -> r.id()));
 
         // never a secret: the parser refuses a secret site name, so user data stays plain; the
         // stable name (configured, or the first Elastic IP's DNS name), the same on every host
@@ -226,7 +244,9 @@ public final class OrthancHost extends ComponentResource {
                         LaunchTemplateTagSpecificationArgs.builder().resourceType("network-interface").tags(naming.stackTags("host-nic")).build())
                 .updateDefaultVersion(true)
                 .tags(naming.tags("host-template"))
-                .build(), child);
+                .build(), pinnedAmi.isPresent() ? child
+                : CustomResourceOptions.builder().parent(this).ignoreChanges(AMI_PROPERTY).build());
+        this.amiId = template.imageId().applyValue(id -> id.orElse(""));
 
         List<Output<String>> ids = new ArrayList<>();
         List<Output<String>> dns = new ArrayList<>();

@@ -63,13 +63,21 @@ public final class ConfigParser {
         crossFieldRules(env, reader.values(), problems);
         SubnetPlan.Layout subnets = subnetLayout(reader.values(), problems);
         vpnRules(reader.values(), subnets, problems);
+        // the user's aws: provider settings: each reaches the providers or is refused here
+        AwsProviderSettings awsProvider = AwsProviderSettings.read(raw, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         values.put("stack", stack);
         values.put("secretKeys", raw.secretKeys());
         values.put("subnets", subnets);
-        return (StackConfig) SettingsReader.construct(StackConfig.class, values, "config");
+        values.put("awsProvider", awsProvider);
+        StackConfig config = (StackConfig) SettingsReader.construct(StackConfig.class, values, "config");
+        List<String> tagProblems = awsProvider.tagConflicts(org.orthweb.naming.Naming.defaultTags(config));
+        if (!tagProblems.isEmpty()) {
+            throw new ConfigException(tagProblems);
+        }
+        return config;
     }
 
     private static void checkKeys(RawConfig raw, List<String> problems) {
@@ -85,7 +93,10 @@ public final class ConfigParser {
             }
         }
         for (String key : new TreeSet<>(raw.secretKeys())) {
-            if (raw.values().containsKey(key) && !secretAllowed.contains(key)) {
+            // the provider's own aws: keys may be secrets (its credentials must be); AwsProviderSettings hands
+            // them on as secrets. aws:region is ours and public (ARNs, endpoints, outputs).
+            boolean providerKey = key.startsWith("aws:") && !topLevel.contains(key);
+            if (raw.values().containsKey(key) && !secretAllowed.contains(key) && !providerKey) {
                 problems.add(key + " is stored as a secret, but its value is public once deployed (tags, DNS, "
                         + "security groups or user data): set it without --secret. Only " + String.join(", ", secretAllowed)
                         + " (its " + secretSettings() + ") may be a secret");

@@ -217,6 +217,28 @@ public final class Rules {
     }
 
     /**
+     * An EC2 image id: {@code ami-} and 8 or 17 lower-case hex digits (the two id lengths EC2
+     * has issued; EC2 API Reference, "Resource IDs").
+     */
+    public static final class AmiId implements Rule<String> {
+        private static final Pattern AMI = Pattern.compile("ami-([0-9a-f]{8}|[0-9a-f]{17})");
+
+        @Override
+        public String check(String value) {
+            if (!AMI.matcher(value).matches()) {
+                throw new IllegalArgumentException("must be an AMI id: ami- and 8 or 17 lower-case hex digits, such as "
+                        + "ami-0123456789abcdef0 (got '" + value + "'); `orthweb ami` prints the command that shows the newest");
+            }
+            return value;
+        }
+
+        @Override
+        public String allowed() {
+            return "`ami-` and 8 or 17 hex digits";
+        }
+    }
+
+    /**
      * An OpenSSH public key of type ssh-rsa or ssh-ed25519 whose key blob repeats its type (RFC
      * 4253 section 6.6: the blob starts with the length-prefixed key type name).
      */
@@ -349,8 +371,10 @@ public final class Rules {
                     overrides.put(name, ref);
                 } catch (IllegalArgumentException e) {
                     String def = AppImages.DEFAULTS.get(name);
-                    problems.add("." + name + " must be a tag (such as " + def.substring(def.lastIndexOf(':') + 1)
-                            + ") or an image reference pinned by tag or digest, not 'latest' (got '" + ref + "')");
+                    problems.add("." + name + ": " + e.getMessage() + ". Allowed: an image reference pinned by tag or "
+                            + "digest (such as " + def + ", localhost:5000/" + def.substring(def.lastIndexOf('/') + 1)
+                            + ", " + def.substring(0, def.lastIndexOf(':')) + "@sha256:<64 hex>), or ':<tag>' for "
+                            + "another tag of " + def.substring(0, def.lastIndexOf(':')));
                 }
             });
             if (!problems.isEmpty()) {
@@ -362,7 +386,8 @@ public final class Rules {
         @Override
         public String allowed() {
             return "mapping of image name (" + String.join(", ", new TreeSet<>(AppImages.DEFAULTS.keySet()))
-                    + ") to a tag or an image reference pinned by tag or digest (no `latest`)";
+                    + ") to an image reference pinned by tag or digest (`registry:port/name:tag`, `name@sha256:...`; "
+                    + "a bare `nginx` is Docker Hub's library/nginx; no `latest`), or `:tag` for another tag of the default";
         }
     }
 

@@ -17,8 +17,9 @@ import java.util.Set;
  * configuration table is generated from it ({@link Declarations#markdownTable()}).
  *
  * <p>Components without {@link Setting} are context the parser supplies: the stack name, the
- * top-level keys that were stored as secrets (their values reach resources as Pulumi secrets), and
- * the subnet layout resolved once from the network settings.
+ * top-level keys that were stored as secrets (their values reach resources as Pulumi secrets),
+ * the subnet layout resolved once from the network settings, and the user's own {@code aws:}
+ * provider settings ({@link AwsProviderSettings}: profile, account guards, assume role...).
  *
  * <p>Adding a setting: add a component with {@code @Setting("what it does")}, a {@code @Default}
  * (or an {@code Optional} type, or none to make it required), rules if any, then use it. See the
@@ -53,7 +54,7 @@ public record StackConfig(
         Optional<Vpn> vpn,
         @Setting("high availability: hosts behind a network load balancer, in an auto-scaling group")
         Ha ha,
-        @Setting("container images: tag or pinned reference per image")
+        @Setting("container images: a reference pinned by tag or digest, or `:tag`, per image (README, Container images)")
         @Default("{}")
         @Check(Rules.Images.class)
         Map<String, String> images,
@@ -64,7 +65,8 @@ public record StackConfig(
         @Setting("monthly cost budget (AWS Budgets) on the stack's tags")
         Budget budget,
         Set<String> secretKeys,
-        SubnetPlan.Layout subnets) {
+        SubnetPlan.Layout subnets,
+        AwsProviderSettings awsProvider) {
 
     public StackConfig {
         Objects.requireNonNull(stack);
@@ -84,6 +86,7 @@ public record StackConfig(
         Objects.requireNonNull(vpn);
         Objects.requireNonNull(ha);
         Objects.requireNonNull(subnets);
+        Objects.requireNonNull(awsProvider);
         images = Map.copyOf(images);
         secretKeys = Set.copyOf(secretKeys);
     }
@@ -142,7 +145,11 @@ public record StackConfig(
             @Setting("root volume size (GiB)")
             @Default(value = "20", hardened = "30")
             @Range(min = ConfigRules.MIN_ROOT_VOLUME_GIB, max = ConfigRules.MAX_ROOT_VOLUME_GIB)
-            int rootVolumeGiB) {
+            int rootVolumeGiB,
+            @Setting("host image (AMI id); changing it replaces every host. None: the newest Amazon Linux 2023 "
+                    + "x86_64 AMI is looked up at the first deploy and then kept (`orthweb ami` shows the newest)")
+            @Check(Rules.AmiId.class)
+            Optional<String> amiId) {
     }
 
     /** {@code orthweb:database}. */

@@ -13,7 +13,13 @@ public enum Marker {
     /** Pulumi's {@code protect} option: {@code pulumi destroy} refuses until it is removed. */
     PROTECT("protect", "Pulumi protect: destroy refuses to delete it until the option is removed"),
     /** AWS bills it while it exists (hours, storage, requests or a monthly fee). */
-    COST("cost", "AWS bills it while it exists (hours, storage, requests or a monthly fee)");
+    COST("cost", "AWS bills it while it exists (hours, storage, requests or a monthly fee)"),
+    /**
+     * A host instance or the launch template that drives it: a change to it, or to a setting it
+     * carries, replaces the host(s) ({@link org.orthweb.components.OrthancHost#HOST_REPLACING_SETTINGS}).
+     */
+    REPLACES_HOST("replaces-host", "a change here replaces the host(s); these settings do: "
+            + String.join(", ", org.orthweb.components.OrthancHost.HOST_REPLACING_SETTINGS));
 
     private final String label;
     private final String meaning;

@@ -24,6 +24,8 @@ import java.util.Set;
  *   <li>{@link Marker#COST}: the resource's type is billed while it exists (a fixed price or a
  *   usage charge in {@link org.orthweb.cost.CostEstimate}); an interface VPC endpoint is, a
  *   gateway one is not.</li>
+ *   <li>{@link Marker#REPLACES_HOST}: the EC2 instances and their launch template (a new template
+ *   version replaces the instances).</li>
  * </ul>
  */
 public final class Markers {
@@ -32,6 +34,7 @@ public final class Markers {
     private static final String INSTANCE = "aws:ec2/instance:Instance";
     private static final String AUTOSCALING_GROUP = "aws:autoscaling/group:Group";
     private static final String LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
+    private static final String LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
     private static final String SUBNET = "aws:ec2/subnet:Subnet";
     private static final String BUCKET = "aws:s3/bucketV2:BucketV2";
     private static final String DB_INSTANCE = "aws:rds/instance:Instance";
@@ -63,6 +66,9 @@ public final class Markers {
         }
         if (billed(resource)) {
             markers.add(Marker.COST);
+        }
+        if (resource.type().equals(INSTANCE) || resource.type().equals(LAUNCH_TEMPLATE)) {
+            markers.add(Marker.REPLACES_HOST);
         }
         return markers;
     }

@@ -38,6 +38,9 @@ class StackConfigValuesTest {
               aws:region: eu-central-1
               orthweb:environment: stg
               orthweb:owner: radiology it
+              aws:profile: radiology
+              aws:allowedAccountIds: ["123456789012"]
+              aws:assumeRole: {roleArn: "arn:aws:iam::123456789012:role/deployer", sessionName: orthweb}
               orthweb:network:
                 vpcCidr: 10.20.0.0/20
                 azCount: 3
@@ -51,6 +54,7 @@ class StackConfigValuesTest {
                 instanceCount: 2
                 publicKey: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGxqHDn8UTPMJk3xaO4JCcXGPq9Zb0o8J1yvW7Z2Zq5x alice@example.org
                 rootVolumeGiB: 64
+                amiId: ami-0123456789abcdef0
               orthweb:database:
                 instanceClass: db.r7g.large
                 engineVersion: "16.4"
@@ -88,7 +92,7 @@ class StackConfigValuesTest {
                 subnetAssociations: 3
               orthweb:images:
                 nginx: nginx:1.29.3-alpine
-                orthanc: 99.1.0
+                orthanc: ':99.1.0'
               orthweb:alerts:
                 emails: [ops@example.org, pacs-admin@example.org]
               orthweb:backup:

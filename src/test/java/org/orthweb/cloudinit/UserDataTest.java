@@ -103,19 +103,19 @@ class UserDataTest {
         UserDataInputs base = Fixtures.inputs();
         UserDataInputs in = new UserDataInputs(base.stack(), base.environment(), base.region(), null,
                 base.dbHost(), base.dbPort(), base.dbSecretArn(), base.appSecretArn(), base.bucketName(),
-                null, Map.of("orthanc", "26.9.0"), base.pkiSecretArn(), base.pkiSecretVersionId());
+                null, Map.of("orthanc", ":26.9.0"), base.pkiSecretArn(), base.pkiSecretVersionId());
         String compose = Render.files(in).get(Layout.CONFIG_DIR + "/docker-compose.yml");
         assertThat(compose).contains("image: orthancteam/orthanc:26.9.0\n")
                 .contains("image: " + AppImages.DEFAULTS.get("nginx") + "\n")
                 .doesNotContain(AppImages.DEFAULTS.get("orthanc") + "\n");
         assertThatThrownBy(() -> AppImages.resolve(Map.of("postgres", "17"))).hasMessageContaining("unknown image");
-        assertThatThrownBy(() -> AppImages.resolve(Map.of("nginx", "1.30 ; rm"))).hasMessageContaining("invalid tag");
+        assertThatThrownBy(() -> AppImages.resolve(Map.of("nginx", "1.30 ; rm"))).hasMessageContaining("invalid image reference");
         assertThatThrownBy(() -> AppImages.resolve(Map.of("nginx", "latest"))).hasMessageContaining("pinned");
         assertThatThrownBy(() -> AppImages.resolve(Map.of("nginx", "library/nginx"))).as("unpinned reference")
                 .isInstanceOf(IllegalArgumentException.class);
         // whole references, as stack config gives them, pass through
         String digest = "nginx@sha256:" + "0123456789abcdef".repeat(4);
-        assertThat(AppImages.resolve(Map.of("nginx", digest, "orthanc", "orthancteam/orthanc:26.9.0", "keycloak", "26.5.0")))
+        assertThat(AppImages.resolve(Map.of("nginx", digest, "orthanc", "orthancteam/orthanc:26.9.0", "keycloak", ":26.5.0")))
                 .containsEntry("nginx", digest)
                 .containsEntry("orthanc", "orthancteam/orthanc:26.9.0")
                 .containsEntry("keycloak", "orthancteam/orthanc-keycloak:26.5.0")

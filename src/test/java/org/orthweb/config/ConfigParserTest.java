@@ -258,13 +258,17 @@ class ConfigParserTest {
     @Test
     void imagesMustBeKnownAndPinned() {
         refused(dev("  orthweb:images:\n    postgres: postgres:17\n"), "orthweb:images.postgres: unknown image; allowed: authService");
-        refused(dev("  orthweb:images:\n    nginx: nginx:latest\n"), "orthweb:images.nginx must be a tag", "not 'latest'");
-        refused(dev("  orthweb:images:\n    nginx: mirror.example.org/nginx\n"), "orthweb:images.nginx must be a tag",
-                "(got 'mirror.example.org/nginx')");
-        refused(dev("  orthweb:images:\n    nginx: \"1.2 3\"\n"), "orthweb:images.nginx must be a tag");
+        refused(dev("  orthweb:images:\n    nginx: nginx:latest\n"), "orthweb:images.nginx: image 'nginx' must be pinned",
+                "docker.io/library/nginx:latest");
+        refused(dev("  orthweb:images:\n    nginx: mirror.example.org/nginx\n"), "orthweb:images.nginx: image 'nginx' must be pinned",
+                "'mirror.example.org/nginx' is mirror.example.org/nginx:latest");
+        refused(dev("  orthweb:images:\n    nginx: \"1.2 3\"\n"), "orthweb:images.nginx: invalid image reference", "white space");
+        // a bare word is a Docker Hub name (never a tag of the default): unpinned, and the message shows the tag form
+        refused(dev("  orthweb:images:\n    orthanc: 99.1.0\n"), "'99.1.0' is docker.io/library/99.1.0:latest",
+                "write ':99.1.0'");
         assertThat(parse(dev("  orthweb:images:\n    nginx: nginx:1.29.3-alpine\n")).images()).containsEntry("nginx", "nginx:1.29.3-alpine");
         String defaultOrthanc = org.orthweb.cloudinit.AppImages.DEFAULTS.get("orthanc");
-        assertThat(parse(dev("  orthweb:images:\n    orthanc: 99.1.0\n")).images())
+        assertThat(parse(dev("  orthweb:images:\n    orthanc: ':99.1.0'\n")).images())
                 .containsEntry("orthanc", defaultOrthanc.substring(0, defaultOrthanc.lastIndexOf(':') + 1) + "99.1.0")
                 .containsEntry("nginx", org.orthweb.cloudinit.AppImages.DEFAULTS.get("nginx"));
     }

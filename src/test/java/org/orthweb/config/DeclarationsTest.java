@@ -135,7 +135,8 @@ class DeclarationsTest {
     void everyComponentOfTheConfigurationIsDeclaredOrKnownContext() {
         List<String> undeclared = new ArrayList<>();
         undeclared(StackConfig.class, undeclared);
-        assertThat(undeclared).containsExactlyInAnyOrder("StackConfig.stack", "StackConfig.secretKeys", "StackConfig.subnets");
+        assertThat(undeclared).containsExactlyInAnyOrder("StackConfig.stack", "StackConfig.secretKeys", "StackConfig.subnets",
+                "StackConfig.awsProvider");
     }
 
     private static void undeclared(Class<?> record, List<String> out) {

@@ -123,15 +123,14 @@ class RulesTest {
     void imagesResolveToTheWholeSet() {
         Map<String, String> resolved = new Rules.Images().check(Map.of("nginx", "nginx:1.29.3-alpine"));
         assertThat(resolved).containsEntry("nginx", "nginx:1.29.3-alpine").containsKeys(AppImages.DEFAULTS.keySet().toArray(String[]::new));
+        String nginx = AppImages.DEFAULTS.get("nginx");
         refuses(new Rules.Images(), Map.of("nginx", "nginx:latest"),
-                ".nginx must be a tag (such as " + tagOf(AppImages.DEFAULTS.get("nginx"))
-                        + ") or an image reference pinned by tag or digest, not 'latest' (got 'nginx:latest')");
+                ".nginx: image 'nginx' must be pinned by a tag other than 'latest' or a digest: 'nginx:latest' is "
+                        + "docker.io/library/nginx:latest, which moves. Allowed: an image reference pinned by tag or digest "
+                        + "(such as " + nginx + ", localhost:5000/" + nginx + ", nginx@sha256:<64 hex>), or ':<tag>' for "
+                        + "another tag of nginx");
         assertThatThrownBy(() -> new Rules.Images().check(Map.of("postgres", "postgres:17")))
                 .hasMessageStartingWith(".postgres: unknown image; allowed: authService");
-    }
-
-    private static String tagOf(String reference) {
-        return reference.substring(reference.lastIndexOf(':') + 1);
     }
 
     @Test

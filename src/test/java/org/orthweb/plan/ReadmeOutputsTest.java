@@ -69,4 +69,33 @@ class ReadmeOutputsTest {
         assertThat(rows.get("containerLogGroup")).contains("`null`");
         assertThat(withSite.outputs()).containsEntry("containerLogGroup", null);
     }
+
+    @Test
+    void theConnectingOutputsAreCommandsThatWork() throws Exception {
+        Plan dev = TestStacks.shipped("dev");
+        org.orthweb.config.StackConfig config = TestStacks.config("dev");
+        // the password command reads the field ApplicationSecrets stores, from the stack's application secret
+        String command = String.valueOf(dev.outputs().get("keycloakAdminPasswordCommand"));
+        assertThat(org.orthweb.cloudinit.AppSecrets.KEYS).contains(org.orthweb.cloudinit.AppSecrets.KEYCLOAK_ADMIN_PASSWORD);
+        assertThat(command).isEqualTo("aws secretsmanager get-secret-value --region " + config.region()
+                + " --secret-id " + dev.outputs().get("appSecretArn") + " --query SecretString --output text | jq -r ."
+                + org.orthweb.cloudinit.AppSecrets.KEYCLOAK_ADMIN_PASSWORD);
+        // one dicom-client line per declared peer, each one our command line accepts as written
+        List<?> kits = (List<?>) dev.outputs().get("dicomClientKitCommands");
+        assertThat(kits).hasSize(config.dicom().clients().size());
+        for (Object kit : kits) {
+            String line = String.valueOf(kit);
+            assertThat(line).startsWith("java -jar target/orthweb.jar dicom-client ");
+            String[] args = line.substring("java -jar target/orthweb.jar ".length()).split(" ");
+            var parsed = org.orthweb.cli.Cli.commandLine(new org.orthweb.cli.CliContext(Map.of(),
+                    java.io.InputStream.nullInputStream(), false, (s, c) -> {
+                        throw new AssertionError("not run");
+                    })).parseArgs(args);
+            assertThat(parsed.subcommand().commandSpec().name()).isEqualTo("dicom-client");
+        }
+        Map<String, String> rows = readmeRows();
+        assertThat(rows.get("dicomEndpoints")).contains("client certificate");
+        assertThat(rows.get("keycloakAdminPasswordCommand")).contains("first administrator password");
+        assertThat(dev.outputs().get("hostAmiId")).asString().startsWith("ami-");
+    }
 }

@@ -120,15 +120,15 @@ final class PolicyStack {
      */
     static PolicyStack withVpn(String stack) {
         synchronized (ENGINE) {
-            return CACHE.computeIfAbsent(stack + "+vpn", k -> {
-                Path file = stackFile(stack);
-                try {
-                    StackConfig config = ConfigParser.parse(stack, RawConfig.fromStackYaml(
-                            Files.readString(file).stripTrailing() + "\n" + VPN_SECTION, file.getFileName().toString()));
-                    return new PolicyStack(stack, file, config, OfflinePlan.run(config), record(config));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+            // keyed by file, as of(): the same stack name may be run from another directory (see stackDir)
+            Path file = stackFile(stack);
+            return CACHE.computeIfAbsent(file + "+vpn", k -> {
+                // merged as a key, not appended as text: a stack file need not end inside its config block
+                RawConfig base = RawConfig.fromStackFile(file);
+                Map<String, com.fasterxml.jackson.databind.JsonNode> values = new LinkedHashMap<>(base.values());
+                values.putAll(RawConfig.fromStackYaml("config:\n" + VPN_SECTION, "the VPN section").values());
+                StackConfig config = ConfigParser.parse(stack, new RawConfig(values, base.secretKeys()));
+                return new PolicyStack(stack, file, config, OfflinePlan.run(config), record(config));
             });
         }
     }
