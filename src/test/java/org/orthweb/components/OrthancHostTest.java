@@ -17,13 +17,19 @@ class OrthancHostTest {
     private final Plan dev = TestStacks.shipped("dev");
     private final Plan prod = TestStacks.shipped("prod");
 
+    /** The master credential's secret: the one RDS made (manageMasterUserPassword). */
+    static String masterSecretArn(Plan plan) {
+        return String.valueOf(((java.util.Map<?, ?>) ((java.util.List<?>) plan.named("database-instance")
+                .get("masterUserSecrets")).get(0)).get("secretArn"));
+    }
+
     @Test
     void userDataCarriesTheDatabaseEndpointBucketAndSecretArnsButNoSecret() {
         String userData = TestStacks.hostText(dev);
         assertThat(userData).startsWith("#cloud-config")
                 .contains(String.valueOf(dev.named("database-instance").get("address")))
                 .contains(String.valueOf(dev.named("storage-data").inputs().get("bucket")))
-                .contains(String.valueOf(dev.named("database-master-secret").get("arn")))
+                .contains(masterSecretArn(dev))
                 .contains(String.valueOf(dev.named("app-secrets-secret").get("arn")))
                 .doesNotContain(PlanMocks.SECRET_MARKER)
                 .doesNotContain(Plan.SECRET);
@@ -33,7 +39,7 @@ class OrthancHostTest {
     @Test
     void eachSecretArnAndTheBucketReachTheirOwnPlaceInTheUserData() {
         String userData = TestStacks.hostText(dev);
-        String dbSecret = String.valueOf(dev.named("database-master-secret").get("arn"));
+        String dbSecret = masterSecretArn(dev);
         String appSecret = String.valueOf(dev.named("app-secrets-secret").get("arn"));
         String dataBucket = String.valueOf(dev.named("storage-data").inputs().get("bucket"));
         String logBucket = String.valueOf(dev.named("storage-logs").inputs().get("bucket"));
@@ -117,9 +123,10 @@ class OrthancHostTest {
         String text = policy.toString();
         assertThat(text).doesNotContain("\"s3:*\"").doesNotContain("\"Resource\":\"*\"")
                 .contains(String.valueOf(dev.named("storage-data").get("arn")) + "/*")
-                .contains(String.valueOf(dev.named("database-master-secret").get("arn")))
+                .contains(masterSecretArn(dev))
                 .contains(String.valueOf(dev.named("encryption-key").get("arn")))
-                .doesNotContain("rds-db:connect").doesNotContain(":dbuser:")
+                .contains(":dbuser:" + dev.named("database-instance").get("resourceId") + "/orthanc\"")
+                .contains(":dbuser:" + dev.named("database-instance").get("resourceId") + "/keycloak\"")
                 .contains(String.valueOf(dev.named("host-container-logs").get("arn")));
         JsonNode trust = TestStacks.json(dev.named("host-role").inputs().get("assumeRolePolicy"));
         assertThat(trust.at("/Statement/0/Principal/Service").asText()).isEqualTo("ec2.amazonaws.com");
