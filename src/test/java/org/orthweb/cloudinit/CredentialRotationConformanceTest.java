@@ -64,7 +64,7 @@ class CredentialRotationConformanceTest {
 
     @Test
     void storesAndLoginsSurviveTokenRotationAndNewConnectionsFailWithoutIt() throws Exception {
-        Tools.require("jq", "unzip", "python3", ConformanceEnv.PG_BIN + "/initdb", "psql", "openssl", "storescu",
+        Tools.require("jq", "unzip", "/usr/bin/python3", ConformanceEnv.PG_BIN + "/initdb", "psql", "openssl", "storescu",
                 "Orthanc", SAMPLE.toString());
         RdsIamStandIn iam = RdsIamStandIn.get();
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(3);
@@ -75,6 +75,7 @@ class CredentialRotationConformanceTest {
             assertThat(Files.readString(env.pgpass(Layout.ORTHANC_DB))).as("the token's ':' escaped")
                     .startsWith("127.0.0.1:" + env.pgPort + ":*:orthanc:127.0.0.1\\:" + env.pgPort + "/?Action=connect");
             iam.lifetime(LIFETIME_SECONDS);
+            List<Path> instances = instances(env, 2000);
 
             // the host's timer, compressed
             AtomicInteger refreshes = new AtomicInteger();
@@ -99,7 +100,6 @@ class CredentialRotationConformanceTest {
             ObjectNode bJson = (ObjectNode) new ObjectMapper().readTree(env.files.get(Layout.CONFIG_DIR + "/orthanc.json"));
             bJson.put("HttpPort", bHttp).put("DicomPort", bDicom);
             Path orthancB = env.orthancConfig("orthanc-b", bJson.toString());
-            List<Path> instances = instances(env, 2000);
             String aet = env.declared.get("modality-1").effectiveAeTitle();
 
             // ---- the run: ingest into A, logins at Keycloak, B restarting, tokens rotating
@@ -267,7 +267,8 @@ class CredentialRotationConformanceTest {
                 "    ds.file_meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID",
                 "    ds.save_as('%s/%05d.dcm' % (sys.argv[2], i))",
                 ""));
-        Tools.run(env.root, Map.of(), 300, "python3", script.toString(), SAMPLE.toString(), dir.toString(), Integer.toString(n))
+        // Debian's python3, where python3-pydicom is installed (not whatever python3 comes first on PATH)
+        Tools.run(env.root, Map.of(), 300, "/usr/bin/python3", script.toString(), SAMPLE.toString(), dir.toString(), Integer.toString(n))
                 .expectSuccess("instances");
         try (var s = Files.list(dir)) {
             return s.sorted().toList();
@@ -327,7 +328,8 @@ class CredentialRotationConformanceTest {
         String ready = "http://127.0.0.1:" + management + "/health/ready";
         while (true) {
             if (!p.isAlive()) {
-                throw new AssertionError("keycloak exited:\n" + env.log("keycloak"));
+                throw new AssertionError("keycloak exited:\n" + env.log("keycloak") + "\ndatabase logins:\n"
+                        + String.join("\n", RdsIamStandIn.get().logins()));
             }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(ready)).build(),

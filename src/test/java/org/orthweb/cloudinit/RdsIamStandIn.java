@@ -76,6 +76,8 @@ final class RdsIamStandIn {
                 "#!/bin/bash",
                 "# stand-in for `aws rds generate-db-auth-token`: prints a token and records it as issued",
                 "set -euo pipefail",
+                "# the checker runs as the server's user and must read what was issued (callers may umask 077)",
+                "umask 022",
                 "while [[ $# -gt 0 ]]; do case $1 in --hostname) host=$2 ;; --port) port=$2 ;; --username) user=$2 ;;"
                         + " --region) region=$2 ;; esac; shift; done",
                 "[[ -n ${host:-} && -n ${port:-} && -n ${user:-} && -n ${region:-} ]] || "
@@ -149,6 +151,8 @@ final class RdsIamStandIn {
         } catch (IOException ignored) {
             // best effort at exit
         }
-        Tools.run("rm", "-rf", dir.toString());
+        if (!"true".equals(System.getenv("ORTHWEB_KEEP_TEST_DIR"))) {
+            Tools.run("rm", "-rf", dir.toString());
+        }
     }
 }
