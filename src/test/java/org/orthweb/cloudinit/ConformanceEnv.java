@@ -384,7 +384,17 @@ final class ConformanceEnv implements AutoCloseable {
 
     /** psql over TCP+TLS as a given role with the password file the refresher wrote for it. */
     Tools.Result sqlWithPgpass(String role, Path pgpass, String database, String query) {
-        Map<String, String> env = Map.of("PGPASSFILE", pgpass.toString(), "PGSSLMODE", "verify-full",
+        // psql (libpq) ignores a password file its group may read: Keycloak's is 0640 (pgjdbc does
+        // not check), so psql gets a private copy
+        Path copy;
+        try {
+            copy = Files.createTempFile(root.resolve("tmp"), "pgpass", "");
+            Files.writeString(copy, Files.readString(pgpass));
+            Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> env = Map.of("PGPASSFILE", copy.toString(), "PGSSLMODE", "verify-full",
                 "PGSSLROOTCERT", rdsCa.toString());
         return Tools.run(root, env, 60, here("psql", "-X", "-w", "-h", "127.0.0.1", "-p", Integer.toString(pgPort), "-U", role,
                 "-d", database, "-tAq", "-c", query));

@@ -132,6 +132,38 @@ class OrthancHostTest {
         assertThat(trust.at("/Statement/0/Principal/Service").asText()).isEqualTo("ec2.amazonaws.com");
     }
 
+    /**
+     * What the prod plan shows of the credentials: RDS manages the master password under the
+     * stack key, and the hosts carry the token refresher, its timer and the clients pointed at
+     * the token files (no application database password anywhere).
+     */
+    @Test
+    void planShowsTheManagedMasterCredentialAndTheTokenMechanism() throws Exception {
+        String json = org.orthweb.plan.PlanPrinter.json(prod);
+        assertThat(json).contains("\"manageMasterUserPassword\" : true").contains("\"masterUserSecretKmsKeyId\"")
+                .contains("rds-db:connect");
+        var files = hostFiles(prod);
+        assertThat(files).containsKeys(org.orthweb.cloudinit.Layout.DB_AUTH_SCRIPT,
+                "/etc/systemd/system/" + org.orthweb.cloudinit.Layout.DB_AUTH_SERVICE,
+                "/etc/systemd/system/" + org.orthweb.cloudinit.Layout.DB_AUTH_TIMER);
+        assertThat(files.get("/etc/systemd/system/" + org.orthweb.cloudinit.Layout.DB_AUTH_TIMER))
+                .contains("OnUnitActiveSec=" + org.orthweb.cloudinit.Layout.DB_TOKEN_REFRESH_MINUTES + "min");
+        assertThat(files.get(org.orthweb.cloudinit.Layout.DB_AUTH_SCRIPT))
+                .contains("aws rds generate-db-auth-token").contains("refresh orthanc 0600").contains("refresh keycloak 0640");
+        JsonNode compose = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(files.get("/etc/orthweb/docker-compose.yml"));
+        for (String service : List.of("orthanc", "keycloak")) {
+            assertThat(compose.at("/services/" + service + "/environment/PGPASSFILE").asText()).isEqualTo("/run/orthweb-db/pgpass");
+            assertThat(compose.at("/services/" + service + "/volumes").toString())
+                    .contains("/etc/orthweb/db-auth/" + service + ":/run/orthweb-db:ro");
+        }
+        assertThat(compose.at("/services/keycloak/environment").has("KC_DB_PASSWORD")).isFalse();
+        assertThat(files.get("/etc/orthweb/orthanc-secrets.jq")).contains("\"postgresql://orthanc\"").doesNotContain("dbPassword");
+        assertThat(files.get("/etc/orthweb/db-setup.sql")).contains("GRANT rds_iam TO orthanc;", "GRANT rds_iam TO keycloak;")
+                .contains("PASSWORD NULL");
+        // the master password is nowhere in the program: no generator, no secret of ours
+        assertThat(prod.resources()).noneMatch(r -> r.name().startsWith("database-master"));
+    }
+
     @Test
     void containerLogGroupAndSshKeyOnlyWhenConfigured() {
         String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGxqHDn8UTPMJk3xaO4JCcXGPq9Zb0o8J1yvW7Z2Zq5x ops";
