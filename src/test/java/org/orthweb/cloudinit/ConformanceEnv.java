@@ -299,7 +299,38 @@ final class ConformanceEnv implements AutoCloseable {
     Tools.Result bootstrap(String... steps) {
         List<String> cmd = new ArrayList<>(List.of("bash", bootstrapScript().toString()));
         cmd.addAll(List.of(steps));
-        return Tools.run(root, bootstrapEnv, 300, here(cmd.toArray(String[]::new)));
+        Tools.Result r = Tools.run(root, bootstrapEnv, 300, here(cmd.toArray(String[]::new)));
+        if (r.exit() == 0 && List.of(steps).contains("configure")) {
+            startDbTokenTimer();
+        }
+        return r;
+    }
+
+    private java.util.concurrent.ScheduledExecutorService dbTokenTimer;
+
+    /**
+     * What {@code orthweb-db-auth.timer} does on the host: a new token per role every
+     * {@link Layout#DB_TOKEN_REFRESH_MINUTES} minutes, so servers of a long test can still open
+     * connections after the first token's 15 minutes. Stopped by {@link #close()}.
+     */
+    /** Stops the host-like token timer (a test that runs its own refresher schedule). */
+    synchronized void stopDbTokenTimer() {
+        if (dbTokenTimer != null) {
+            dbTokenTimer.shutdownNow();
+        }
+    }
+
+    private synchronized void startDbTokenTimer() {
+        if (dbTokenTimer != null && !dbTokenTimer.isShutdown()) {
+            return;
+        }
+        dbTokenTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "db-token-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Layout.DB_TOKEN_REFRESH_MINUTES * 60L;
+        dbTokenTimer.scheduleAtFixedRate(this::refreshDbTokens, period, period, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     // ---------------------------------------------------------------- PostgreSQL (SSL only)
@@ -626,6 +657,9 @@ final class ConformanceEnv implements AutoCloseable {
             return;
         }
         closed = true;
+        if (dbTokenTimer != null) {
+            dbTokenTimer.shutdownNow();
+        }
         while (!processes.isEmpty()) {
             Process p = processes.pop();
             p.destroy();

@@ -72,6 +72,8 @@ class CredentialRotationConformanceTest {
             env.startPostgres();
             env.writeSecrets();
             env.bootstrap("secrets", "db", "configure").expectSuccess("bootstrap secrets db configure");
+            // this test runs the refresher on its own compressed schedule, and stops it on purpose
+            env.stopDbTokenTimer();
             assertThat(Files.readString(env.pgpass(Layout.ORTHANC_DB))).as("the token's ':' escaped")
                     .startsWith("127.0.0.1:" + env.pgPort + ":*:orthanc:127.0.0.1\\:" + env.pgPort + "/?Action=connect");
             iam.lifetime(LIFETIME_SECONDS);

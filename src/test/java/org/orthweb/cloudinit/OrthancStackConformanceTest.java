@@ -190,6 +190,9 @@ class OrthancStackConformanceTest {
         assertThat(env.sql("postgres", "select rolname from pg_authid where rolname in ('orthanc','keycloak') "
                 + "and rolpassword is null and pg_has_role(oid, 'rds_iam', 'member') order by 1").out().trim().split("\n"))
                 .containsExactly("keycloak", "orthanc");
+        // and the master is a member of neither role, so never (indirectly) of rds_iam: its password keeps working
+        assertThat(env.sql("postgres", "select count(*) from pg_auth_members m join pg_roles r on r.oid = m.member "
+                + "where r.rolname = 'postgres'").out().trim()).isEqualTo("0");
     }
 
     // ------------------------------------------------------------------ DICOM TLS and HTTPS
