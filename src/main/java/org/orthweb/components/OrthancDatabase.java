@@ -96,6 +96,10 @@ public final class OrthancDatabase extends ComponentResource {
                 .tags(naming.tags("db-subnets"))
                 .build(), child);
 
+        // A major upgrade changes the family, which AWS cannot change in place: the group is replaced.
+        // Its name carries the major, so Pulumi's default replacement (create the new group, update
+        // the instance to it, delete the old one last) never collides on the name; do not add
+        // deleteBeforeReplace, which would delete the group the running instance still uses.
         var parameters = new ParameterGroup(name + "-params", ParameterGroupArgs.builder()
                 .name(naming.name("postgres" + db.majorVersion()))
                 .family("postgres" + db.majorVersion())
@@ -150,7 +154,13 @@ public final class OrthancDatabase extends ComponentResource {
                 }).asSecret())
                 .build(), under(secret));
 
-        var instance = new Instance(name + "-instance", InstanceArgs.builder()
+        var instanceArgs = InstanceArgs.builder();
+        if (db.allowMajorVersionUpgrade()) {
+            // only while a major upgrade is wanted (README "Upgrading PostgreSQL"): otherwise the
+            // provider's default (false) makes RDS refuse a major change
+            instanceArgs.allowMajorVersionUpgrade(true);
+        }
+        var instance = new Instance(name + "-instance", instanceArgs
                 .identifier(identifier)
                 .engine("postgres")
                 .engineVersion(db.engineVersion())
@@ -172,7 +182,6 @@ public final class OrthancDatabase extends ComponentResource {
                 .backupWindow(BACKUP_WINDOW)
                 .maintenanceWindow(MAINTENANCE_WINDOW)
                 .autoMinorVersionUpgrade(true)
-                .allowMajorVersionUpgrade(false)
                 .copyTagsToSnapshot(true)
                 .caCertIdentifier(CA_CERTIFICATE)
                 .enabledCloudwatchLogsExports(LOG_EXPORTS)
