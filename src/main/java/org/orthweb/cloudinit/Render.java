@@ -278,6 +278,14 @@ public final class Render {
         db.put("maxHosts", ConnectionBudget.MAX_HOSTS_AT_ONCE);
         scope.put("connections", db);
 
+        Map<String, Object> client = new LinkedHashMap<>();
+        client.put("libpqUri", DatabaseClientTimeouts.libpqUriQuery());
+        client.put("libpqConninfo", DatabaseClientTimeouts.libpqConninfo());
+        client.put("jdbc", DatabaseClientTimeouts.jdbcQuery());
+        client.put("sysctls", DatabaseClientTimeouts.keepaliveSysctls().entrySet().stream()
+                .map(e -> Map.of("name", e.getKey(), "value", e.getValue())).toList());
+        scope.put("dbClient", client);
+
         Map<String, Object> keys = new LinkedHashMap<>();
         for (String k : AppSecrets.KEYS) {
             keys.put(k, k);
