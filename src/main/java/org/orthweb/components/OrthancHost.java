@@ -33,6 +33,7 @@ import com.pulumi.aws.s3.BucketObjectv2Args;
 import com.pulumi.core.Output;
 import com.pulumi.deployment.InvokeOptions;
 import com.pulumi.resources.ComponentResource;
+import com.pulumi.resources.Resource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
 import org.orthweb.cloudinit.CloudInit;
@@ -112,23 +113,26 @@ public final class OrthancHost extends ComponentResource {
                 .assumeRolePolicy(Policies.assumeRoleBy("ec2.amazonaws.com"))
                 .tags(naming.tags("host-role"))
                 .build(), child);
-        new RolePolicyAttachment(name + "-ssm-core", RolePolicyAttachmentArgs.builder()
+        // every grant of the role: a host waits for them (dependsOn below), so that its first boot
+        // does not run before the role may do what the bootstrap asks of AWS
+        List<Resource> rolePolicies = new ArrayList<>();
+        rolePolicies.add(new RolePolicyAttachment(name + "-ssm-core", RolePolicyAttachmentArgs.builder()
                 .role(role.name())
                 .policyArn("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
-                .build(), CustomResourceOptions.builder().parent(role).build());
+                .build(), CustomResourceOptions.builder().parent(role).build()));
         // no rds-db:connect: the application's DB roles sign in with passwords over verified TLS
         // and are not granted rds_iam, so an IAM grant would only widen what stolen credentials do
         var endpoints = args.endpoints();
         Output<String> secretsEndpoint = endpoints.interfaceEndpoint("secretsmanager").orElse(Output.ofNullable(null));
         String region = args.aws().region();
-        new RolePolicy(name + "-access", RolePolicyArgs.builder()
+        rolePolicies.add(new RolePolicy(name + "-access", RolePolicyArgs.builder()
                 .role(role.id())
                 .policy(Output.tuple(args.bucket().arn(), args.dbSecret().arn(), args.appSecret().arn(), args.kmsKeyArn(),
                                 logGroupArn == null ? Output.<String>ofNullable(null) : logGroupArn,
                                 endpoints.s3EndpointId(), secretsEndpoint, args.siteTls().arn())
                         .applyValue(t -> hostPolicy(new HostPolicyScope(t.t1, t.t2, t.t3, t.t8, t.t4, t.t5, region,
                                 t.t6, t.t7))))
-                .build(), CustomResourceOptions.builder().parent(role).build());
+                .build(), CustomResourceOptions.builder().parent(role).build()));
         var profile = new InstanceProfile(name + "-profile", InstanceProfileArgs.builder()
                 .name(naming.name("host-profile"))
                 .role(role.name())
@@ -207,6 +211,8 @@ public final class OrthancHost extends ComponentResource {
                 .tags(naming.tags("host-template"))
                 .build(), child);
 
+        List<Resource> dependencies = new ArrayList<>(rolePolicies);
+        dependencies.add(bundle);
         List<Output<String>> ids = new ArrayList<>();
         List<Output<String>> dns = new ArrayList<>();
         List<Output<String>> ips = new ArrayList<>();
@@ -222,7 +228,10 @@ public final class OrthancHost extends ComponentResource {
                     .monitoring(true)
                     .ebsOptimized(true)
                     .tags(naming.tags("host-" + suffix))
-                    .build(), CustomResourceOptions.builder().parent(this).dependsOn(bundle).build());
+                    // the bundle must be in the bucket and the role's policies in place before the
+                    // first boot; IAM is still eventually consistent after that, which the
+                    // bootstrap's retries cover (orthweb-bootstrap, aws_retry)
+                    .build(), CustomResourceOptions.builder().parent(this).dependsOn(dependencies).build());
             // the host's stable address moves to whichever instance replaces this one
             new EipAssociation(name + "-" + suffix + "-address", EipAssociationArgs.builder()
                     .allocationId(args.address().allocationIds().get(i))
