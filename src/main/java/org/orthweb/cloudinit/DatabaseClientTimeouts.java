@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  * them.
  *
  * <p>Sizing: RDS says a Multi-AZ failover typically completes in 60-120 seconds, during which the
- * endpoint's DNS name moves to the standby (RDS User Guide, "Failing over a Multi-AZ DB instance").
+ * endpoint's DNS name moves to the standby (RDS User Guide, "Failing over a Multi-AZ DB instance for
+ * Amazon RDS": "Failover times are typically 60-120 seconds").
  * The clients should not wait that out on a dead connection: they give it up well within it (about
  * 30 s) and open a new one, whose attempts are each bounded (10 s) until the name points at the new
  * primary; Orthanc answers 503 meanwhile instead of hanging, and serves again on the first request
