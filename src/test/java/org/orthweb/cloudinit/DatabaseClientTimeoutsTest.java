@@ -29,7 +29,7 @@ class DatabaseClientTimeoutsTest {
         assertThat(DatabaseClientTimeouts.libpqUriQuery()).isEqualTo("connect_timeout=10&keepalives=1&keepalives_idle=10"
                 + "&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=30000");
         assertThat(DatabaseClientTimeouts.libpqConninfo()).isEqualTo(DatabaseClientTimeouts.libpqUriQuery().replace('&', ' '));
-        assertThat(DatabaseClientTimeouts.jdbcQuery()).isEqualTo("connectTimeout=10&loginTimeout=20&socketTimeout=60&tcpKeepAlive=true");
+        assertThat(DatabaseClientTimeouts.jdbcQuery()).isEqualTo("connectTimeout=10&tcpKeepAlive=true");
         assertThat(DatabaseClientTimeouts.keepaliveSysctls()).containsExactly(Map.entry("net.ipv4.tcp_keepalive_time", "10"),
                 Map.entry("net.ipv4.tcp_keepalive_intvl", "5"), Map.entry("net.ipv4.tcp_keepalive_probes", "3"));
     }
