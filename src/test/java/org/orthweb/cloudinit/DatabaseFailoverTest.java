@@ -49,7 +49,10 @@ class DatabaseFailoverTest {
             assertThat(uri).contains("&" + DatabaseClientTimeouts.libpqUriQuery());
             String name = "orthanc-failover";
             Process orthanc = site.net.start(h.ns(), name, Map.of("ORTHWEB_SITE", SiteFixture.SITE,
-                    "ORTHWEB_HOST_ID", SiteFixture.dotEnv(h, "HOST_ID")), "Orthanc", config.toString());
+                    "ORTHWEB_HOST_ID", SiteFixture.dotEnv(h, "HOST_ID"),
+                    // the index role's IAM token file, as the compose file points Orthanc at it
+                    "PGPASSFILE", h.env().pgpass(org.orthweb.cloudinit.Layout.ORTHANC_DB).toString()),
+                    "Orthanc", config.toString());
             Instant deadline = Instant.now().plus(Duration.ofSeconds(180));
             while (get(site, h, "/system", 5).code() != 200) {
                 assertThat(orthanc.isAlive() && Instant.now().isBefore(deadline))
