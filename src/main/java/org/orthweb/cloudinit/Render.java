@@ -241,6 +241,8 @@ public final class Render {
         scope.put("saveJobs", in.hostCount() == 1);
         // the declared modalities: Orthanc's entries, and the firewall's egress to each
         scope.put("orthancModalities", OrthancSettings.dicomModalitiesJson(in.orthanc()));
+        // jq programs whose text the local bundle runs too (one place for each)
+        scope.put("jq", Map.of("orthancDicom", org.orthweb.pki.DicomAccess.ORTHANC_DICOM_JQ));
         scope.put("orthancEgress", OrthancSettings.egress(in.orthanc()).stream().map(e -> Map.of(
                 "name", e.name(), "cidr", e.cidr().toString(), "port", e.port())).toList());
 

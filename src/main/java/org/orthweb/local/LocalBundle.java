@@ -10,6 +10,7 @@ import org.orthweb.cloudinit.AppSecrets;
 import org.orthweb.cloudinit.Layout;
 import org.orthweb.cloudinit.Render;
 import org.orthweb.cloudinit.UserDataInputs;
+import org.orthweb.config.StackConfig;
 import org.orthweb.pki.DicomAccess;
 import org.orthweb.pki.DicomPeer;
 import org.orthweb.pki.PeerGrant;
@@ -161,10 +162,24 @@ public final class LocalBundle {
      */
     public static Bundle build(String stack, String environment, String region, Map<String, String> images,
                                List<DicomPeer> peers, long uid) {
+        return build(stack, environment, region, images, StackConfig.Orthanc.defaults(), peers, uid);
+    }
+
+    /**
+     * Builds the bundle of a site with its own Orthanc settings ({@code orthweb:orthanc}): merged
+     * into orthanc.json ({@link org.orthweb.orthanc.OrthancSettings}) and, for the declared
+     * modalities, into orthanc-dicom.json with the declared clients' entries by the bootstrap's own
+     * jq program ({@link DicomAccess#ORTHANC_DICOM_JQ}); the client kits call its AE title.
+     *
+     * @param orthanc the site's validated Orthanc settings ({@code StackConfig#orthanc})
+     * @see #build(String, String, String, Map, List, long)
+     */
+    public static Bundle build(String stack, String environment, String region, Map<String, String> images,
+                               StackConfig.Orthanc orthanc, List<DicomPeer> peers, long uid) {
         if (peers.isEmpty()) {
             throw new IllegalArgumentException("the local bundle needs at least one DICOM peer (orthweb:dicom.clients)");
         }
-        UserDataInputs inputs = LocalTarget.inputs(stack, environment, region, images);
+        UserDataInputs inputs = LocalTarget.inputs(stack, environment, region, images, orthanc);
         Map<String, String> host = Render.host(inputs).files();
         Map<String, String> secrets = new LinkedHashMap<>();
         for (String key : AppSecrets.KEYS) {
@@ -184,7 +199,7 @@ public final class LocalBundle {
             LocalPki.Issued cert = pki.peer(stack, peer.name());
             grants.add(PeerGrant.of(peer, cert.serial().toString()));
             kits.add(new DicomClientKit(peer.name(), peer.effectiveAeTitle(), cert.certificatePem(), cert.privateKeyPem(),
-                    pki.caCertificatePem(), Layout.ORTHANC_AET,
+                    pki.caCertificatePem(), orthanc.aeTitle(),
                     List.of(LocalTarget.SITE + ":" + Layout.DICOM_TLS_PORT)));
         }
 
@@ -211,8 +226,13 @@ public final class LocalBundle {
             files.add(new File(conf(shared), "0644", host.get(Layout.CONFIG_DIR + "/" + shared)));
         }
         files.add(new File(conf(Layout.DICOM_PEERS_JSON), "0644", json(DicomAccess.njsTable(grants), false)));
-        files.add(new File(conf(Layout.ORTHANC_DICOM_JSON), "0644",
-                json(Map.of("DicomModalities", DicomAccess.orthancModalities(grants)), false)));
+        // as the bootstrap's install_tls: the site TLS secret's document and the rendered modalities
+        JsonNode hostSecret = JSON.valueToTree(DicomAccess.hostSecret(pki.caCertificatePem(), server.certificatePem(),
+                server.privateKeyPem(), grants));
+        JsonNode declared = JSON.createArrayNode().add(LocalTarget.parseJson(
+                host.get(Layout.CONFIG_DIR + "/" + Layout.ORTHANC_MODALITIES_JSON)));
+        files.add(new File(conf(Layout.ORTHANC_DICOM_JSON), "0644", json(JqPrograms.run(Map.of(),
+                DicomAccess.ORTHANC_DICOM_JQ, hostSecret, Map.of("declared", declared)), false)));
         files.add(new File(KEYCLOAK_IMPORT_DIR + "/master-realm.json", "0600", json(masterRealm, true)));
         files.add(new File(conf("pg_hba.conf"), "0644", PG_HBA));
         files.add(new File(conf(DB_INIT_SCRIPT), "0755", DB_INIT));

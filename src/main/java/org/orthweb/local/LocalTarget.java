@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.orthweb.cloudinit.Layout;
 import org.orthweb.cloudinit.UserDataInputs;
+import org.orthweb.config.StackConfig;
 
 import java.util.List;
 import java.util.Map;
@@ -115,6 +116,8 @@ public final class LocalTarget {
             Map.entry(Layout.CONFIG_DIR + "/orthanc-secrets.jq", "evaluated by the local command (orthanc-secrets.json)"),
             Map.entry(Layout.CONFIG_DIR + "/keycloak-realm.jq", "evaluated by the local command (keycloak-realm.json)"),
             Map.entry(Layout.CONFIG_DIR + "/realm-security.jq", "evaluated by the local command (both realms)"),
+            Map.entry(Layout.CONFIG_DIR + "/" + Layout.ORTHANC_MODALITIES_JSON, "merged by the local command with the "
+                    + "declared clients' entries into " + Layout.ORTHANC_DICOM_JSON + " (DicomAccess.ORTHANC_DICOM_JQ, as the bootstrap)"),
             Map.entry("/usr/local/sbin/orthweb-bootstrap", "the local command and the database container's init script"),
             Map.entry("/etc/systemd/system/orthweb.service", "docker compose up"),
             Map.entry(Layout.QUICKACK_SCRIPT, "a host's TCP setting for remote modalities; none on a workstation"),
@@ -136,11 +139,13 @@ public final class LocalTarget {
      * What the local bundle renders from: the stack's names and images, the PostgreSQL container as
      * database. The AWS-only inputs (ARNs, bucket) get the placeholder {@code unused}: they land only
      * in files the bundle leaves out or in sections it removes (a test holds that no file of the
-     * bundle names them).
+     * bundle names them). The site's Orthanc settings ({@code orthweb:orthanc}) are the stack's,
+     * as on AWS.
      */
-    public static UserDataInputs inputs(String stack, String environment, String region, Map<String, String> images) {
+    public static UserDataInputs inputs(String stack, String environment, String region, Map<String, String> images,
+                                        StackConfig.Orthanc orthanc) {
         return new UserDataInputs(stack, environment, region, SITE, DB_SERVICE, DB_PORT,
-                "unused", "unused", "unused", null, images, "unused", "unused", 1);
+                "unused", "unused", "unused", null, images, "unused", "unused", 1, orthanc);
     }
 
     /** orthanc.json without the S3 storage plugin's section, storing files on the volume. */

@@ -10,6 +10,9 @@ import org.orthweb.cloudinit.AppSecrets;
 import org.orthweb.cloudinit.Layout;
 import org.orthweb.cloudinit.Render;
 import org.orthweb.cloudinit.UserDataInputs;
+import org.orthweb.config.ConfigParser;
+import org.orthweb.config.RawConfig;
+import org.orthweb.config.StackConfig;
 import org.orthweb.pki.DicomPeer;
 
 import java.io.ByteArrayInputStream;
@@ -114,6 +117,60 @@ class LocalTargetTest {
         for (String shared : LocalTarget.SHARED_UNCHANGED) {
             assertThat(content("config/" + shared)).as(shared).isEqualTo(aws.get(Layout.CONFIG_DIR + "/" + shared));
         }
+    }
+
+    /** A site with its own called AE title and a modality Orthanc calls ({@code orthweb:orthanc}). */
+    static final String SITE_ORTHANC = """
+            config:
+              aws:region: us-east-1
+              orthweb:environment: dev
+              orthweb:owner: imaging-it
+              orthweb:orthanc:
+                aeTitle: CLINIC_PACS
+                modalities:
+                  main-pacs: {aeTitle: MAINPACS, host: 10.20.0.5, port: 104}
+            """;
+
+    @Test
+    void siteOrthancSettingsReachTheBundleAsTheyReachAnAwsHost(@TempDir Path dir) throws Exception {
+        StackConfig.Orthanc orthanc = ConfigParser.parse("dev", RawConfig.fromStackYaml(SITE_ORTHANC, "Pulumi.dev.yaml")).orthanc();
+        DicomPeer client = DicomPeer.named("modality-1");
+        LocalBundle.Bundle site = LocalBundle.build("dev", "dev", "us-east-1", Map.of(), orthanc, List.of(client), 1000);
+        Map<String, String> host = Render.host(AWS.withOrthanc(orthanc)).files();
+
+        // orthanc.json: the AWS host's with the same settings, but for the named differences
+        JsonNode local = JSON.readTree(site.file("config/orthanc.json").content());
+        assertThat(local.get("DicomAet").asText()).isEqualTo("CLINIC_PACS");
+        assertThat(differences(JSON.readTree(host.get(Layout.CONFIG_DIR + "/orthanc.json")), local))
+                .containsExactlyInAnyOrderElementsOf(LocalTarget.DIFFERENCES.stream()
+                        .filter(d -> d.file().equals("orthanc.json")).map(LocalTarget.Difference::pointer).toList());
+
+        // orthanc-dicom.json: what jq makes of the AWS host's files with the bootstrap's own program
+        // (its text as the rendered bootstrap runs it), on a site TLS secret with the same client
+        String bootstrap = host.get("/usr/local/sbin/orthweb-bootstrap");
+        var call = Pattern.compile("--slurpfile declared \\S+ \\\\\\n\\s*'([^']+)' \"\\$json\"").matcher(bootstrap);
+        assertThat(call.find()).as("the bootstrap's DicomModalities merge").isTrue();
+        Path modalities = Files.writeString(dir.resolve(Layout.ORTHANC_MODALITIES_JSON),
+                host.get(Layout.CONFIG_DIR + "/" + Layout.ORTHANC_MODALITIES_JSON));
+        Path secret = Files.writeString(dir.resolve("tls.json"), JSON.writeValueAsString(org.orthweb.pki.DicomAccess.hostSecret(
+                "ca", "cert", "key", List.of(org.orthweb.pki.PeerGrant.of(client, "1234")))));
+        JsonNode local2 = JSON.readTree(site.file("config/" + Layout.ORTHANC_DICOM_JSON).content());
+        assertThat(local2.at("/DicomModalities/main-pacs/AET").asText()).isEqualTo("MAINPACS");
+        assertThat(local2.at("/DicomModalities/main-pacs/Host").asText()).isEqualTo("10.20.0.5");
+        assertThat(local2.at("/DicomModalities/modality-1/AET").asText()).isEqualTo("MODALITY-1");
+        if (!Files.isExecutable(Path.of("/usr/bin/jq"))) {
+            assertThat(System.getenv("CI")).as("jq (.ci/apt-packages.txt) is missing").isNotEqualToIgnoringCase("true");
+            org.junit.jupiter.api.Assumptions.abort("SKIPPED the jq comparison: /usr/bin/jq missing");
+        }
+        Process jq = new ProcessBuilder("/usr/bin/jq", "-ce", "--slurpfile", "declared", modalities.toString(),
+                call.group(1), secret.toString()).redirectErrorStream(true).start();
+        String byJq = new String(jq.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(jq.waitFor()).as(byJq).isZero();
+        assertThat(local2).isEqualTo(JSON.readTree(byJq));
+
+        // the client kits and the printed storescu line call the site's AE title
+        assertThat(site.storescu()).contains("-aec CLINIC_PACS ");
+        assertThat(site.file("clients/modality-1.txt").content()).contains("CLINIC_PACS").doesNotContain("-aec ORTHANC");
     }
 
     @Test
