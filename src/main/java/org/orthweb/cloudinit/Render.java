@@ -275,6 +275,10 @@ public final class Render {
         l.put("configDir", Layout.CONFIG_DIR);
         l.put("secretsDir", Layout.SECRETS_DIR);
         l.put("tlsDir", Layout.TLS_DIR);
+        l.put("keycloakImportDir", Layout.KEYCLOAK_IMPORT_DIR);
+        l.put("keycloakImportName", Layout.KEYCLOAK_IMPORT_NAME);
+        l.put("keycloakRealmFile", Layout.KEYCLOAK_REALM_FILE);
+        l.put("keycloakMasterRealmFile", Layout.KEYCLOAK_MASTER_REALM_FILE);
         l.put("rdsCaFile", Layout.RDS_CA_FILE);
         l.put("bootstrapLog", Layout.BOOTSTRAP_LOG);
         l.put("orthancDb", Layout.ORTHANC_DB);

@@ -48,12 +48,9 @@ public final class LocalBundle {
     public static final String TLS_DIR = "tls";
     public static final String CLIENTS_DIR = "clients";
     /**
-     * Keycloak's import directory, mounted whole (0700; the realm holds client secrets and the
-     * local user's password): it hides the image's demo realm, and the realms are named
-     * {@code <realm>-realm.json}. With the host's two single-file mounts (our realm over the
-     * image's {@code realm-export.json}, beside {@code master-realm.json}) Keycloak 26.2.5 failed on
-     * a new database in LocalBundleConformanceTest ("adminRealm is null": the orthanc realm imported
-     * before the master realm); with these names it imports both.
+     * Keycloak's import directory, mounted whole as on the host ({@link Layout#KEYCLOAK_IMPORT_DIR},
+     * whose comment says why the files are named {@code <realm>-realm.json}); 0700, the realm holds
+     * client secrets and the local user's password.
      */
     public static final String KEYCLOAK_IMPORT_DIR = "keycloak-import";
     /** Compose secret names of the PostgreSQL container. */
@@ -233,7 +230,7 @@ public final class LocalBundle {
                 host.get(Layout.CONFIG_DIR + "/" + Layout.ORTHANC_MODALITIES_JSON)));
         files.add(new File(conf(Layout.ORTHANC_DICOM_JSON), "0644", json(JqPrograms.run(Map.of(),
                 DicomAccess.ORTHANC_DICOM_JQ, hostSecret, Map.of("declared", declared)), false)));
-        files.add(new File(KEYCLOAK_IMPORT_DIR + "/master-realm.json", "0600", json(masterRealm, true)));
+        files.add(new File(KEYCLOAK_IMPORT_DIR + "/" + Layout.KEYCLOAK_MASTER_REALM_FILE, "0600", json(masterRealm, true)));
         files.add(new File(conf("pg_hba.conf"), "0644", PG_HBA));
         files.add(new File(conf(DB_INIT_SCRIPT), "0755", DB_INIT));
 
@@ -242,7 +239,7 @@ public final class LocalBundle {
         }
         files.add(secret("orthanc-secrets.json", json(orthancSecrets, true)));
         files.add(secret("auth-users.json", json(Map.of("orthanc", secrets.get(AppSecrets.AUTH_SERVICE_PASSWORD)), false)));
-        files.add(new File(KEYCLOAK_IMPORT_DIR + "/orthanc-realm.json", "0600", json(realm, true)));
+        files.add(new File(KEYCLOAK_IMPORT_DIR + "/" + Layout.KEYCLOAK_REALM_FILE, "0600", json(realm, true)));
         // the same two lines the bootstrap's configure step writes
         files.add(secret("keycloak.conf", "db-password=" + secrets.get(AppSecrets.KEYCLOAK_DB_PASSWORD)
                 + "\nbootstrap-admin-password=" + secrets.get(AppSecrets.KEYCLOAK_ADMIN_PASSWORD) + "\n"));

@@ -39,8 +39,6 @@ public final class LocalTarget {
     public static final String STORAGE_DIRECTORY = "/var/lib/orthanc/db";
     public static final String STORAGE_VOLUME = "orthanc-storage";
     public static final String DB_VOLUME = "postgres-data";
-    /** Keycloak's import directory in its image. */
-    static final String KEYCLOAK_IMPORT = "/opt/keycloak/data/import";
     /** Network between the database and its two clients (Orthanc, Keycloak); no way out. */
     public static final String DB_NETWORK = "db";
 
@@ -79,7 +77,7 @@ public final class LocalTarget {
             new Difference("docker-compose.yml", "/services/orthanc/networks/" + DB_NETWORK, Change.ADDED, "reaches the database"),
             new Difference("docker-compose.yml", "/services/orthanc-auth-service/volumes", Change.CHANGED, "bundle-relative host paths"),
             new Difference("docker-compose.yml", "/services/keycloak/volumes", Change.CHANGED,
-                    "the realms as one import directory (LocalBundle.KEYCLOAK_IMPORT_DIR), the bundle's CA"),
+                    "bundle-relative host paths (the realms' import directory), the bundle's CA"),
             new Difference("docker-compose.yml", "/services/keycloak/ports", Change.REMOVED,
                     "no cluster ports: one Keycloak, nothing published"),
             new Difference("docker-compose.yml", "/services/keycloak/environment/KC_DB_URL", Change.CHANGED, "the bundle's CA path"),
@@ -161,6 +159,9 @@ public final class LocalTarget {
         if (path.equals(Layout.RDS_CA_FILE)) {
             return "./" + LocalBundle.TLS_DIR + "/ca.crt";
         }
+        if (path.equals(Layout.KEYCLOAK_IMPORT_DIR)) {
+            return "./" + LocalBundle.KEYCLOAK_IMPORT_DIR;
+        }
         if (path.startsWith(Layout.SECRETS_DIR + "/")) {
             return "./" + LocalBundle.SECRETS_DIR + path.substring(Layout.SECRETS_DIR.length());
         }
@@ -209,14 +210,6 @@ public final class LocalTarget {
 
         ObjectNode keycloak = (ObjectNode) services.get("keycloak");
         keycloak.remove("ports");
-        // the realms as one directory (see LocalBundle.KEYCLOAK_IMPORT_DIR); the database CA stays
-        ArrayNode kcVolumes = (ArrayNode) keycloak.get("volumes");
-        for (int i = kcVolumes.size() - 1; i >= 0; i--) {
-            if (kcVolumes.get(i).asText().contains(":" + KEYCLOAK_IMPORT + "/")) {
-                kcVolumes.remove(i);
-            }
-        }
-        kcVolumes.insert(0, "./" + LocalBundle.KEYCLOAK_IMPORT_DIR + ":" + KEYCLOAK_IMPORT + ":ro");
         ObjectNode kcEnv = (ObjectNode) keycloak.get("environment");
         kcEnv.put("KC_DB_URL", kcEnv.get("KC_DB_URL").asText().replace(Layout.RDS_CA_FILE, DB_CA_FILE));
         kcEnv.put("JAVA_OPTS_APPEND", "-Djgroups.bind.port=" + Layout.KEYCLOAK_CLUSTER_PORT);
