@@ -152,7 +152,7 @@ public final class OrthwebProgram {
         var host = new OrthancHost("host", new OrthancHostArgs(naming, aws, OrthancHostArgs.Settings.of(cfg),
                 new OrthancHostArgs.HostNetwork(vpc.publicSubnetIds, firewall.securityGroupId), key.keyArn,
                 new OrthancHostArgs.DataBucket(storage.bucketName, storage.bucketArn),
-                new OrthancHostArgs.DatabaseEndpoint(database.address, database.port),
+                new OrthancHostArgs.DatabaseEndpoint(database.address, database.port, database.resourceId),
                 new OrthancHostArgs.DatabaseMasterSecret(database.masterSecretArn),
                 new OrthancHostArgs.ApplicationSecret(secrets.secretArn), vpc.endpoints(),
                 new OrthancHostArgs.SiteTlsSecret(pki.serverSecretArn, pki.serverSecretVersionId),

@@ -6,7 +6,8 @@ import java.util.List;
  * Names of the generated application secrets. The infrastructure generates one random value per
  * name (deploy time, stored in Pulumi state as a secret) and stores them together as one JSON
  * object in a Secrets Manager secret encrypted with the stack's KMS key; the host reads that JSON
- * at boot. The master DB credential lives in its own secret and is not listed here.
+ * at boot. The master DB credential lives in the secret RDS manages and is not listed here; the
+ * application's database roles have no password at all (IAM tokens, see orthweb-db-auth).
  *
  * <p>Each value is 32 random alphanumeric characters, so it can be placed in a JSON string, a SQL
  * literal or a PostgreSQL URI without escaping; the bootstrap refuses anything else.
@@ -24,10 +25,6 @@ public final class AppSecrets {
      * complete OTP, which a script cannot.
      */
     public static final String KEYCLOAK_REALM_SYNC_SECRET = "keycloakRealmSyncSecret";
-    /** Password of the least-privilege {@code keycloak} database role. */
-    public static final String KEYCLOAK_DB_PASSWORD = "keycloakDbPassword";
-    /** Password of the least-privilege {@code orthanc} database role. */
-    public static final String ORTHANC_DB_PASSWORD = "orthancDbPassword";
     /** Key with which the auth service signs its share tokens. */
     public static final String AUTH_SERVICE_SECRET_KEY = "authServiceSecretKey";
     /** Password with which Orthanc's authorization plugin calls the auth service. */
@@ -38,8 +35,6 @@ public final class AppSecrets {
             KEYCLOAK_ADMIN_PASSWORD,
             KEYCLOAK_CLIENT_SECRET,
             KEYCLOAK_REALM_SYNC_SECRET,
-            KEYCLOAK_DB_PASSWORD,
-            ORTHANC_DB_PASSWORD,
             AUTH_SERVICE_SECRET_KEY,
             AUTH_SERVICE_PASSWORD);
 

@@ -128,6 +128,32 @@ public record Layout(
     /** Orthanc's default AE title (orthweb:orthanc.aeTitle): the called AE title every peer must use. */
     public static final String ORTHANC_AET = "ORTHANC";
 
+    /**
+     * Host directory of the database password files: one subdirectory per application role
+     * ({@code <dir>/<role>/pgpass}), each bind-mounted into its container at
+     * {@link #DB_AUTH_CONTAINER_DIR}. Written by {@link #DB_AUTH_SCRIPT}.
+     */
+    public static final String DB_AUTH_DIR = CONFIG_DIR + "/db-auth";
+    /** Where a container sees its role's directory; {@code PGPASSFILE} names the file in it. */
+    public static final String DB_AUTH_CONTAINER_DIR = "/run/orthweb-db";
+    /** Host path of the token refresher (cloud-init/files/orthweb-db-auth.sh.mustache). */
+    public static final String DB_AUTH_SCRIPT = "/usr/local/sbin/orthweb-db-auth";
+    /** systemd units that run the refresher (a oneshot service and its timer). */
+    public static final String DB_AUTH_SERVICE = "orthweb-db-auth.service";
+    public static final String DB_AUTH_TIMER = "orthweb-db-auth.timer";
+    /**
+     * Lifetime of an RDS IAM authentication token (RDS User Guide, "IAM database authentication
+     * for MariaDB, MySQL, and PostgreSQL": "The authentication token has a lifetime of 15
+     * minutes"); a token is checked only when a connection is opened.
+     */
+    public static final int DB_TOKEN_LIFETIME_MINUTES = 15;
+    /**
+     * How often the refresher writes new tokens: a third of their lifetime, so the file always
+     * holds a token with at least 10 minutes left and two failed refreshes in a row still
+     * leave a valid one.
+     */
+    public static final int DB_TOKEN_REFRESH_MINUTES = 5;
+
     /** Databases and their least-privilege owner roles (same name). */
     public static final String ORTHANC_DB = "orthanc";
     public static final String KEYCLOAK_DB = "keycloak";

@@ -55,6 +55,9 @@ public final class Render {
             new HostFile("orthweb.service", "/etc/systemd/system/orthweb.service", "0644"),
             new HostFile("orthweb-quickack.sh", Layout.QUICKACK_SCRIPT, "0755"),
             new HostFile("orthweb-quickack.service", "/etc/systemd/system/" + Layout.QUICKACK_UNIT, "0644"),
+            new HostFile("orthweb-db-auth.sh", Layout.DB_AUTH_SCRIPT, "0700"),
+            new HostFile("orthweb-db-auth.service", "/etc/systemd/system/" + Layout.DB_AUTH_SERVICE, "0644"),
+            new HostFile("orthweb-db-auth.timer", "/etc/systemd/system/" + Layout.DB_AUTH_TIMER, "0644"),
             new HostFile("docker-firewall.conf", "/etc/systemd/system/docker.service.d/orthweb-firewall.conf", "0644"));
 
     /**
@@ -182,7 +185,8 @@ public final class Render {
      * nginx, Compose), without claiming AWS validity: under Pulumi mocks ARNs and names are fake.
      */
     private static final Pattern ENDPOINT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,252}");
-    private static final Pattern ARN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9:/_+=.@-]{0,2047}");
+    /** '!' for the secret RDS makes for a managed master password ({@code ...:secret:rds!db-<uuid>-XXXXXX}). */
+    private static final Pattern ARN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9:/_+=.@!-]{0,2047}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]");
     private static final Pattern BUCKET = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,254}");
     private static final Pattern LOG_GROUP = Pattern.compile("[A-Za-z0-9_/.#-]{1,512}");
@@ -292,7 +296,17 @@ public final class Render {
         l.put("containerSubnet", Layout.CONTAINER_SUBNET);
         l.put("orthancAddress", Layout.ORTHANC_ADDRESS);
         l.put("dbProvisionedTag", Layout.DB_PROVISIONED_TAG);
+        l.put("dbAuthDir", Layout.DB_AUTH_DIR);
+        l.put("dbAuthContainerDir", Layout.DB_AUTH_CONTAINER_DIR);
+        l.put("dbAuthScript", Layout.DB_AUTH_SCRIPT);
+        l.put("dbAuthService", Layout.DB_AUTH_SERVICE);
+        l.put("dbAuthTimer", Layout.DB_AUTH_TIMER);
         scope.put("layout", l);
+
+        Map<String, Object> dbAuth = new LinkedHashMap<>();
+        dbAuth.put("tokenLifetimeMinutes", Layout.DB_TOKEN_LIFETIME_MINUTES);
+        dbAuth.put("refreshMinutes", Layout.DB_TOKEN_REFRESH_MINUTES);
+        scope.put("dbAuth", dbAuth);
 
         Map<String, Object> security = new LinkedHashMap<>();
         security.put("auditRetentionSeconds", AUDIT_RETENTION_SECONDS);

@@ -15,10 +15,6 @@ import com.pulumi.aws.rds.ParameterGroupArgs;
 import com.pulumi.aws.rds.SubnetGroup;
 import com.pulumi.aws.rds.SubnetGroupArgs;
 import com.pulumi.aws.rds.inputs.ParameterGroupParameterArgs;
-import com.pulumi.aws.secretsmanager.Secret;
-import com.pulumi.aws.secretsmanager.SecretArgs;
-import com.pulumi.aws.secretsmanager.SecretVersion;
-import com.pulumi.aws.secretsmanager.SecretVersionArgs;
 import com.pulumi.aws.vpc.SecurityGroupEgressRule;
 import com.pulumi.aws.vpc.SecurityGroupEgressRuleArgs;
 import com.pulumi.aws.vpc.SecurityGroupIngressRule;
@@ -38,7 +34,9 @@ import java.util.Map;
 /**
  * Orthanc's index database: RDS PostgreSQL in the private subnets, reachable on 5432 only from the
  * hosts' security group, TLS forced, storage and logs under the stack's key, enhanced monitoring,
- * IAM authentication, backups; a generated master password kept in Secrets Manager.
+ * IAM authentication (the application's roles sign in with IAM tokens, see
+ * {@code orthweb-db-auth}), backups; the master password is generated, stored and rotated by RDS
+ * itself (a managed secret under the stack's key), read only by the one-time provisioning.
  */
 public final class OrthancDatabase extends ComponentResource {
 
@@ -127,29 +125,6 @@ public final class OrthancDatabase extends ComponentResource {
                 .policyArn("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole")
                 .build(), under(monitoringRole));
 
-        Output<String> password = ApplicationSecrets.generated(name + "-master-password", child);
-        var secret = new Secret(name + "-master-secret", SecretArgs.builder()
-                .name(naming.prefix().applyValue(p -> p + "/orthweb/db-master"))
-                .description("Master credential of the Orthanc database; used only to create the application roles")
-                .kmsKeyId(args.kmsKeyArn())
-                .recoveryWindowInDays(safe.secretRecoveryWindowDays())
-                .tags(naming.tags("db-master-secret"))
-                .build(), CustomResourceOptions.builder().parent(this).protect(safe.protect())
-                // the hosts' bootstrap sets this tag after provisioning, closing the secret to them
-                // (OrthancHost): an update after a refresh must not remove it and re-open the secret
-                .ignoreChanges(List.of("tags[\"" + OrthancHost.DB_PROVISIONED_TAG + "\"]",
-                        "tagsAll[\"" + OrthancHost.DB_PROVISIONED_TAG + "\"]"))
-                .build());
-        new SecretVersion(name + "-master-secret-value", SecretVersionArgs.builder()
-                .secretId(secret.id())
-                .secretString(password.applyValue(p -> {
-                    Map<String, String> credential = new LinkedHashMap<>();
-                    credential.put("username", MASTER_USER);
-                    credential.put("password", p);
-                    return Policies.toJson(credential);
-                }).asSecret())
-                .build(), under(secret));
-
         var instance = new Instance(name + "-instance", InstanceArgs.builder()
                 .identifier(identifier)
                 .engine("postgres")
@@ -161,7 +136,12 @@ public final class OrthancDatabase extends ComponentResource {
                 .kmsKeyId(args.kmsKeyArn())
                 .dbName(DB_NAME)
                 .username(MASTER_USER)
-                .password(password)
+                // RDS generates the master password, keeps it in a Secrets Manager secret under the
+                // stack's key and rotates it (managed rotation, every 7 days, no Lambda): RDS User
+                // Guide "Password management with Amazon RDS and AWS Secrets Manager". Only the
+                // bootstrap's one-time provisioning reads it; no application ever uses it.
+                .manageMasterUserPassword(true)
+                .masterUserSecretKmsKeyId(args.kmsKeyArn())
                 .port(PORT)
                 .dbSubnetGroupName(subnets.name())
                 .vpcSecurityGroupIds(sg.id().applyValue(List::of))
@@ -193,7 +173,9 @@ public final class OrthancDatabase extends ComponentResource {
 
         this.address = instance.address();
         this.port = instance.port();
-        this.masterSecretArn = secret.arn();
+        // the secret RDS made for the master user (one element: RDS keeps one per instance)
+        this.masterSecretArn = instance.masterUserSecrets().applyValue(secrets -> secrets.isEmpty()
+                ? null : secrets.get(0).secretArn().orElse(null));
         this.securityGroupId = sg.id();
         this.resourceId = instance.resourceId();
         this.instanceArn = instance.arn();

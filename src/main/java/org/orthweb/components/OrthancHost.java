@@ -149,18 +149,23 @@ public final class OrthancHost extends ComponentResource {
                 .role(role.name())
                 .policyArn("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
                 .build(), CustomResourceOptions.builder().parent(role).build());
-        // no rds-db:connect: the application's DB roles sign in with passwords over verified TLS
-        // and are not granted rds_iam, so an IAM grant would only widen what stolen credentials do
+        // rds-db:connect on exactly the two application roles: they have no password and sign in
+        // with IAM tokens the host makes from this role (orthweb-db-auth); never the master user
+        Output<List<String>> dbUsers = Output.tuple(args.aws().partition(), args.aws().accountId(),
+                args.database().resourceId()).applyValue(t -> dbUserArns(t.t1, args.aws().region(), t.t2, t.t3));
         var endpoints = args.endpoints();
         Output<String> secretsEndpoint = endpoints.interfaceEndpoint("secretsmanager").orElse(Output.ofNullable(null));
         String region = args.aws().region();
         new RolePolicy(name + "-access", RolePolicyArgs.builder()
                 .role(role.id())
-                .policy(Output.tuple(args.bucket().arn(), args.dbSecret().arn(), args.appSecret().arn(), args.kmsKeyArn(),
-                                logGroupArn == null ? Output.<String>ofNullable(null) : logGroupArn,
-                                endpoints.s3EndpointId(), secretsEndpoint, args.siteTls().arn())
-                        .applyValue(t -> hostPolicy(new HostPolicyScope(t.t1, t.t2, t.t3, t.t8, t.t4, t.t5, region,
-                                t.t6, t.t7))))
+                .policy(Output.tuple(Output.tuple(args.bucket().arn(), args.dbSecret().arn(), args.appSecret().arn(),
+                                args.kmsKeyArn(), logGroupArn == null ? Output.<String>ofNullable(null) : logGroupArn,
+                                endpoints.s3EndpointId(), secretsEndpoint, args.siteTls().arn()), dbUsers)
+                        .applyValue(u -> {
+                            var t = u.t1;
+                            return hostPolicy(new HostPolicyScope(t.t1, t.t2, t.t3, t.t8, t.t4, t.t5, region,
+                                    t.t6, t.t7, u.t2));
+                        }))
                 .build(), CustomResourceOptions.builder().parent(role).build());
         var profile = new InstanceProfile(name + "-profile", InstanceProfileArgs.builder()
                 .name(naming.name("host-profile"))
@@ -350,8 +355,26 @@ public final class OrthancHost extends ComponentResource {
      */
     record HostPolicyScope(String bucketArn, String dbSecretArn, String appSecretArn, String siteTlsSecretArn,
                            String kmsKeyArn,
-                           String logGroupArn, String region, String s3EndpointId, String secretsManagerEndpointId) {
+                           String logGroupArn, String region, String s3EndpointId, String secretsManagerEndpointId,
+                           List<String> dbUserArns) {
     }
+
+    /**
+     * The IAM resources of the application's database roles, {@code
+     * arn:<partition>:rds-db:<region>:<account>:dbuser:<DbiResourceId>/<role>} (RDS User Guide,
+     * "Creating and using an IAM policy for IAM database access"): Orthanc's and Keycloak's,
+     * never the master user's.
+     *
+     * @param dbResourceId the instance's resource id ({@code db-...}), not its identifier
+     */
+    static List<String> dbUserArns(String partition, String region, String accountId, String dbResourceId) {
+        return DB_IAM_USERS.stream().map(user -> "arn:" + partition + ":rds-db:" + region + ":" + accountId
+                + ":dbuser:" + dbResourceId + "/" + user).toList();
+    }
+
+    /** The database roles that sign in with IAM tokens (db-setup.sql grants them rds_iam). */
+    public static final List<String> DB_IAM_USERS = List.of(org.orthweb.cloudinit.Layout.ORTHANC_DB,
+            org.orthweb.cloudinit.Layout.KEYCLOAK_DB);
 
     /**
      * Least privilege for the host, usable only where the host uses it (never the DICOM peers' keys):
@@ -375,7 +398,10 @@ public final class OrthancHost extends ComponentResource {
      *     {@code aws:s3:arn}, S3 User Guide "Encryption context" of SSE-KMS; {@code SecretARN},
      *     Secrets Manager User Guide "Secret encryption and decryption"). Network keys are not
      *     used here: requests a service makes on the caller's behalf do not carry them.</li>
-     * <li>CloudWatch Logs (the Docker daemon's awslogs driver, on the host): the container log
+     * <li>RDS IAM database authentication ({@code orthweb-db-auth} makes the tokens with which
+ *     Orthanc and Keycloak sign in): {@code rds-db:connect} on those two database users only,
+ *     {@link #dbUserArns}; not on the master user, whose password RDS manages.</li>
+ * <li>CloudWatch Logs (the Docker daemon's awslogs driver, on the host): the container log
      *     group only; no logs endpoint exists in the stack, so no network condition (EX-10).</li>
      * </ul>
      * No wildcard actions, no wildcard resources.
@@ -397,6 +423,9 @@ public final class OrthancHost extends ComponentResource {
                 withCondition(Map.of("Resource", scope.dbSecretArn()), merge(secretsPath, Map.of(
                         "Null", Map.of("aws:RequestTag/" + DB_PROVISIONED_TAG, "false"),
                         "ForAllValues:StringEquals", Map.of("aws:TagKeys", List.of(DB_PROVISIONED_TAG)))))));
+        // IAM database authentication: the token is signed locally, no network path to condition on
+        statements.add(statement("ConnectAsApplicationDatabaseRoles", "Allow", "rds-db:connect",
+                Map.of("Resource", scope.dbUserArns())));
         statements.add(statement("ListDataBucket", "Allow", BUCKET_ACTIONS,
                 withCondition(Map.of("Resource", scope.bucketArn()), s3Path)));
         statements.add(statement("ReadWriteDicomObjects", "Allow", OBJECT_ACTIONS,

@@ -116,8 +116,11 @@ public record OrthancHostArgs(
     public record DataBucket(Output<String> name, Output<String> arn) {
     }
 
-    /** The database endpoint (Orthanc's index and Keycloak's database). */
-    public record DatabaseEndpoint(Output<String> address, Output<Integer> port) {
+    /**
+     * The database endpoint (Orthanc's index and Keycloak's database) and the instance's resource
+     * id ({@code db-...}, the part of the {@code rds-db:connect} resource that names the instance).
+     */
+    public record DatabaseEndpoint(Output<String> address, Output<Integer> port, Output<String> resourceId) {
     }
 
     /** ARN of the database's master credential secret. */

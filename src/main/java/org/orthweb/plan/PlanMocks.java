@@ -151,6 +151,16 @@ public final class PlanMocks implements Mocks {
                 state.put("port", 5432);
                 state.put("resourceId", "db-" + hex(name, 26).toUpperCase(Locale.ROOT));
                 state.put("arn", arnPrefix + "rds:" + region + ":" + ACCOUNT + ":db:" + identifier);
+                if (Boolean.TRUE.equals(in.get("manageMasterUserPassword"))) {
+                    // what RDS answers for a managed master password: the secret it created
+                    // ("rds!db-<uuid>", under the key the program named)
+                    Map<String, Object> secret = new LinkedHashMap<>();
+                    secret.put("secretArn", arnPrefix + "secretsmanager:" + region + ":" + ACCOUNT + ":secret:rds!db-"
+                            + hex(name, 8) + "-" + hex(name + "-secret", 6));
+                    secret.put("kmsKeyId", in.get("masterUserSecretKmsKeyId"));
+                    secret.put("secretStatus", "active");
+                    state.put("masterUserSecrets", List.of(secret));
+                }
                 return identifier;
             }
             case "aws:secretsmanager/secret:Secret" -> {

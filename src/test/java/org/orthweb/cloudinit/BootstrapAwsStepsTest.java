@@ -105,13 +105,13 @@ class BootstrapAwsStepsTest {
             StringBuilder app = new StringBuilder("{");
             for (String key : AppSecrets.KEYS) {
                 app.append('"').append(key).append("\":\"")
-                        .append(key.equals(AppSecrets.ORTHANC_DB_PASSWORD) ? odd : ConformanceEnv.randomAlnum(32)).append("\",");
+                        .append(key.equals(AppSecrets.AUTH_SERVICE_PASSWORD) ? odd : ConformanceEnv.randomAlnum(32)).append("\",");
             }
             app.setLength(app.length() - 1);
             env.serveSecrets(app + "}", "{\"username\":\"u\",\"password\":\"p\"}");
             Tools.Result r = env.bootstrap("secrets");
             assertThat(r.exit()).isNotZero();
-            assertThat(r.out()).contains("secret key " + AppSecrets.ORTHANC_DB_PASSWORD + " is not the expected generated value")
+            assertThat(r.out()).contains("secret key " + AppSecrets.AUTH_SERVICE_PASSWORD + " is not the expected generated value")
                     .doesNotContain(odd);
             // all or nothing: not even the valid keys were written
             assertThat(env.secretsDir.resolve(AppSecrets.KEYS.get(0))).doesNotExist();

@@ -63,6 +63,8 @@ final class ConformanceEnv implements AutoCloseable {
     final Path secretsDir;
     final Path tlsDir;
     final Path rdsCa;
+    /** Where the token refresher writes the roles' password files ({@code <dir>/<role>/pgpass}). */
+    final Path dbAuthDir;
     /** The site PKI as the program would generate it, and certificates it must refuse. */
     final TestPki.Issued siteCa;
     final TestPki.Issued serverCert;
@@ -158,9 +160,16 @@ final class ConformanceEnv implements AutoCloseable {
                 }
             }
             Files.writeString(bootstrapScript(), files.get("/usr/local/sbin/orthweb-bootstrap"));
+            Files.writeString(dbAuthScript(), files.get(Layout.DB_AUTH_SCRIPT));
+            // 0700 as on the host (the bootstrap runs it as a command)
+            Files.setPosixFilePermissions(dbAuthScript(), PosixFilePermissions.fromString("rwx------"));
+            dbAuthDir = configDir.resolve("db-auth");
             bootstrapEnv.put("ORTHWEB_CONFIG_DIR", configDir.toString());
             bootstrapEnv.put("ORTHWEB_TLS_DIR", tlsDir.toString());
             bootstrapEnv.put("ORTHWEB_RDS_CA_FILE", rdsCa.toString());
+            // the token refresher the bootstrap runs (and the host's timer), writing under the test's directory
+            bootstrapEnv.put("ORTHWEB_DB_AUTH_SCRIPT", dbAuthScript().toString());
+            bootstrapEnv.put("ORTHWEB_DB_AUTH_DIR", dbAuthDir.toString());
             bootstrapEnv.put("ORTHWEB_LOG_FILE", root.resolve("bootstrap.log").toString());
             // what IMDSv2 answers on a host: its instance id and private address
             bootstrapEnv.put("ORTHWEB_HOST_ID", HOST_ID);
@@ -182,6 +191,20 @@ final class ConformanceEnv implements AutoCloseable {
 
     Path bootstrapScript() {
         return root.resolve("orthweb-bootstrap");
+    }
+
+    Path dbAuthScript() {
+        return root.resolve("orthweb-db-auth");
+    }
+
+    /** The password file of a database role as its container sees it at PGPASSFILE. */
+    Path pgpass(String role) {
+        return dbAuthDir.resolve(role).resolve("pgpass");
+    }
+
+    /** Runs the rendered token refresher once, as the host's timer does. */
+    Tools.Result refreshDbTokens() {
+        return Tools.run(root, bootstrapEnv, 120, here("bash", dbAuthScript().toString()));
     }
 
     static String randomAlnum(int n) {
@@ -238,6 +261,8 @@ final class ConformanceEnv implements AutoCloseable {
                 "#!/bin/bash",
                 "# test stand-in for the AWS CLI's Secrets Manager calls of the bootstrap. Like the instance role's",
                 "# policy, it refuses to read the master secret once it carries the provisioning tag.",
+                "# IAM database tokens: the RDS IAM stand-in issues them (as the CLI signs them locally)",
+                "if [[ $1 == rds && $2 == generate-db-auth-token ]]; then exec '" + RdsIamStandIn.get().issuer + "' \"${@:3}\"; fi",
                 "[[ $1 == secretsmanager ]] || exit 252",
                 "op=$2; args=\"$*\"",
                 "while [[ $# -gt 0 ]]; do case $1 in --secret-id) id=$2 ;; --tags) tags=$2 ;; --version-id) ver=$2 ;; esac; shift; done",
@@ -320,7 +345,38 @@ final class ConformanceEnv implements AutoCloseable {
     Tools.Result bootstrap(String... steps) {
         List<String> cmd = new ArrayList<>(List.of("bash", bootstrapScript().toString()));
         cmd.addAll(List.of(steps));
-        return Tools.run(root, bootstrapEnv, 300, here(cmd.toArray(String[]::new)));
+        Tools.Result r = Tools.run(root, bootstrapEnv, 300, here(cmd.toArray(String[]::new)));
+        if (r.exit() == 0 && List.of(steps).contains("configure")) {
+            startDbTokenTimer();
+        }
+        return r;
+    }
+
+    private java.util.concurrent.ScheduledExecutorService dbTokenTimer;
+
+    /**
+     * What {@code orthweb-db-auth.timer} does on the host: a new token per role every
+     * {@link Layout#DB_TOKEN_REFRESH_MINUTES} minutes, so servers of a long test can still open
+     * connections after the first token's 15 minutes. Stopped by {@link #close()}.
+     */
+    /** Stops the host-like token timer (a test that runs its own refresher schedule). */
+    synchronized void stopDbTokenTimer() {
+        if (dbTokenTimer != null) {
+            dbTokenTimer.shutdownNow();
+        }
+    }
+
+    private synchronized void startDbTokenTimer() {
+        if (dbTokenTimer != null && !dbTokenTimer.isShutdown()) {
+            return;
+        }
+        dbTokenTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "db-token-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Layout.DB_TOKEN_REFRESH_MINUTES * 60L;
+        dbTokenTimer.scheduleAtFixedRate(this::refreshDbTokens, period, period, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     // ---------------------------------------------------------------- PostgreSQL (SSL only)
@@ -381,11 +437,15 @@ final class ConformanceEnv implements AutoCloseable {
                 "fsync = off", "synchronous_commit = off", "full_page_writes = off", ""),
                 java.nio.file.StandardOpenOption.APPEND);
         // like rds.force_ssl=1: TCP clients must use TLS
+        // members of rds_iam sign in with IAM tokens, as on RDS (RdsIamStandIn), everyone else with a password
         Files.writeString(pgData.resolve("pg_hba.conf"), "local all postgres trust\n"
+                + RdsIamStandIn.get().hbaLine(clients)
                 + "hostssl all all " + clients + " scram-sha-256\n");
         Tools.run(root, Map.of(), 120, here(asPostgres(PG_BIN + "/pg_ctl", "-D", pgData.toString(), "-l",
                 pgData.resolve("postgres.log").toString(), "-w", "-t", "60", "start"))).expectSuccess("pg_ctl start");
         pgStarted = true;
+        // the role RDS has built in: db-setup.sql grants it to the application roles
+        sql("postgres", "CREATE ROLE rds_iam NOLOGIN").expectSuccess("create rds_iam");
     }
 
     /** PostgreSQL's server log. */
@@ -397,6 +457,24 @@ final class ConformanceEnv implements AutoCloseable {
     Tools.Result sql(String database, String query) {
         return Tools.run(root, Map.of(), 60, here(asPostgres("psql", "-X", "-h", pgSocket.toString(), "-p",
                 Integer.toString(pgPort), "-U", "postgres", "-d", database, "-tAq", "-v", "ON_ERROR_STOP=1", "-c", query)));
+    }
+
+    /** psql over TCP+TLS as a given role with the password file the refresher wrote for it. */
+    Tools.Result sqlWithPgpass(String role, Path pgpass, String database, String query) {
+        // psql (libpq) ignores a password file its group may read: Keycloak's is 0640 (pgjdbc does
+        // not check), so psql gets a private copy
+        Path copy;
+        try {
+            copy = Files.createTempFile(root.resolve("tmp"), "pgpass", "");
+            Files.writeString(copy, Files.readString(pgpass));
+            Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> env = Map.of("PGPASSFILE", copy.toString(), "PGSSLMODE", "verify-full",
+                "PGSSLROOTCERT", rdsCa.toString());
+        return Tools.run(root, env, 60, here("psql", "-X", "-w", "-h", "127.0.0.1", "-p", Integer.toString(pgPort), "-U", role,
+                "-d", database, "-tAq", "-c", query));
     }
 
     /** psql over TCP+TLS as a given role with its password. */
@@ -510,6 +588,8 @@ final class ConformanceEnv implements AutoCloseable {
         // passes HOST_ID): this host's, unless the caller runs another server on the same index
         Map<String, String> withHostId = new HashMap<>(env);
         withHostId.putIfAbsent("ORTHWEB_HOST_ID", HOST_ID);
+        // the index role's IAM token, as the compose file points Orthanc at it (PGPASSFILE)
+        withHostId.putIfAbsent("PGPASSFILE", pgpass(Layout.ORTHANC_DB).toString());
         Process p = start(name, withHostId, "Orthanc", configDirectory.toString());
         awaitHttp("http://127.0.0.1:" + httpPort + "/system", p, name);
         return p;
@@ -623,6 +703,9 @@ final class ConformanceEnv implements AutoCloseable {
             return;
         }
         closed = true;
+        if (dbTokenTimer != null) {
+            dbTokenTimer.shutdownNow();
+        }
         while (!processes.isEmpty()) {
             Process p = processes.pop();
             p.destroy();

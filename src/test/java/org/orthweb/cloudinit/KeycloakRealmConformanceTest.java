@@ -164,10 +164,13 @@ class KeycloakRealmConformanceTest {
         Map<String, String> kc = new HashMap<>();
         environment.fields().forEachRemaining(e -> kc.put(e.getKey(), e.getValue().asText()
                 .replaceAll("\\$\\{SITE_NAME[^}]*}", publicHost)
-                .replace(Layout.RDS_CA_FILE, env.rdsCa.toString())));
+                .replace(Layout.RDS_CA_FILE, env.rdsCa.toString())
+                .replace(Layout.DB_AUTH_CONTAINER_DIR + "/", env.dbAuthDir.resolve(Layout.KEYCLOAK_DB) + "/")));
+        // no password for the database: pgjdbc reads the role's IAM token from the password file
+        assertThat(kc).doesNotContainKey("KC_DB_PASSWORD").containsEntry("PGPASSFILE", env.pgpass(Layout.KEYCLOAK_DB).toString());
         assertThat(kc.get("KC_DB_URL")).contains("sslmode=verify-full");
         System.out.println("conformance adaptation: Keycloak environment from the compose file with SITE_NAME="
-                + publicHost + " and the test CA as RDS CA: " + kc.keySet());
+                + publicHost + ", the test CA as RDS CA and the host path of the token file: " + kc.keySet());
         return kc;
     }
 
@@ -288,7 +291,8 @@ class KeycloakRealmConformanceTest {
             Path environ = Path.of("/proc", Long.toString(p.pid()), "environ");
             if (Files.isReadable(environ)) {
                 String text = new String(Files.readAllBytes(environ), StandardCharsets.UTF_8);
-                assertThat(text).contains("KC_DB=").doesNotContain(secrets.get(AppSecrets.KEYCLOAK_DB_PASSWORD))
+                // the database credential is a token in a password file, never in the environment
+                assertThat(text).contains("KC_DB=").contains("PGPASSFILE=").doesNotContain("X-Amz-Signature")
                         .doesNotContain(secrets.get(AppSecrets.KEYCLOAK_ADMIN_PASSWORD));
                 checked++;
             }

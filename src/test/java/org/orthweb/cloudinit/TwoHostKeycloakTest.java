@@ -146,7 +146,8 @@ class TwoHostKeycloakTest {
             for (var d : dotEnv.entrySet()) {
                 v = v.replaceAll("\\$\\{" + d.getKey() + "[^}]*}", d.getValue());
             }
-            env.put(e.getKey(), v.replace(Layout.RDS_CA_FILE, h.env().rdsCa.toString()));
+            env.put(e.getKey(), v.replace(Layout.RDS_CA_FILE, h.env().rdsCa.toString())
+                    .replace(Layout.DB_AUTH_CONTAINER_DIR + "/", h.env().dbAuthDir.resolve(Layout.KEYCLOAK_DB) + "/"));
         });
         assertThat(env.get("KC_HOSTNAME")).isEqualTo("https://" + SiteFixture.SITE + "/keycloak");
         assertThat(env.get("JAVA_OPTS_APPEND")).contains("-Djgroups.external_addr=" + h.ip());
@@ -158,7 +159,7 @@ class TwoHostKeycloakTest {
         System.out.println("conformance adaptation: Keycloak on " + h.ns() + " binds JGroups to " + h.ip()
                 + " (the container would bind its own address and publish the ports there)");
         env.put("JAVA_HOME", javaHome.toString());
-        env.put("KC_DB_PASSWORD", Files.readString(h.env().secretsDir.resolve(AppSecrets.KEYCLOAK_DB_PASSWORD)));
+        assertThat(env.get("PGPASSFILE")).isEqualTo(h.env().pgpass(Layout.KEYCLOAK_DB).toString());
         env.put("KC_BOOTSTRAP_ADMIN_PASSWORD", Files.readString(h.env().secretsDir.resolve(AppSecrets.KEYCLOAK_ADMIN_PASSWORD)));
         String name = "keycloak-" + h.ns();
         Process p = site.net.start(h.ns(), name, env, home.resolve("bin/kc.sh").toString(), "start", "--optimized",

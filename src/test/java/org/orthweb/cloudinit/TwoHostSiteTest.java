@@ -77,7 +77,9 @@ class TwoHostSiteTest {
         Path config = site.orthancConfig(h);
         Map<String, String> env = Map.of("TCP_NODELAY", "1", "ORTHWEB_SITE", SiteFixture.SITE,
                 // what the compose file passes from .env (written by the bootstrap from IMDSv2)
-                "ORTHWEB_HOST_ID", SiteFixture.dotEnv(h, "HOST_ID"));
+                "ORTHWEB_HOST_ID", SiteFixture.dotEnv(h, "HOST_ID"),
+                // the index role's IAM token file, as the compose file points Orthanc at it
+                "PGPASSFILE", h.env().pgpass(Layout.ORTHANC_DB).toString());
         String name = "orthanc-" + h.ns() + "-" + System.nanoTime();
         Process p = site.net.start(h.ns(), name, env, "Orthanc", config.toString());
         Instant deadline = Instant.now().plus(Duration.ofSeconds(180));

@@ -41,7 +41,7 @@ class OrthancDatabaseTest {
                     .containsEntry("storageType", "gp3").containsEntry("publiclyAccessible", false)
                     .containsEntry("iamDatabaseAuthenticationEnabled", true).containsEntry("monitoringInterval", 60L)
                     .containsEntry("enabledCloudwatchLogsExports", List.of("postgresql", "upgrade"))
-                    .containsEntry("password", Plan.SECRET)
+                    .containsEntry("manageMasterUserPassword", true).doesNotContainKey("password")
                     .containsEntry("username", "orthweb_admin");
         }
         assertThat(d.get("kmsKeyId")).isEqualTo(dev.named("encryption-key").get("arn"));
@@ -71,12 +71,17 @@ class OrthancDatabaseTest {
     }
 
     @Test
-    void masterCredentialIsGeneratedAndStoredEncrypted() {
-        var secret = dev.named("database-master-secret");
-        assertThat(secret.inputs()).containsEntry("kmsKeyId", dev.named("encryption-key").get("arn"));
-        assertThat(dev.named("database-master-secret-value").inputs()).containsEntry("secretString", Plan.SECRET)
-                .containsEntry("secretId", secret.id());
-        assertThat(dev.named("database-master-password").inputs()).containsEntry("length", 32L);
+    void masterCredentialIsManagedAndRotatedByRdsUnderTheStackKey() {
+        var db = dev.named("database-instance");
+        assertThat(db.inputs()).containsEntry("manageMasterUserPassword", true)
+                .containsEntry("masterUserSecretKmsKeyId", dev.named("encryption-key").get("arn"))
+                .doesNotContainKey("password");
+        // no password of ours: no generator and no secret of ours for it
+        assertThat(dev.resources()).noneMatch(r -> r.name().startsWith("database-master"));
+        // the hosts (DB_SECRET_ARN) and the stack output name the secret RDS made
+        Object managed = ((java.util.Map<?, ?>) ((List<?>) db.get("masterUserSecrets")).get(0)).get("secretArn");
+        assertThat(String.valueOf(managed)).contains(":secret:rds!db-");
+        assertThat(dev.outputs().get("dbSecretArn")).isEqualTo(managed);
     }
 
     @Test

@@ -18,13 +18,19 @@ class OrthancHostTest {
     /** The shipped prod file in single-host mode (HA mode's group and balancer: SiteBalancerTest). */
     private final Plan prod = TestStacks.shippedWith("prod", "  orthweb:ha:\n    enabled: false\n");
 
+    /** The master credential's secret: the one RDS made (manageMasterUserPassword). */
+    static String masterSecretArn(Plan plan) {
+        return String.valueOf(((java.util.Map<?, ?>) ((java.util.List<?>) plan.named("database-instance")
+                .get("masterUserSecrets")).get(0)).get("secretArn"));
+    }
+
     @Test
     void userDataCarriesTheDatabaseEndpointBucketAndSecretArnsButNoSecret() {
         String userData = TestStacks.hostText(dev);
         assertThat(userData).startsWith("#cloud-config")
                 .contains(String.valueOf(dev.named("database-instance").get("address")))
                 .contains(String.valueOf(dev.named("storage-data").inputs().get("bucket")))
-                .contains(String.valueOf(dev.named("database-master-secret").get("arn")))
+                .contains(masterSecretArn(dev))
                 .contains(String.valueOf(dev.named("app-secrets-secret").get("arn")))
                 .doesNotContain(PlanMocks.SECRET_MARKER)
                 .doesNotContain(Plan.SECRET);
@@ -34,7 +40,7 @@ class OrthancHostTest {
     @Test
     void eachSecretArnAndTheBucketReachTheirOwnPlaceInTheUserData() {
         String userData = TestStacks.hostText(dev);
-        String dbSecret = String.valueOf(dev.named("database-master-secret").get("arn"));
+        String dbSecret = masterSecretArn(dev);
         String appSecret = String.valueOf(dev.named("app-secrets-secret").get("arn"));
         String dataBucket = String.valueOf(dev.named("storage-data").inputs().get("bucket"));
         String logBucket = String.valueOf(dev.named("storage-logs").inputs().get("bucket"));
@@ -118,12 +124,45 @@ class OrthancHostTest {
         String text = policy.toString();
         assertThat(text).doesNotContain("\"s3:*\"").doesNotContain("\"Resource\":\"*\"")
                 .contains(String.valueOf(dev.named("storage-data").get("arn")) + "/*")
-                .contains(String.valueOf(dev.named("database-master-secret").get("arn")))
+                .contains(masterSecretArn(dev))
                 .contains(String.valueOf(dev.named("encryption-key").get("arn")))
-                .doesNotContain("rds-db:connect").doesNotContain(":dbuser:")
+                .contains(":dbuser:" + dev.named("database-instance").get("resourceId") + "/orthanc\"")
+                .contains(":dbuser:" + dev.named("database-instance").get("resourceId") + "/keycloak\"")
                 .contains(String.valueOf(dev.named("host-container-logs").get("arn")));
         JsonNode trust = TestStacks.json(dev.named("host-role").inputs().get("assumeRolePolicy"));
         assertThat(trust.at("/Statement/0/Principal/Service").asText()).isEqualTo("ec2.amazonaws.com");
+    }
+
+    /**
+     * What the prod plan shows of the credentials: RDS manages the master password under the
+     * stack key, and the hosts carry the token refresher, its timer and the clients pointed at
+     * the token files (no application database password anywhere).
+     */
+    @Test
+    void planShowsTheManagedMasterCredentialAndTheTokenMechanism() throws Exception {
+        String json = org.orthweb.plan.PlanPrinter.json(prod);
+        assertThat(json).contains("\"manageMasterUserPassword\" : true").contains("\"masterUserSecretKmsKeyId\"")
+                .contains("rds-db:connect");
+        var files = hostFiles(prod);
+        assertThat(files).containsKeys(org.orthweb.cloudinit.Layout.DB_AUTH_SCRIPT,
+                "/etc/systemd/system/" + org.orthweb.cloudinit.Layout.DB_AUTH_SERVICE,
+                "/etc/systemd/system/" + org.orthweb.cloudinit.Layout.DB_AUTH_TIMER);
+        assertThat(files.get("/etc/systemd/system/" + org.orthweb.cloudinit.Layout.DB_AUTH_TIMER))
+                .contains("OnUnitActiveSec=" + org.orthweb.cloudinit.Layout.DB_TOKEN_REFRESH_MINUTES + "min");
+        assertThat(files.get(org.orthweb.cloudinit.Layout.DB_AUTH_SCRIPT))
+                .contains("aws rds generate-db-auth-token").contains("refresh orthanc 0600").contains("refresh keycloak 0640");
+        JsonNode compose = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(files.get("/etc/orthweb/docker-compose.yml"));
+        for (String service : List.of("orthanc", "keycloak")) {
+            assertThat(compose.at("/services/" + service + "/environment/PGPASSFILE").asText()).isEqualTo("/run/orthweb-db/pgpass");
+            assertThat(compose.at("/services/" + service + "/volumes").toString())
+                    .contains("/etc/orthweb/db-auth/" + service + ":/run/orthweb-db:ro");
+        }
+        assertThat(compose.at("/services/keycloak/environment").has("KC_DB_PASSWORD")).isFalse();
+        assertThat(files.get("/etc/orthweb/orthanc-secrets.jq")).contains("\"postgresql://orthanc\"").doesNotContain("dbPassword");
+        assertThat(files.get("/etc/orthweb/db-setup.sql")).contains("GRANT rds_iam TO orthanc;", "GRANT rds_iam TO keycloak;")
+                .contains("PASSWORD NULL");
+        // the master password is nowhere in the program: no generator, no secret of ours
+        assertThat(prod.resources()).noneMatch(r -> r.name().startsWith("database-master"));
     }
 
     @Test

@@ -82,7 +82,6 @@ class LocalTargetTest {
         // the AWS host's jq programs, run with the bundle's secret values, as its bootstrap runs them
         Map<String, String> modules = Map.of("realm-security.jq", aws.get(Layout.CONFIG_DIR + "/realm-security.jq"));
         JsonNode awsSecrets = JqPrograms.run(modules, aws.get(Layout.CONFIG_DIR + "/orthanc-secrets.jq"), Map.of(
-                "dbPassword", secret(AppSecrets.ORTHANC_DB_PASSWORD) + "\n",
                 "authPassword", secret(AppSecrets.AUTH_SERVICE_PASSWORD) + "\n", "caFile", Layout.RDS_CA_FILE));
         pairs.put("orthanc-secrets.json", new JsonNode[]{awsSecrets, JSON.readTree(content("secrets/orthanc-secrets.json"))});
         // the site name is a difference of its own (LocalTarget.SITE): the realm is compared at the same site
@@ -173,6 +172,30 @@ class LocalTargetTest {
         assertThat(site.file("clients/modality-1.txt").content()).contains("CLINIC_PACS").doesNotContain("-aec ORTHANC");
     }
 
+    /** LocalTarget.DB_PASSWORD_ROUTE: the host's password files and mounts, a fixed password the database knows. */
+    @Test
+    void databaseRolesSignInWithTheBundlesPasswordFilesWhereTheHostReadsTokens() throws Exception {
+        JsonNode local = new YAMLMapper().readTree(content("docker-compose.yml")).get("services");
+        JsonNode host = new YAMLMapper().readTree(aws.get(Layout.CONFIG_DIR + "/docker-compose.yml")).get("services");
+        for (String[] role : List.of(new String[]{Layout.ORTHANC_DB, "orthanc"}, new String[]{Layout.KEYCLOAK_DB, "keycloak"})) {
+            String line = content(LocalBundle.DB_AUTH_DIR + "/" + role[0] + "/pgpass");
+            var m = Pattern.compile(Pattern.quote(LocalTarget.DB_SERVICE + ":" + LocalTarget.DB_PORT + ":*:" + role[0] + ":")
+                    + "([A-Za-z0-9]{32})\n").matcher(line);
+            assertThat(m.matches()).as(role[0] + " pgpass").isTrue();
+            // the init script sets this verifier: it must be the one of the file's password
+            String verifier = secret(role[0] + ".scram");
+            var v = Pattern.compile("SCRAM-SHA-256\\$(\\d+):([^$]+)\\$.*").matcher(verifier);
+            assertThat(v.matches()).isTrue();
+            assertThat(Scram.verifier(m.group(1), java.util.Base64.getDecoder().decode(v.group(2)), Integer.parseInt(v.group(1))))
+                    .isEqualTo(verifier);
+            // mounted and named as on the host
+            assertThat(local.get(role[1]).get("volumes")).extracting(JsonNode::asText)
+                    .contains("./" + LocalBundle.DB_AUTH_DIR + "/" + role[0] + ":" + Layout.DB_AUTH_CONTAINER_DIR + ":ro");
+            assertThat(local.get(role[1]).at("/environment/PGPASSFILE")).isEqualTo(host.get(role[1]).at("/environment/PGPASSFILE"));
+        }
+        assertThat(LocalBundle.DB_INIT).contains("db-setup.sql", Layout.ORTHANC_DB + ".scram", Layout.KEYCLOAK_DB + ".scram");
+    }
+
     @Test
     void everyAwsHostFileIsSharedDerivedOrNamedAwsOnly() {
         Set<String> accounted = new HashSet<>(LocalTarget.AWS_HOST_ONLY.keySet());
@@ -200,6 +223,10 @@ class LocalTargetTest {
                 continue; // a generated value (random letters and digits) names nothing
             }
             String text = f.content().replaceAll("(?s)-----BEGIN [A-Z ]+-----.*?-----END [A-Z ]+-----", "");
+            if (f.path().endsWith(".sql")) {
+                // db-setup.sql is the host's, byte for byte (SHARED_UNCHANGED): its comments describe RDS
+                text = text.replaceAll("(?m)--.*$", "");
+            }
             var m = AWS_WORDS.matcher(text);
             while (m.find()) {
                 found.add(f.path() + ": " + m.group());

@@ -102,7 +102,7 @@ class OfflinePlanTest {
         JsonNode doc = new ObjectMapper().readTree(json);
         assertThat(doc.get("stack").asText()).isEqualTo("dev");
         assertThat(doc.get("resources").size()).isEqualTo(TestStacks.shipped("dev").resources().size());
-        assertThat(json).doesNotContain(PlanMocks.SECRET_MARKER).contains("\"password\" : \"[secret]\"");
+        assertThat(json).doesNotContain(PlanMocks.SECRET_MARKER).contains("\"secretString\" : \"[secret]\"");
         for (JsonNode r : doc.get("resources")) {
             assertThat(r.has("type") && r.has("name") && r.has("inputs")).isTrue();
         }

@@ -1,5 +1,6 @@
 package org.orthweb.policy;
 
+import org.orthweb.cloudinit.Layout;
 import org.junit.jupiter.api.DisplayName;
 import org.orthweb.plan.Plan.PlannedResource;
 import org.orthweb.plan.PlanMocks;
@@ -33,6 +34,8 @@ class IamControlsTest {
         scope.add(bucket);
         scope.add(bucket + "/*");
         s.ofType(Types.SECRET).forEach(x -> scope.add(s.arn(x.name())));
+        scope.add(masterSecretArn(s));
+        scope.addAll(dbUserArns(s));
         scope.add(s.keyArn());
         Object group = s.plan().outputs().get("containerLogGroup");
         s.ofType(Types.LOG_GROUP).stream().filter(g -> str(g, "name").equals(group)).forEach(g -> {
@@ -40,6 +43,24 @@ class IamControlsTest {
             scope.add(s.arn(g.name()) + ":log-stream:*");
         });
         return scope;
+    }
+
+    /** The master credential's secret, which RDS creates and manages (the mocks answer its ARN). */
+    @SuppressWarnings("unchecked")
+    static String masterSecretArn(PolicyStack s) {
+        var db = s.single(Types.DB_INSTANCE);
+        var secrets = (List<Map<String, Object>>) s.attribute(db.name(), "masterUserSecrets");
+        assertThat(secrets).as("RDS manages the master password").hasSize(1);
+        return String.valueOf(secrets.get(0).get("secretArn"));
+    }
+
+    /** rds-db:connect resources of exactly the two application roles, in the stack's region and account. */
+    static List<String> dbUserArns(PolicyStack s) {
+        var db = s.single(Types.DB_INSTANCE);
+        String[] key = s.keyArn().split(":");
+        String resourceId = String.valueOf(s.attribute(db.name(), "resourceId"));
+        return List.of(Layout.ORTHANC_DB, Layout.KEYCLOAK_DB).stream().map(user -> "arn:" + key[1] + ":rds-db:"
+                + key[3] + ":" + key[4] + ":dbuser:" + resourceId + "/" + user).toList();
     }
 
     @ForEachStack
@@ -70,7 +91,7 @@ class IamControlsTest {
     }
 
     @ForEachStack
-    @DisplayName("CKV_AWS_62, CKV_AWS_63, CKV_AWS_355, CKV_AWS_286-290, IAM.1, IAM.21: no wildcard actions; resources scoped to the stack's bucket, secrets, key, log group; no rds-db:connect")
+    @DisplayName("CKV_AWS_62, CKV_AWS_63, CKV_AWS_355, CKV_AWS_286-290, IAM.1, IAM.21: no wildcard actions; resources scoped to the stack's bucket, secrets, key, log group, rds-db:connect as the two application roles")
     void CKV_AWS_62_63_355_286_290_IAM_1_21_leastPrivilege(String stack) {
         var s = PolicyStack.of(stack);
         Set<String> scope = hostScope(s);
@@ -102,8 +123,16 @@ class IamControlsTest {
                     && st.resources().contains(s.arn(sec.name())));
             assertThat(readable).as("host reads %s", sec.name()).isEqualTo(!peerKeys);
         });
-        // L6: no IAM database authentication grant (the DB roles sign in with passwords, no rds_iam)
-        assertThat(all).noneMatch(st -> st.actions().stream().anyMatch(a -> a.startsWith("rds-db:")));
+        // and the master credential until provisioning closes it (tag condition, PerimeterControlsTest)
+        assertThat(all).anyMatch(st -> st.actions().contains("secretsmanager:GetSecretValue")
+                && st.resources().contains(masterSecretArn(s)));
+        // L6 (reversed by credential rotation): IAM database authentication for exactly the two
+        // application roles, which have no password; never the master user, never a wildcard
+        List<String> connect = all.stream().filter(st -> st.actions().stream().anyMatch(a -> a.startsWith("rds-db:")))
+                .flatMap(st -> st.resources().stream()).toList();
+        assertThat(connect).containsExactlyInAnyOrderElementsOf(dbUserArns(s));
+        assertThat(all).filteredOn(st -> st.actions().stream().anyMatch(a -> a.startsWith("rds-db:")))
+                .allMatch(st -> st.actions().equals(List.of("rds-db:connect")));
         assertThat(all).anyMatch(st -> st.actions().contains("s3:GetObject")
                 && st.resources().contains(s.arn(S3ControlsTest.dataBucket(s).name()) + "/*"));
         assertThat(all).anyMatch(st -> st.actions().contains("kms:Decrypt") && st.resources().equals(List.of(s.keyArn())));

@@ -116,10 +116,10 @@ final class PolicyExceptions {
                                 .map(PlannedResource::name).toList();
                     }),
             new PolicyException("EX-05", List.of("CKV2_AWS_57", "SecretsManager.1"),
-                    "Secrets Manager secrets (DB master credential, application secrets, site TLS, DICOM peers)",
-                    "no rotation yet: rotating the DB master secret end to end (rotation function or RDS-managed "
-                            + "master secret, and the hosts re-reading it) is a later issue in the brief; the "
-                            + "application secrets are read once at boot. Values are generated (32 chars), KMS "
+                    "Secrets Manager secrets of the application and the site PKI (not the database: RDS rotates "
+                            + "the master credential, the application roles sign in with IAM tokens)",
+                    "the application secret (Keycloak admin and client secrets, auth-service keys) is read once "
+                            + "at boot and has no rotation function; values are generated (32 chars), KMS "
                             + "encrypted and readable only by the host role. The PKI secrets change when the tls "
                             + "provider re-issues a certificate (early renewal on pulumi up), not by a rotation "
                             + "function; the DICOM peer secret is not readable by the hosts.",

@@ -200,17 +200,15 @@ class RdsControlsTest {
     }
 
     @ForEachStack
-    @DisplayName("RDS.25: master user not postgres/admin; password generated (never a literal)")
+    @DisplayName("RDS.25, SecretsManager.1/4 (master): master user not postgres/admin; password generated, stored and rotated by RDS under the stack key")
     void RDS_25_masterCredential(String stack) {
         var s = PolicyStack.of(stack);
         assertThat(str(db(s), "username")).isNotBlank()
                 .isNotIn("postgres", "admin", "administrator", "root", "rdsadmin", "master", "sa", "orthanc");
-        assertThat(db(s).inputs().get("password")).as("password is a generated secret").isEqualTo(Plan.SECRET);
-        assertThat(db(s).inputs()).doesNotContainKey("manageMasterUserPassword");
-        // the generator: a random password of at least 16 characters under the database component
-        var generators = s.ofType(Types.RANDOM_PASSWORD).stream()
-                .filter(r -> r.parent() != null && r.parent().equals(db(s).parent())).toList();
-        assertThat(generators).hasSize(1);
-        assertThat(num(generators.get(0).inputs().get("length"))).isGreaterThanOrEqualTo(16L);
+        // RDS generates the password, keeps it in its own secret under our key and rotates it (7 days)
+        assertThat(db(s).inputs()).containsEntry("manageMasterUserPassword", true)
+                .containsEntry("masterUserSecretKmsKeyId", s.keyArn())
+                .doesNotContainKey("password");
+        assertThat(s.plan().outputs().get("dbSecretArn")).isEqualTo(IamControlsTest.masterSecretArn(s));
     }
 }
