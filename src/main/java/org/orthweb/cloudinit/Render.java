@@ -73,6 +73,13 @@ public final class Render {
     public static final String FETCH_SCRIPT = "/usr/local/sbin/orthweb-fetch";
 
     /**
+     * Where the boot script lands: cloud-init's scripts-per-boot directory, whose scripts it runs at
+     * every boot (cloud-init documentation, module "Scripts Per Boot"). It runs the loader and the
+     * bootstrap until they have succeeded once (see {@code cloud-init/orthweb-boot.sh.mustache}).
+     */
+    public static final String BOOT_SCRIPT = "/var/lib/cloud/scripts/per-boot/orthweb-boot";
+
+    /**
      * What a host receives: the cloud-config (the user data, decoded), the bundle it loads from the
      * data bucket, and every file, loader and bundle alike, by absolute host path.
      *
@@ -157,15 +164,15 @@ public final class Render {
         Map<String, Object> loaderScope = new LinkedHashMap<>(scope);
         loaderScope.put("bundle", Map.of("bucket", in.bucketName(), "key", bundle.key(), "sha256", bundle.sha256()));
         String loader = render("cloud-init/orthweb-fetch.sh.mustache", loaderScope);
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("path", FETCH_SCRIPT);
-        entry.put("permissions", "0700");
-        entry.put("content", indent(loader, "      "));
+        Map<String, Object> bootScope = new LinkedHashMap<>(scope);
+        bootScope.put("fetchScript", FETCH_SCRIPT);
+        String boot = render("cloud-init/orthweb-boot.sh.mustache", bootScope);
         Map<String, Object> userDataScope = new LinkedHashMap<>(scope);
-        userDataScope.put("files", List.of(entry));
+        userDataScope.put("files", List.of(userDataFile(FETCH_SCRIPT, loader), userDataFile(BOOT_SCRIPT, boot)));
 
         Map<String, String> files = new LinkedHashMap<>();
         files.put(FETCH_SCRIPT, loader);
+        files.put(BOOT_SCRIPT, boot);
         files.putAll(rendered);
         String userData = render("cloud-init/user-data.yaml.mustache", userDataScope);
         int encoded = CloudInit.encode(userData).length();
@@ -179,6 +186,14 @@ public final class Render {
 
     /** EC2's limit on user data, base64 as the launch template carries it (EC2 API, RunInstances, UserData: 16 KB). */
     public static final int MAX_USER_DATA_BYTES = 16 * 1024;
+
+    private static Map<String, Object> userDataFile(String path, String content) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("path", path);
+        entry.put("permissions", "0700");
+        entry.put("content", indent(content, "      "));
+        return entry;
+    }
 
     /*
      * Shapes that are safe in every syntax the values land in (YAML, JSON, shell-sourced text,
@@ -320,6 +335,14 @@ public final class Render {
         db.put("keycloakPool", ConnectionBudget.KEYCLOAK_POOL_PER_HOST);
         db.put("maxHosts", ConnectionBudget.MAX_HOSTS_AT_ONCE);
         scope.put("connections", db);
+
+        Map<String, Object> client = new LinkedHashMap<>();
+        client.put("libpqUri", DatabaseClientTimeouts.libpqUriQuery());
+        client.put("libpqConninfo", DatabaseClientTimeouts.libpqConninfo());
+        client.put("jdbc", DatabaseClientTimeouts.jdbcQuery());
+        client.put("sysctls", DatabaseClientTimeouts.keepaliveSysctls().entrySet().stream()
+                .map(e -> Map.of("name", e.getKey(), "value", e.getValue())).toList());
+        scope.put("dbClient", client);
 
         Map<String, Object> keys = new LinkedHashMap<>();
         for (String k : AppSecrets.KEYS) {

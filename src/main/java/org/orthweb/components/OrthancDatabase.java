@@ -94,6 +94,10 @@ public final class OrthancDatabase extends ComponentResource {
                 .tags(naming.tags("db-subnets"))
                 .build(), child);
 
+        // A major upgrade changes the family, which AWS cannot change in place: the group is replaced.
+        // Its name carries the major, so Pulumi's default replacement (create the new group, update
+        // the instance to it, delete the old one last) never collides on the name; do not add
+        // deleteBeforeReplace, which would delete the group the running instance still uses.
         var parameters = new ParameterGroup(name + "-params", ParameterGroupArgs.builder()
                 .name(naming.name("postgres" + db.majorVersion()))
                 .family("postgres" + db.majorVersion())
@@ -125,7 +129,13 @@ public final class OrthancDatabase extends ComponentResource {
                 .policyArn("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole")
                 .build(), under(monitoringRole));
 
-        var instance = new Instance(name + "-instance", InstanceArgs.builder()
+        var instanceArgs = InstanceArgs.builder();
+        if (db.allowMajorVersionUpgrade()) {
+            // only while a major upgrade is wanted (README "Upgrading PostgreSQL"): otherwise the
+            // provider's default (false) makes RDS refuse a major change
+            instanceArgs.allowMajorVersionUpgrade(true);
+        }
+        var instance = new Instance(name + "-instance", instanceArgs
                 .identifier(identifier)
                 .engine("postgres")
                 .engineVersion(db.engineVersion())
@@ -152,7 +162,6 @@ public final class OrthancDatabase extends ComponentResource {
                 .backupWindow(BACKUP_WINDOW)
                 .maintenanceWindow(MAINTENANCE_WINDOW)
                 .autoMinorVersionUpgrade(true)
-                .allowMajorVersionUpgrade(false)
                 .copyTagsToSnapshot(true)
                 .caCertIdentifier(CA_CERTIFICATE)
                 .enabledCloudwatchLogsExports(LOG_EXPORTS)

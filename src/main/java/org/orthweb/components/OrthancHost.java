@@ -39,6 +39,7 @@ import com.pulumi.aws.s3.BucketObjectv2Args;
 import com.pulumi.core.Output;
 import com.pulumi.deployment.InvokeOptions;
 import com.pulumi.resources.ComponentResource;
+import com.pulumi.resources.Resource;
 import com.pulumi.resources.ComponentResourceOptions;
 import com.pulumi.resources.CustomResourceOptions;
 import org.orthweb.cloudinit.CloudInit;
@@ -145,10 +146,13 @@ public final class OrthancHost extends ComponentResource {
                 .assumeRolePolicy(Policies.assumeRoleBy("ec2.amazonaws.com"))
                 .tags(naming.tags("host-role"))
                 .build(), child);
-        new RolePolicyAttachment(name + "-ssm-core", RolePolicyAttachmentArgs.builder()
+        // every grant of the role: a host waits for them (dependsOn below), so that its first boot
+        // does not run before the role may do what the bootstrap asks of AWS
+        List<Resource> rolePolicies = new ArrayList<>();
+        rolePolicies.add(new RolePolicyAttachment(name + "-ssm-core", RolePolicyAttachmentArgs.builder()
                 .role(role.name())
                 .policyArn("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")
-                .build(), CustomResourceOptions.builder().parent(role).build());
+                .build(), CustomResourceOptions.builder().parent(role).build()));
         // rds-db:connect on exactly the two application roles: they have no password and sign in
         // with IAM tokens the host makes from this role (orthweb-db-auth); never the master user
         Output<List<String>> dbUsers = Output.tuple(args.aws().partition(), args.aws().accountId(),
@@ -156,7 +160,7 @@ public final class OrthancHost extends ComponentResource {
         var endpoints = args.endpoints();
         Output<String> secretsEndpoint = endpoints.interfaceEndpoint("secretsmanager").orElse(Output.ofNullable(null));
         String region = args.aws().region();
-        new RolePolicy(name + "-access", RolePolicyArgs.builder()
+        rolePolicies.add(new RolePolicy(name + "-access", RolePolicyArgs.builder()
                 .role(role.id())
                 .policy(Output.tuple(Output.tuple(args.bucket().arn(), args.dbSecret().arn(), args.appSecret().arn(),
                                 args.kmsKeyArn(), logGroupArn == null ? Output.<String>ofNullable(null) : logGroupArn,
@@ -166,7 +170,7 @@ public final class OrthancHost extends ComponentResource {
                             return hostPolicy(new HostPolicyScope(t.t1, t.t2, t.t3, t.t8, t.t4, t.t5, region,
                                     t.t6, t.t7, u.t2));
                         }))
-                .build(), CustomResourceOptions.builder().parent(role).build());
+                .build(), CustomResourceOptions.builder().parent(role).build()));
         var profile = new InstanceProfile(name + "-profile", InstanceProfileArgs.builder()
                 .name(naming.name("host-profile"))
                 .role(role.name())
@@ -253,12 +257,14 @@ public final class OrthancHost extends ComponentResource {
                 : CustomResourceOptions.builder().parent(this).ignoreChanges(AMI_PROPERTY).build());
         this.amiId = template.imageId().applyValue(id -> id.orElse(""));
 
+        List<Resource> dependencies = new ArrayList<>(rolePolicies);
+        dependencies.add(bundle);
         List<Output<String>> ids = new ArrayList<>();
         List<Output<String>> dns = new ArrayList<>();
         List<Output<String>> ips = new ArrayList<>();
         Output<String> groupName = null;
         if (args.group().isPresent()) {
-            groupName = hostGroup(name, args, template, bundle).name();
+            groupName = hostGroup(name, args, template, dependencies).name();
         } else {
             for (int i = 0; i < cfg.host().instanceCount(); i++) {
                 String suffix = String.valueOf(i + 1);
@@ -272,7 +278,10 @@ public final class OrthancHost extends ComponentResource {
                         .monitoring(true)
                         .ebsOptimized(true)
                         .tags(naming.tags("host-" + suffix))
-                        .build(), CustomResourceOptions.builder().parent(this).dependsOn(bundle).build());
+                        // the bundle must be in the bucket and the role's policies in place before the
+                        // first boot; IAM is still eventually consistent after that, which the
+                        // bootstrap's retries cover (orthweb-bootstrap, aws_retry)
+                        .build(), CustomResourceOptions.builder().parent(this).dependsOn(dependencies).build());
                 // the host's stable address moves to whichever instance replaces this one
                 new EipAssociation(name + "-" + suffix + "-address", EipAssociationArgs.builder()
                         .allocationId(args.address().allocationIds().get(i))
@@ -300,7 +309,7 @@ public final class OrthancHost extends ComponentResource {
      * one is terminated (minimum healthy {@value #REFRESH_MIN_HEALTHY_PERCENT}%, maximum
      * {@value #REFRESH_MAX_HEALTHY_PERCENT}%).
      */
-    private Group hostGroup(String name, OrthancHostArgs args, LaunchTemplate template, BucketObjectv2 bundle) {
+    private Group hostGroup(String name, OrthancHostArgs args, LaunchTemplate template, List<Resource> dependencies) {
         var g = args.group().orElseThrow();
         var naming = args.naming();
         List<GroupTagArgs> tags = new ArrayList<>();
@@ -335,7 +344,7 @@ public final class OrthancHost extends ComponentResource {
                         .build())
                 .waitForCapacityTimeout(g.graceSeconds() + "s")
                 .tags(tags)
-                .build(), CustomResourceOptions.builder().parent(this).dependsOn(bundle).build());
+                .build(), CustomResourceOptions.builder().parent(this).dependsOn(dependencies).build());
     }
 
     /** The host role's ARN, known before the role exists (for policies created earlier). */

@@ -289,26 +289,37 @@ public final class Rules {
         }
     }
 
-    /** A pinned PostgreSQL major.minor of a major whose parameter names we set. */
+    /**
+     * A PostgreSQL version of a major whose parameter names we set: the major alone ("17", the
+     * default: RDS picks the minor and its automatic minor upgrades never look like drift, because
+     * the provider keeps a configured version that is a dotted prefix of the running one), or a
+     * pinned major.minor ("17.6") for those who pin, at the cost that once RDS upgrades the minor
+     * (it forces upgrades at end of support) a refresh records it and the next {@code up} asks
+     * for a downgrade, which RDS refuses. Source: terraform-provider-aws {@code engine_version}
+     * documentation and {@code compareActualEngineVersion} (internal/service/rds/verify.go).
+     */
     public static final class EngineVersion implements Rule<String> {
-        private static final Pattern ENGINE_VERSION = Pattern.compile("\\d+\\.\\d+");
+        private static final Pattern ENGINE_VERSION = Pattern.compile("(\\d+)(\\.\\d+)?");
 
         @Override
         public String check(String value) {
-            if (!ENGINE_VERSION.matcher(value).matches()) {
-                throw new IllegalArgumentException("must be a pinned PostgreSQL version major.minor such as 17.6 (got '"
+            var m = ENGINE_VERSION.matcher(value);
+            if (!m.matches()) {
+                throw new IllegalArgumentException("must be a PostgreSQL major version such as 17 (recommended: minor "
+                        + "versions then follow RDS's automatic upgrades) or a pinned major.minor such as 17.6 (got '"
                         + value + "')");
             }
-            if (!ConfigRules.DB_ENGINE_MAJORS.contains(value.split("\\.")[0])) {
+            if (!ConfigRules.DB_ENGINE_MAJORS.contains(m.group(1))) {
                 throw new IllegalArgumentException("must be PostgreSQL " + String.join(" or ",
-                        new TreeSet<>(ConfigRules.DB_ENGINE_MAJORS)) + ".x (got '" + value + "')");
+                        new TreeSet<>(ConfigRules.DB_ENGINE_MAJORS)) + " (a major, or major.minor; got '" + value + "')");
             }
             return value;
         }
 
         @Override
         public String allowed() {
-            return "pinned `major.minor`, PostgreSQL " + String.join(" or ", new TreeSet<>(ConfigRules.DB_ENGINE_MAJORS));
+            return "major (`17`; minor upgrades by RDS) or pinned `major.minor`, PostgreSQL "
+                    + String.join(" or ", new TreeSet<>(ConfigRules.DB_ENGINE_MAJORS));
         }
     }
 

@@ -158,10 +158,16 @@ public record StackConfig(
             @Default(value = "db.t4g.small", hardened = "db.t4g.medium")
             @Check({Rules.DbInstanceClass.class, Rules.DbClassHoldsConnections.class})
             String instanceClass,
-            @Setting("PostgreSQL engine version")
-            @Default("\"17.6\"")
+            @Setting("PostgreSQL engine version: the major (minor versions follow RDS's automatic upgrades) or a "
+                    + "pinned major.minor (after RDS upgrades the minor, the next refresh and up ask for a downgrade "
+                    + "RDS refuses; README \"Upgrading PostgreSQL\")")
+            @Default("\"17\"")
             @Check(Rules.EngineVersion.class)
             String engineVersion,
+            @Setting("let RDS upgrade across a major version when engineVersion's major changes (README "
+                    + "\"Upgrading PostgreSQL\"); back to false once the upgrade is done")
+            @Default("false")
+            boolean allowMajorVersionUpgrade,
             @Setting("allocated gp3 storage (GiB)")
             @Default(value = "20", hardened = "30")
             @Range(min = ConfigRules.MIN_DB_STORAGE_GIB, max = ConfigRules.MAX_DB_STORAGE_GIB)
@@ -174,7 +180,7 @@ public record StackConfig(
             @Range(min = ConfigRules.MIN_BACKUP_DAYS, max = ConfigRules.MAX_BACKUP_DAYS)
             int backupRetentionDays) {
 
-        /** "17.6" -> "17": the parameter group family is postgres + major. */
+        /** "17.6" or "17" -> "17": the parameter group family is postgres + major. */
         public String majorVersion() {
             return engineVersion.split("\\.")[0];
         }

@@ -196,13 +196,13 @@ class BootstrapAwsStepsTest {
         try (ConformanceEnv env = new ConformanceEnv()) {
             env.writeSecrets();
             Files.delete(env.root.resolve("fake-aws/pki.json"));
-            // a sleep stand-in keeps the test quick; the real wait is 30 x 10 s
-            Path sleep = env.root.resolve("fake-aws/sleep");
-            Files.writeString(sleep, "#!/bin/bash\nexit 0\n");
-            Files.setPosixFilePermissions(sleep, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            // quick: the real bound is 600 s with backoff from 2 to 30 s
+            env.bootstrapEnv.putAll(Map.of("ORTHWEB_AWS_RETRY_SECONDS", "3", "ORTHWEB_AWS_RETRY_DELAY", "1",
+                    "ORTHWEB_AWS_RETRY_MAX_DELAY", "1"));
             Tools.Result r = env.bootstrap("secrets");
             assertThat(r.exit()).isNotZero();
-            assertThat(r.out()).contains("site TLS material not readable yet (attempt 30 of 30)")
+            assertThat(r.out()).contains("aws secretsmanager get-secret-value: transient error (attempt 1), retrying in 1 s")
+                    .containsPattern("still failing after \\d+ attempts in \\d+ s \\(limit 3 s\\): An error occurred \\(ResourceNotFoundException\\)")
                     .contains("no site TLS material in " + env.inputs.pkiSecretArn());
         }
     }

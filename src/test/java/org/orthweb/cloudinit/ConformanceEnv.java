@@ -284,6 +284,9 @@ final class ConformanceEnv implements AutoCloseable {
                 "  get-secret-value:" + inputs.pkiSecretArn() + ")",
                 "    [[ ${ver:-} == " + inputs.pkiSecretVersionId() + " ]] || "
                         + "{ echo \"ResourceNotFoundException: version ${ver:-AWSCURRENT}\" >&2; exit 254; }",
+                "    # not written yet (the deployment that makes the host writes it): what AWS answers",
+                "    [[ -f '" + fake.resolve("pki.json") + "' ]] || "
+                        + "{ echo 'An error occurred (ResourceNotFoundException) when calling the GetSecretValue operation' >&2; exit 254; }",
                 "    cat '" + fake.resolve("pki.json") + "' ;;",
                 "  *) echo \"unexpected call: $op $id\" >&2; exit 254 ;;",
                 "esac", ""));

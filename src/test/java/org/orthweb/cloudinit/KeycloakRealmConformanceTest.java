@@ -168,7 +168,9 @@ class KeycloakRealmConformanceTest {
                 .replace(Layout.DB_AUTH_CONTAINER_DIR + "/", env.dbAuthDir.resolve(Layout.KEYCLOAK_DB) + "/")));
         // no password for the database: pgjdbc reads the role's IAM token from the password file
         assertThat(kc).doesNotContainKey("KC_DB_PASSWORD").containsEntry("PGPASSFILE", env.pgpass(Layout.KEYCLOAK_DB).toString());
-        assertThat(kc.get("KC_DB_URL")).contains("sslmode=verify-full");
+        assertThat(kc.get("KC_DB_URL")).contains("sslmode=verify-full")
+                // Keycloak below runs with these (pgjdbc refuses a malformed value at connect)
+                .endsWith("&" + DatabaseClientTimeouts.jdbcQuery());
         System.out.println("conformance adaptation: Keycloak environment from the compose file with SITE_NAME="
                 + publicHost + ", the test CA as RDS CA and the host path of the token file: " + kc.keySet());
         return kc;

@@ -18,7 +18,7 @@ class UserDataFilesTest {
         String carried = UserDataFiles.decode(CloudInit.encode(host.userData()));
         assertThat(carried).isEqualTo(host.userData());
         Map<String, String> received = new LinkedHashMap<>(UserDataFiles.files(carried));
-        assertThat(received).containsOnlyKeys(Render.FETCH_SCRIPT);
+        assertThat(received).containsOnlyKeys(Render.FETCH_SCRIPT, Render.BOOT_SCRIPT);
         received.putAll(HostBundle.read(host.bundle().tar()));
         assertThat(received).containsExactlyEntriesOf(host.files());
     }

@@ -36,17 +36,26 @@ class UserDataTest {
             assertThat(f.get("owner").asText()).isEqualTo("root:root");
         }
         // the YAML block scalar must give back the loader byte for byte
-        assertThat(carried).containsOnlyKeys(Render.FETCH_SCRIPT)
-                .containsEntry(Render.FETCH_SCRIPT, host.files().get(Render.FETCH_SCRIPT));
+        assertThat(carried).containsOnlyKeys(Render.FETCH_SCRIPT, Render.BOOT_SCRIPT)
+                .containsEntry(Render.FETCH_SCRIPT, host.files().get(Render.FETCH_SCRIPT))
+                .containsEntry(Render.BOOT_SCRIPT, host.files().get(Render.BOOT_SCRIPT));
         // every other file travels in the bundle, with the mode the renderer gives it
         Map<String, String> expected = new HashMap<>(host.files());
         expected.remove(Render.FETCH_SCRIPT);
+        expected.remove(Render.BOOT_SCRIPT);
         assertThat(HostBundle.read(host.bundle().tar())).isEqualTo(expected);
         assertThat(HostBundle.modes(host.bundle().tar())).containsEntry("/usr/local/sbin/orthweb-bootstrap", "0700")
                 .containsEntry(Layout.CONFIG_DIR + "/orthanc.json", "0644");
-        // fetch, then bootstrap, as one command so that a failed fetch stops the boot
-        assertThat(config.get("runcmd").get(0).toString())
-                .isEqualTo("[\"sh\",\"-c\",\"/usr/local/sbin/orthweb-fetch && /usr/local/sbin/orthweb-bootstrap\"]");
+        // no runcmd (first boot only): the boot script, run by cloud-init at every boot, fetches and
+        // then bootstraps (a failed fetch stops it) until that has succeeded once
+        assertThat(config.has("runcmd")).isFalse();
+        assertThat(Render.BOOT_SCRIPT).startsWith("/var/lib/cloud/scripts/per-boot/");
+        assertThat(host.files().get(Render.BOOT_SCRIPT)).contains("FETCH=${ORTHWEB_FETCH:-" + Render.FETCH_SCRIPT + "}")
+                .contains("BOOTSTRAP=${ORTHWEB_BOOTSTRAP:-/usr/local/sbin/orthweb-bootstrap}")
+                .contains("\n\"$FETCH\" && \"$BOOTSTRAP\"\n");
+        for (JsonNode f : config.get("write_files")) {
+            assertThat(f.get("permissions").asText()).as(f.get("path").asText()).isEqualTo("0700");
+        }
         // the loader pins the bundle by the digest of its bytes
         assertThat(host.files().get(Render.FETCH_SCRIPT)).contains("SHA256=" + host.bundle().sha256() + "\n")
                 .contains("KEY=" + host.bundle().key() + "\n");

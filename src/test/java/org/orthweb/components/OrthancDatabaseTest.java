@@ -92,4 +92,70 @@ class OrthancDatabaseTest {
         assertThat(map(dev.named("database-monitoring-policy").inputs()).get("policyArn"))
                 .isEqualTo("arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole");
     }
+
+    // ---------------------------------------------------------------- versions and upgrades (issue 14)
+
+    private static Plan withDatabase(String environment, String databaseLines) {
+        String extra = "  orthweb:database:\n" + databaseLines;
+        if (environment.equals("prd")) {
+            extra += "  orthweb:network:\n    webClientCidrs: [198.51.100.0/24]\n    dicomClientCidrs: [203.0.113.0/24]\n"
+                    + "  orthweb:alerts:\n    emails: [ops@example.org]\n";
+        }
+        return TestStacks.plan(environment.equals("prd") ? "prod" : "dev", TestStacks.yaml(environment, extra));
+    }
+
+    @Test
+    void theShippedStacksRunAMajorOnlyVersionSoRdsMinorUpgradesNeverLookLikeDrift() {
+        for (Plan plan : List.of(dev, prod)) {
+            assertThat(plan.named("database-instance").inputs()).containsEntry("engineVersion", "17")
+                    .containsEntry("autoMinorVersionUpgrade", true).doesNotContainKey("allowMajorVersionUpgrade");
+            assertThat(plan.named("database-params").inputs()).containsEntry("family", "postgres17");
+        }
+    }
+
+    @Test
+    void aPinnedVersionIsPassedAsWrittenWithItsMajorsFamily() {
+        Plan pinned = withDatabase("dev", "    engineVersion: \"16.8\"\n");
+        assertThat(pinned.named("database-instance").inputs()).containsEntry("engineVersion", "16.8");
+        assertThat(pinned.named("database-params").inputs()).containsEntry("family", "postgres16");
+    }
+
+    @Test
+    void aMajorUpgradeIsAllowedOnlyWhenTheSettingSaysSo() {
+        Plan allowed = withDatabase("dev", "    engineVersion: \"17\"\n    allowMajorVersionUpgrade: true\n");
+        assertThat(allowed.named("database-instance").inputs()).containsEntry("allowMajorVersionUpgrade", true);
+        Plan notAllowed = withDatabase("dev", "    engineVersion: \"17\"\n    allowMajorVersionUpgrade: false\n");
+        assertThat(notAllowed.named("database-instance").inputs()).doesNotContainKey("allowMajorVersionUpgrade");
+    }
+
+    /**
+     * From 16 to 17 the parameter group's family changes, which forces a new group: its name changes
+     * with the major, so the new group can exist beside the old one (Pulumi creates the replacement
+     * first) and the instance is pointed at it in the same update as the engine version.
+     */
+    @Test
+    void theParameterGroupFollowsTheMajorUnderANewNameAndTheInstanceUsesIt() {
+        Plan before = withDatabase("prd", "    engineVersion: \"16\"\n");
+        Plan after = withDatabase("prd", "    engineVersion: \"17\"\n    allowMajorVersionUpgrade: true\n");
+        var oldGroup = before.named("database-params").inputs();
+        var newGroup = after.named("database-params").inputs();
+        assertThat(oldGroup).containsEntry("family", "postgres16");
+        assertThat(newGroup).containsEntry("family", "postgres17");
+        assertThat(String.valueOf(oldGroup.get("name"))).endsWith("-postgres16");
+        assertThat(String.valueOf(newGroup.get("name"))).endsWith("-postgres17");
+        assertThat(after.named("database-instance").inputs()).containsEntry("parameterGroupName", newGroup.get("name"))
+                .containsEntry("engineVersion", "17").containsEntry("allowMajorVersionUpgrade", true);
+        // the same parameters in both families (they all exist in postgres16 and postgres17)
+        assertThat(newGroup.get("parameters")).isEqualTo(oldGroup.get("parameters"));
+    }
+
+    /** Hardened stacks change the database in its maintenance window; disposable ones at once. */
+    @Test
+    void hardenedStacksApplyChangesInTheMaintenanceWindow() {
+        assertThat(prod.named("database-instance").inputs()).containsEntry("applyImmediately", false)
+                .containsEntry("maintenanceWindow", OrthancDatabase.MAINTENANCE_WINDOW);
+        assertThat(dev.named("database-instance").inputs()).containsEntry("applyImmediately", true);
+        assertThat(withDatabase("prd", "    engineVersion: \"17\"\n    allowMajorVersionUpgrade: true\n")
+                .named("database-instance").inputs()).containsEntry("applyImmediately", false);
+    }
 }

@@ -195,4 +195,50 @@ class OrthancHostTest {
                 .containsExactlyInAnyOrder("443 0.0.0.0/0", "5432 " + prod.named("database-sg").id(),
                         "7800 " + self, "57800 " + self);
     }
+
+    /**
+     * A host's first boot asks AWS for the secrets with the instance role: every grant of the role
+     * (inline policy and managed-policy attachments) is in place before any host is created. The
+     * mock engine does not report options, so a transformation records them on the way.
+     */
+    @Test
+    void everyHostWaitsForAllOfItsRolesPolicies() {
+        var config = TestStacks.config("prod");
+        java.util.Map<String, java.util.Set<String>> dependsOn = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Map<String, String> policyParents = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.Map<String, String> roles = new java.util.concurrent.ConcurrentHashMap<>();
+        com.pulumi.resources.ResourceTransformation record = args -> {
+            var resource = args.resource();
+            String type = resource.pulumiResourceType();
+            String name = resource.pulumiResourceName();
+            if (type.equals("aws:iam/rolePolicy:RolePolicy") || type.equals("aws:iam/rolePolicyAttachment:RolePolicyAttachment")) {
+                args.options().getParent().ifPresent(p -> policyParents.put(name, p.pulumiResourceName()));
+            }
+            if (type.equals("aws:iam/role:Role")) {
+                roles.put(name, type);
+            }
+            if (type.equals("aws:ec2/instance:Instance")) {
+                var names = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+                names.addAll(com.pulumi.test.PulumiTest.extractValue(args.options().getDependsOn())
+                        .stream().map(com.pulumi.resources.Resource::pulumiResourceName).toList());
+                dependsOn.put(name, names);
+            }
+            return java.util.Optional.empty();
+        };
+        try {
+            var result = com.pulumi.test.PulumiTest.withMocks(new PlanMocks(config.region(), config.stack()))
+                    .withOptions(com.pulumi.test.TestOptions.builder().projectName(org.orthweb.OrthwebProgram.PROJECT)
+                            .stackName(config.stack()).preview(false).resourceTransformations(List.of(record)).build())
+                    .runTest(ctx -> org.orthweb.OrthwebProgram.define(ctx, config));
+            assertThat(result.exceptions()).isEmpty();
+        } finally {
+            com.pulumi.test.PulumiTest.cleanup();
+        }
+        List<String> hostPolicies = policyParents.entrySet().stream().filter(e -> e.getValue().equals("host-role"))
+                .map(java.util.Map.Entry::getKey).sorted().toList();
+        assertThat(hostPolicies).as("the host role's grants").contains("host-access", "host-ssm-core");
+        assertThat(dependsOn).as("hosts").hasSize(config.host().instanceCount());
+        dependsOn.forEach((host, deps) -> assertThat(deps).as(host + " depends on").containsAll(hostPolicies)
+                .contains("host-bundle"));
+    }
 }

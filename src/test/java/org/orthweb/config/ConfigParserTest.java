@@ -233,8 +233,15 @@ class ConfigParserTest {
     @Test
     void databaseRules() {
         refused(dev("  orthweb:database:\n    backupRetentionDays: 3\n"), "orthweb:database.backupRetentionDays must be from 7 to 35 (got 3)");
-        refused(dev("  orthweb:database:\n    engineVersion: \"17\"\n"), "orthweb:database.engineVersion must be a pinned PostgreSQL version");
-        refused(dev("  orthweb:database:\n    engineVersion: \"14.9\"\n"), "orthweb:database.engineVersion must be PostgreSQL 16 or 17.x");
+        refused(dev("  orthweb:database:\n    engineVersion: \"17.x\"\n"), "orthweb:database.engineVersion must be a PostgreSQL "
+                + "major version such as 17 (recommended: minor versions then follow RDS's automatic upgrades) or a pinned "
+                + "major.minor such as 17.6 (got '17.x')");
+        refused(dev("  orthweb:database:\n    engineVersion: \"14.9\"\n"), "orthweb:database.engineVersion must be PostgreSQL 16 or 17 "
+                + "(a major, or major.minor; got '14.9')");
+        refused(dev("  orthweb:database:\n    engineVersion: \"15\"\n"), "orthweb:database.engineVersion must be PostgreSQL 16 or 17 "
+                + "(a major, or major.minor; got '15')");
+        refused(dev("  orthweb:database:\n    allowMajorVersionUpgrade: soon\n"),
+                "orthweb:database.allowMajorVersionUpgrade must be true or false (got 'soon')");
         refused(dev("  orthweb:database:\n    instanceClass: t3.medium\n"), "orthweb:database.instanceClass must be an RDS instance class");
         refused(dev("  orthweb:database:\n    multiAz: maybe\n"), "orthweb:database.multiAz must be true or false (got 'maybe')");
         refused(dev("  orthweb:database:\n    allocatedStorageGiB: 10\n"), "orthweb:database.allocatedStorageGiB must be from 20 to 65536");

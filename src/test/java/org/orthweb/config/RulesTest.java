@@ -101,8 +101,13 @@ class RulesTest {
     @Test
     void engineVersion() {
         assertThat(new Rules.EngineVersion().check("16.4")).isEqualTo("16.4");
-        refuses(new Rules.EngineVersion(), "17", "must be a pinned PostgreSQL version major.minor such as 17.6 (got '17')");
-        refuses(new Rules.EngineVersion(), "14.9", "must be PostgreSQL 16 or 17.x (got '14.9')");
+        assertThat(new Rules.EngineVersion().check("17")).isEqualTo("17");
+        for (String bad : List.of("17.", "17.6.1", "v17", "17.x", "", " 17", "latest")) {
+            refuses(new Rules.EngineVersion(), bad, "must be a PostgreSQL major version such as 17 (recommended: minor versions "
+                    + "then follow RDS's automatic upgrades) or a pinned major.minor such as 17.6 (got '" + bad + "')");
+        }
+        refuses(new Rules.EngineVersion(), "14.9", "must be PostgreSQL 16 or 17 (a major, or major.minor; got '14.9')");
+        refuses(new Rules.EngineVersion(), "18", "must be PostgreSQL 16 or 17 (a major, or major.minor; got '18')");
     }
 
     @Test
