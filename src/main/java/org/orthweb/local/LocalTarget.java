@@ -138,7 +138,9 @@ public final class LocalTarget {
                     + DB_PASSWORD_ROUTE + " (LocalTarget.DB_PASSWORD_ROUTE)"),
             Map.entry("/etc/systemd/system/" + Layout.DB_AUTH_SERVICE, "as the token script"),
             Map.entry("/etc/systemd/system/" + Layout.DB_AUTH_TIMER, "as the token script: nothing to refresh"),
-            Map.entry("/usr/local/sbin/orthweb-fetch", "the loader of the S3 bundle; the bundle is on disk"));
+            Map.entry("/usr/local/sbin/orthweb-fetch", "the loader of the S3 bundle; the bundle is on disk"),
+            Map.entry(org.orthweb.cloudinit.Render.BOOT_SCRIPT, "cloud-init's per-boot retry of the bootstrap; "
+                    + "Compose's restart policies locally"));
 
     private static final YAMLMapper YAML = new YAMLMapper(new YAMLFactory()
             // every string quoted: "true", "1" and "443:443" stay strings, as the template writes them
