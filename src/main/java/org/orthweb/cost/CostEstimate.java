@@ -264,6 +264,13 @@ public record CostEstimate(String priceRegion, String priceDate, String stackReg
             } else {
                 unpriced.add("RDS storage type " + r.get("storageType"));
             }
+            // RDS keeps a managed master password in a Secrets Manager secret of its own, which the
+            // plan never shows as a resource but which is billed as any secret (RDS user guide,
+            // "Password management with Amazon RDS and AWS Secrets Manager": storing database secrets
+            // in Secrets Manager incurs charges)
+            if (Boolean.TRUE.equals(r.get("manageMasterUserPassword"))) {
+                add("Secrets Manager secret", 1, "secret", prices.secretMonth());
+            }
         }
 
         private void endpoint(PlannedResource r) {

@@ -203,7 +203,12 @@ class OrthancHostTest {
      */
     @Test
     void everyHostWaitsForAllOfItsRolesPolicies() {
-        var config = TestStacks.config("prod");
+        // prod runs its hosts in an auto-scaling group (HA mode), dev as instances: both must wait
+        everyHostWaitsForAllOfItsRolesPolicies(TestStacks.config("prod"));
+        everyHostWaitsForAllOfItsRolesPolicies(TestStacks.config("dev"));
+    }
+
+    private static void everyHostWaitsForAllOfItsRolesPolicies(org.orthweb.config.StackConfig config) {
         java.util.Map<String, java.util.Set<String>> dependsOn = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.Map<String, String> policyParents = new java.util.concurrent.ConcurrentHashMap<>();
         java.util.Map<String, String> roles = new java.util.concurrent.ConcurrentHashMap<>();
@@ -217,7 +222,7 @@ class OrthancHostTest {
             if (type.equals("aws:iam/role:Role")) {
                 roles.put(name, type);
             }
-            if (type.equals("aws:ec2/instance:Instance")) {
+            if (type.equals("aws:ec2/instance:Instance") || type.equals("aws:autoscaling/group:Group")) {
                 var names = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
                 names.addAll(com.pulumi.test.PulumiTest.extractValue(args.options().getDependsOn())
                         .stream().map(com.pulumi.resources.Resource::pulumiResourceName).toList());
@@ -237,7 +242,8 @@ class OrthancHostTest {
         List<String> hostPolicies = policyParents.entrySet().stream().filter(e -> e.getValue().equals("host-role"))
                 .map(java.util.Map.Entry::getKey).sorted().toList();
         assertThat(hostPolicies).as("the host role's grants").contains("host-access", "host-ssm-core");
-        assertThat(dependsOn).as("hosts").hasSize(config.host().instanceCount());
+        assertThat(dependsOn).as("hosts of " + config.stack())
+                .hasSize(config.ha().enabled() ? 1 : config.host().instanceCount());
         dependsOn.forEach((host, deps) -> assertThat(deps).as(host + " depends on").containsAll(hostPolicies)
                 .contains("host-bundle"));
     }
