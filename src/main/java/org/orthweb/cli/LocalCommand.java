@@ -43,7 +43,7 @@ final class LocalCommand implements Callable<Integer> {
         // the owner of what this process creates: Keycloak's container runs as this uid to read its secrets
         long uid = ((Number) Files.getAttribute(out, "unix:uid")).longValue();
         LocalBundle.Bundle bundle = LocalBundle.build(config.stack(), config.environment().code(), config.region(),
-                config.images(), config.dicom().peers(), uid);
+                config.images(), config.orthanc(), config.dicom().peers(), uid);
         LocalBundle.writeTo(bundle, out);
         var w = spec.commandLine().getOut();
         w.printf("wrote the local bundle of stack '%s' to %s (%d files; secrets are local-only, see its README.md)%n",

@@ -73,6 +73,23 @@ public record Layout(
     public static final String CONFIG_DIR = "/etc/orthweb";
     /** Host directory of the secret files written at boot (root only). */
     public static final String SECRETS_DIR = CONFIG_DIR + "/secrets";
+    /**
+     * Keycloak's import directory on the host ({@code keycloak-import} under {@link #SECRETS_DIR},
+     * 0750, files 0640: Keycloak runs in group root), mounted whole over the image's
+     * {@code /opt/keycloak/data/import} (which hides the image's demo realm). Its files are named
+     * {@code <realm>-realm.json}: Keycloak 26.2's startup import reads those with its directory
+     * importer, master realm first; any other {@code .json} file there is imported on its own,
+     * and with a master realm to import as well, it ran first: "adminRealm is null", no start
+     * (seen with 26.2.5 and the former {@code realm-export.json} beside {@code master-realm.json};
+     * org.keycloak.exportimport.ExportImportManager#getStartupImportProviders and
+     * dir.DirImportProvider#getRealmsToImport in the 26.2.5 jars).
+     */
+    public static final String KEYCLOAK_IMPORT_NAME = "keycloak-import";
+    public static final String KEYCLOAK_IMPORT_DIR = SECRETS_DIR + "/" + KEYCLOAK_IMPORT_NAME;
+    /** The orthanc realm's file in {@link #KEYCLOAK_IMPORT_DIR} (holds client secrets). */
+    public static final String KEYCLOAK_REALM_FILE = "orthanc-realm.json";
+    /** The master realm's file in {@link #KEYCLOAK_IMPORT_DIR}. */
+    public static final String KEYCLOAK_MASTER_REALM_FILE = "master-realm.json";
     /** Host directory of the site's CA certificate, server certificate and key (fetched at boot, root only). */
     public static final String TLS_DIR = CONFIG_DIR + "/tls";
     /** Where nginx finds the DICOM peer check (njs) and the allow-list it reads at start. */

@@ -260,6 +260,8 @@ public final class Render {
         scope.put("saveJobs", in.hostCount() == 1);
         // the declared modalities: Orthanc's entries, and the firewall's egress to each
         scope.put("orthancModalities", OrthancSettings.dicomModalitiesJson(in.orthanc()));
+        // jq programs whose text the local bundle runs too (one place for each)
+        scope.put("jq", Map.of("orthancDicom", org.orthweb.pki.DicomAccess.ORTHANC_DICOM_JQ));
         scope.put("orthancEgress", OrthancSettings.egress(in.orthanc()).stream().map(e -> Map.of(
                 "name", e.name(), "cidr", e.cidr().toString(), "port", e.port())).toList());
 
@@ -292,6 +294,10 @@ public final class Render {
         l.put("configDir", Layout.CONFIG_DIR);
         l.put("secretsDir", Layout.SECRETS_DIR);
         l.put("tlsDir", Layout.TLS_DIR);
+        l.put("keycloakImportDir", Layout.KEYCLOAK_IMPORT_DIR);
+        l.put("keycloakImportName", Layout.KEYCLOAK_IMPORT_NAME);
+        l.put("keycloakRealmFile", Layout.KEYCLOAK_REALM_FILE);
+        l.put("keycloakMasterRealmFile", Layout.KEYCLOAK_MASTER_REALM_FILE);
         l.put("rdsCaFile", Layout.RDS_CA_FILE);
         l.put("bootstrapLog", Layout.BOOTSTRAP_LOG);
         l.put("orthancDb", Layout.ORTHANC_DB);

@@ -45,6 +45,18 @@ final class JqPrograms {
      * @throws IllegalStateException when the program does not compile, fails, or yields other than one value
      */
     static JsonNode run(Map<String, String> modules, String program, Map<String, String> variables) {
+        Map<String, JsonNode> values = new java.util.LinkedHashMap<>();
+        variables.forEach((k, v) -> values.put(k, TextNode.valueOf(v)));
+        return run(modules, program, NullNode.getInstance(), values);
+    }
+
+    /**
+     * Evaluates {@code program} on {@code input} ({@code jq PROGRAM FILE}) with variables of any
+     * JSON value ({@code --slurpfile NAME FILE} binds the array of the file's values).
+     *
+     * @throws IllegalStateException as {@link #run(Map, String, Map)}
+     */
+    static JsonNode run(Map<String, String> modules, String program, JsonNode input, Map<String, JsonNode> variables) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("orthweb-jq");
@@ -56,9 +68,9 @@ final class JqPrograms {
             root.setModuleLoader(new ChainedModuleLoader(new ModuleLoader[]{
                     BuiltinModuleLoader.getInstance(), new FileSystemModuleLoader(root, Versions.JQ_1_6, dir)}));
             Scope scope = Scope.newChildScope(root);
-            variables.forEach((k, v) -> scope.setValue(k, TextNode.valueOf(v)));
+            variables.forEach(scope::setValue);
             List<JsonNode> out = new ArrayList<>();
-            JsonQuery.compile(program, Versions.JQ_1_6).apply(scope, NullNode.getInstance(), out::add);
+            JsonQuery.compile(program, Versions.JQ_1_6).apply(scope, input, out::add);
             if (out.size() != 1) {
                 throw new IllegalStateException("jq program yielded " + out.size() + " values, expected 1");
             }

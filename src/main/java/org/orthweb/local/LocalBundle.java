@@ -10,6 +10,7 @@ import org.orthweb.cloudinit.AppSecrets;
 import org.orthweb.cloudinit.Layout;
 import org.orthweb.cloudinit.Render;
 import org.orthweb.cloudinit.UserDataInputs;
+import org.orthweb.config.StackConfig;
 import org.orthweb.pki.DicomAccess;
 import org.orthweb.pki.DicomPeer;
 import org.orthweb.pki.PeerGrant;
@@ -47,12 +48,9 @@ public final class LocalBundle {
     public static final String TLS_DIR = "tls";
     public static final String CLIENTS_DIR = "clients";
     /**
-     * Keycloak's import directory, mounted whole (0700; the realm holds client secrets and the
-     * local user's password): it hides the image's demo realm, and the realms are named
-     * {@code <realm>-realm.json}. With the host's two single-file mounts (our realm over the
-     * image's {@code realm-export.json}, beside {@code master-realm.json}) Keycloak 26.2.5 failed on
-     * a new database in LocalBundleConformanceTest ("adminRealm is null": the orthanc realm imported
-     * before the master realm); with these names it imports both.
+     * Keycloak's import directory, mounted whole as on the host ({@link Layout#KEYCLOAK_IMPORT_DIR},
+     * whose comment says why the files are named {@code <realm>-realm.json}); 0700, the realm holds
+     * client secrets and the local user's password.
      */
     public static final String KEYCLOAK_IMPORT_DIR = "keycloak-import";
     /** Compose secret names of the PostgreSQL container. */
@@ -137,16 +135,35 @@ public final class LocalBundle {
             hostssl all all all scram-sha-256
             """;
 
+    /** The bundle's password files, one directory per role as on the host ({@link Layout#DB_AUTH_DIR}), under secrets/. */
+    public static final String DB_AUTH_DIR = SECRETS_DIR + "/db-auth";
+
+    /**
+     * The database container's init script: the host's own db-setup.sql, then the local password
+     * route ({@link LocalTarget#DB_PASSWORD_ROUTE}): {@code rds_iam} exists first as a plain role
+     * without meaning here (db-setup.sql grants it; only RDS gives it one), and the roles get the
+     * SCRAM verifiers of the passwords in the bundle's password files.
+     */
     static final String DB_INIT = """
             #!/bin/sh
             # Run once by the postgres image on a new data directory (docker-entrypoint-initdb.d): the
             # application's roles and databases, by the same db-setup.sql a deployed host runs against its
-            # database, with the roles' SCRAM verifiers (Compose secrets, copied for the postgres user).
-            # ORTHWEB_*: other paths (tests); in the container, the defaults.
+            # database; then, as the local bundle has no IAM tokens, each role gets the SCRAM verifier of
+            # its password (Compose secrets, copied for the postgres user; the password files of
+            # %3$s hold the passwords). ORTHWEB_*: other paths (tests); in the container, the defaults.
             set -eu
-            psql -X -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \\
-              -v secrets_dir="${ORTHWEB_SECRETS_DIR:-%s}" -f "${ORTHWEB_CONFIG_DIR:-%s}/db-setup.sql"
-            """.formatted(DB_PRIVATE_DIR, DB_CONFIG_DIR);
+            run() { psql -X -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres "$@"; }
+            run <<'SQL'
+            SELECT 'CREATE ROLE rds_iam NOLOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rds_iam') \\gexec
+            SQL
+            run -f "${ORTHWEB_CONFIG_DIR:-%2$s}/db-setup.sql"
+            run -v secrets_dir="${ORTHWEB_SECRETS_DIR:-%1$s}" <<'SQL'
+            \\set orthanc_verifier `cat :secrets_dir/%4$s.scram`
+            \\set keycloak_verifier `cat :secrets_dir/%5$s.scram`
+            ALTER ROLE %4$s PASSWORD :'orthanc_verifier';
+            ALTER ROLE %5$s PASSWORD :'keycloak_verifier';
+            SQL
+            """.formatted(DB_PRIVATE_DIR, DB_CONFIG_DIR, DB_AUTH_DIR, Layout.ORTHANC_DB, Layout.KEYCLOAK_DB);
 
     /**
      * Builds the bundle: renders, generates the secrets and the PKI, derives what the host's
@@ -161,16 +178,35 @@ public final class LocalBundle {
      */
     public static Bundle build(String stack, String environment, String region, Map<String, String> images,
                                List<DicomPeer> peers, long uid) {
+        return build(stack, environment, region, images, StackConfig.Orthanc.defaults(), peers, uid);
+    }
+
+    /**
+     * Builds the bundle of a site with its own Orthanc settings ({@code orthweb:orthanc}): merged
+     * into orthanc.json ({@link org.orthweb.orthanc.OrthancSettings}) and, for the declared
+     * modalities, into orthanc-dicom.json with the declared clients' entries by the bootstrap's own
+     * jq program ({@link DicomAccess#ORTHANC_DICOM_JQ}); the client kits call its AE title.
+     *
+     * @param orthanc the site's validated Orthanc settings ({@code StackConfig#orthanc})
+     * @see #build(String, String, String, Map, List, long)
+     */
+    public static Bundle build(String stack, String environment, String region, Map<String, String> images,
+                               StackConfig.Orthanc orthanc, List<DicomPeer> peers, long uid) {
         if (peers.isEmpty()) {
             throw new IllegalArgumentException("the local bundle needs at least one DICOM peer (orthweb:dicom.clients)");
         }
-        UserDataInputs inputs = LocalTarget.inputs(stack, environment, region, images);
+        UserDataInputs inputs = LocalTarget.inputs(stack, environment, region, images, orthanc);
         Map<String, String> host = Render.host(inputs).files();
         Map<String, String> secrets = new LinkedHashMap<>();
         for (String key : AppSecrets.KEYS) {
             secrets.put(key, randomAlnum(32));
         }
         String masterPassword = randomAlnum(32);
+        // the roles' passwords: the local password route (LocalTarget.DB_PASSWORD_ROUTE)
+        Map<String, String> dbPasswords = new LinkedHashMap<>();
+        for (String role : List.of(Layout.ORTHANC_DB, Layout.KEYCLOAK_DB)) {
+            dbPasswords.put(role, randomAlnum(32));
+        }
         String userPassword = randomAlnum(24);
 
         LocalPki pki = new LocalPki(stack);
@@ -184,13 +220,12 @@ public final class LocalBundle {
             LocalPki.Issued cert = pki.peer(stack, peer.name());
             grants.add(PeerGrant.of(peer, cert.serial().toString()));
             kits.add(new DicomClientKit(peer.name(), peer.effectiveAeTitle(), cert.certificatePem(), cert.privateKeyPem(),
-                    pki.caCertificatePem(), Layout.ORTHANC_AET,
+                    pki.caCertificatePem(), orthanc.aeTitle(),
                     List.of(LocalTarget.SITE + ":" + Layout.DICOM_TLS_PORT)));
         }
 
         Map<String, String> modules = Map.of("realm-security.jq", host.get(Layout.CONFIG_DIR + "/realm-security.jq"));
         JsonNode orthancSecrets = JqPrograms.run(modules, host.get(Layout.CONFIG_DIR + "/orthanc-secrets.jq"), Map.of(
-                "dbPassword", secrets.get(AppSecrets.ORTHANC_DB_PASSWORD) + "\n",
                 "authPassword", secrets.get(AppSecrets.AUTH_SERVICE_PASSWORD) + "\n",
                 "caFile", LocalTarget.DB_CA_FILE));
         ObjectNode realm = (ObjectNode) JqPrograms.run(modules, host.get(Layout.CONFIG_DIR + "/keycloak-realm.jq"), Map.of(
@@ -211,9 +246,14 @@ public final class LocalBundle {
             files.add(new File(conf(shared), "0644", host.get(Layout.CONFIG_DIR + "/" + shared)));
         }
         files.add(new File(conf(Layout.DICOM_PEERS_JSON), "0644", json(DicomAccess.njsTable(grants), false)));
-        files.add(new File(conf(Layout.ORTHANC_DICOM_JSON), "0644",
-                json(Map.of("DicomModalities", DicomAccess.orthancModalities(grants)), false)));
-        files.add(new File(KEYCLOAK_IMPORT_DIR + "/master-realm.json", "0600", json(masterRealm, true)));
+        // as the bootstrap's install_tls: the site TLS secret's document and the rendered modalities
+        JsonNode hostSecret = JSON.valueToTree(DicomAccess.hostSecret(pki.caCertificatePem(), server.certificatePem(),
+                server.privateKeyPem(), grants));
+        JsonNode declared = JSON.createArrayNode().add(LocalTarget.parseJson(
+                host.get(Layout.CONFIG_DIR + "/" + Layout.ORTHANC_MODALITIES_JSON)));
+        files.add(new File(conf(Layout.ORTHANC_DICOM_JSON), "0644", json(JqPrograms.run(Map.of(),
+                DicomAccess.ORTHANC_DICOM_JQ, hostSecret, Map.of("declared", declared)), false)));
+        files.add(new File(KEYCLOAK_IMPORT_DIR + "/" + Layout.KEYCLOAK_MASTER_REALM_FILE, "0600", json(masterRealm, true)));
         files.add(new File(conf("pg_hba.conf"), "0644", PG_HBA));
         files.add(new File(conf(DB_INIT_SCRIPT), "0755", DB_INIT));
 
@@ -222,12 +262,15 @@ public final class LocalBundle {
         }
         files.add(secret("orthanc-secrets.json", json(orthancSecrets, true)));
         files.add(secret("auth-users.json", json(Map.of("orthanc", secrets.get(AppSecrets.AUTH_SERVICE_PASSWORD)), false)));
-        files.add(new File(KEYCLOAK_IMPORT_DIR + "/orthanc-realm.json", "0600", json(realm, true)));
+        files.add(new File(KEYCLOAK_IMPORT_DIR + "/" + Layout.KEYCLOAK_REALM_FILE, "0600", json(realm, true)));
         // the same two lines the bootstrap's configure step writes
-        files.add(secret("keycloak.conf", "db-password=" + secrets.get(AppSecrets.KEYCLOAK_DB_PASSWORD)
-                + "\nbootstrap-admin-password=" + secrets.get(AppSecrets.KEYCLOAK_ADMIN_PASSWORD) + "\n"));
-        files.add(secret(Layout.ORTHANC_DB + ".scram", Scram.verifier(secrets.get(AppSecrets.ORTHANC_DB_PASSWORD))));
-        files.add(secret(Layout.KEYCLOAK_DB + ".scram", Scram.verifier(secrets.get(AppSecrets.KEYCLOAK_DB_PASSWORD))));
+        files.add(secret("keycloak.conf", "bootstrap-admin-password=" + secrets.get(AppSecrets.KEYCLOAK_ADMIN_PASSWORD) + "\n"));
+        for (Map.Entry<String, String> role : dbPasswords.entrySet()) {
+            // the password file in the host's format (orthweb-db-auth's pgpass_line), a fixed password for a token
+            files.add(new File(DB_AUTH_DIR + "/" + role.getKey() + "/pgpass", "0600", LocalTarget.DB_SERVICE + ":"
+                    + LocalTarget.DB_PORT + ":*:" + role.getKey() + ":" + role.getValue() + "\n"));
+            files.add(secret(role.getKey() + ".scram", Scram.verifier(role.getValue())));
+        }
         files.add(secret(DB_MASTER_SECRET, masterPassword));
         files.add(secret(LOCAL_USER_PASSWORD_FILE, userPassword + "\n"));
 
@@ -367,6 +410,12 @@ public final class LocalBundle {
         }
         for (File f : bundle.files()) {
             Path target = dir.resolve(f.path());
+            if (!Files.isDirectory(target.getParent())) {
+                // a role's password directory (secrets/db-auth/<role>): as private as secrets/
+                Files.createDirectories(target.getParent(), PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+                Files.setPosixFilePermissions(target.getParent(), PosixFilePermissions.fromString("rwx------"));
+            }
             Files.createFile(target, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(rwx(f.mode()))));
             // createFile's mode is filtered by the umask: set it exactly
             Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(rwx(f.mode())));

@@ -16,6 +16,18 @@ public final class DicomAccess {
     /** Port Orthanc would call a peer back on; never used (peers sit behind nginx, Orthanc never initiates). */
     static final int UNUSED_PEER_PORT = 104;
 
+    /**
+     * The jq program that makes Orthanc's {@code DicomModalities} file (orthanc-dicom.json): run on
+     * the site TLS secret's document ({@link #hostSecret}) with {@code $declared} bound to the
+     * rendered orthanc-modalities.json as {@code --slurpfile} binds it (an array of its one object).
+     * The declared clients' entries ({@code .dicomModalities}) plus the declared modalities
+     * ({@link org.orthweb.orthanc.OrthancSettings#dicomModalities}); {@code objects} makes a missing
+     * or malformed part fail the program instead of writing a partial file. One text: the bootstrap
+     * runs it with jq on every host, the local bundle with jackson-jq.
+     */
+    public static final String ORTHANC_DICOM_JQ =
+            "{DicomModalities: ((.dicomModalities | objects) + ($declared[0] | objects))}";
+
     private DicomAccess() {
     }
 

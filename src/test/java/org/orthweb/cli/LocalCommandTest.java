@@ -33,6 +33,31 @@ class LocalCommandTest {
     }
 
     @Test
+    void theStacksOrthancSettingsReachTheBundleAndThePrintedLine(@TempDir Path dir) throws Exception {
+        Path stackFile = Files.writeString(dir.resolve("Pulumi.clinic.yaml"), """
+                config:
+                  aws:region: eu-west-1
+                  orthweb:environment: dev
+                  orthweb:owner: radiology-it
+                  orthweb:orthanc:
+                    aeTitle: CLINIC_PACS
+                    modalities:
+                      main-pacs: {aeTitle: MAINPACS, host: 10.20.0.5, port: 104}
+                """);
+        Path out = dir.resolve("bundle");
+        var cli = Cli.commandLine();
+        StringWriter stdout = new StringWriter();
+        cli.setOut(new PrintWriter(stdout));
+        assertThat(cli.execute("local", "--stack", "clinic", "--config-file", stackFile.toString(), "--out", out.toString()))
+                .isZero();
+        assertThat(stdout.toString()).contains("-aec CLINIC_PACS localhost 11112").doesNotContain("-aec ORTHANC");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("config/orthanc.json").toFile())
+                .get("DicomAet").asText()).isEqualTo("CLINIC_PACS");
+        assertThat(out.resolve("config/" + org.orthweb.cloudinit.Layout.ORTHANC_DICOM_JSON)).content()
+                .contains("\"main-pacs\":{\"AET\":\"MAINPACS\",\"Host\":\"10.20.0.5\",\"Port\":104");
+    }
+
+    @Test
     void refusesADirectoryThatHoldsAnything(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("old"), "x");
         var cli = Cli.commandLine();

@@ -57,7 +57,7 @@ class BootstrapAwsStepsTest {
             // the host's identity and private address come from IMDSv2 too (the compose file needs both)
             assertThat(Files.readString(env.configDir.resolve(".env"))).isEqualTo("SITE_NAME=" + PUBLIC_DNS
                     + "\nHOST_ID=" + INSTANCE_ID + "\nHOST_PRIVATE_IP=" + PRIVATE_IP + "\n");
-            assertThat(Files.readString(env.secretsDir.resolve("keycloak-realm.json")))
+            assertThat(Files.readString(env.local(Layout.KEYCLOAK_IMPORT_DIR).resolve(Layout.KEYCLOAK_REALM_FILE)))
                     .contains("https://" + PUBLIC_DNS + "/orthanc/*");
         }
     }

@@ -299,6 +299,52 @@ final class ConformanceEnv implements AutoCloseable {
         return root.resolve("fake-aws").resolve("db-provisioned-tag");
     }
 
+    /** Where this environment keeps a host path under {@link Layout#CONFIG_DIR} (the bootstrap's ORTHWEB_CONFIG_DIR). */
+    Path local(String hostPath) {
+        if (!hostPath.startsWith(Layout.CONFIG_DIR + "/")) {
+            throw new IllegalArgumentException("not under " + Layout.CONFIG_DIR + ": " + hostPath);
+        }
+        return configDir.resolve(hostPath.substring(Layout.CONFIG_DIR.length() + 1));
+    }
+
+    /** Keycloak's import directory in its image, where the compose file mounts the realms. */
+    static final String KEYCLOAK_IMAGE_IMPORT = "/opt/keycloak/data/import";
+
+    /**
+     * Fills a Keycloak distribution's import directory as the rendered compose file fills the
+     * image's: a mount onto it brings the host directory's files, a mount into it one file under
+     * the mounted name; the host paths are where this environment's bootstrap wrote them. So a
+     * test imports the names the host really gives Keycloak (they decide its import order).
+     *
+     * @return the file names placed, in the import directory {@code importDir}
+     */
+    List<String> copyKeycloakImports(Path importDir) throws IOException {
+        JsonNode volumes = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                .readTree(files.get(Layout.CONFIG_DIR + "/docker-compose.yml")).at("/services/keycloak/volumes");
+        Files.createDirectories(importDir);
+        List<String> placed = new ArrayList<>();
+        for (JsonNode v : volumes) {
+            String[] p = v.asText().split(":");
+            if (p[1].equals(KEYCLOAK_IMAGE_IMPORT)) {
+                try (var list = Files.list(local(p[0]))) {
+                    for (Path f : list.sorted().toList()) {
+                        Files.copy(f, importDir.resolve(f.getFileName()));
+                        placed.add(f.getFileName().toString());
+                    }
+                }
+            } else if (p[1].startsWith(KEYCLOAK_IMAGE_IMPORT + "/")) {
+                String name = p[1].substring(KEYCLOAK_IMAGE_IMPORT.length() + 1);
+                Files.copy(local(p[0]), importDir.resolve(name));
+                placed.add(name);
+            }
+        }
+        if (placed.isEmpty()) {
+            throw new AssertionError("the compose file mounts nothing into Keycloak's " + KEYCLOAK_IMAGE_IMPORT);
+        }
+        System.out.println("conformance: Keycloak's import directory as the compose file mounts it: " + placed);
+        return placed;
+    }
+
     Tools.Result bootstrap(String... steps) {
         List<String> cmd = new ArrayList<>(List.of("bash", bootstrapScript().toString()));
         cmd.addAll(List.of(steps));

@@ -81,9 +81,6 @@ class KeycloakRealmConformanceTest {
             env.startPostgres();
             secrets = env.writeSecrets();
             env.bootstrap("secrets", "db", "configure").expectSuccess("bootstrap secrets db configure");
-            Path realmFile = env.secretsDir.resolve("keycloak-realm.json");
-            realm = new ObjectMapper().readTree(realmFile.toFile());
-
             Path zip = keycloakZip();
             Path java = java21();
             Tools.run(env.root, Map.of(), 300, "unzip", "-q", zip.toString(), "-d", env.root.resolve("kc").toString())
@@ -94,7 +91,16 @@ class KeycloakRealmConformanceTest {
             }
             keycloakHome = home;
             javaHome = java;
-            Files.createDirectories(home.resolve("data/import"));
+            // the realms under the names and in the directory layout the rendered compose file gives
+            // Keycloak (the names decide the import order); the test's additions go into those files
+            Path importDir = home.resolve("data/import");
+            Map<String, Path> byRealm = new HashMap<>();
+            for (String name : env.copyKeycloakImports(importDir)) {
+                byRealm.put(new ObjectMapper().readTree(importDir.resolve(name).toFile()).path("realm").asText(),
+                        importDir.resolve(name));
+            }
+            assertThat(byRealm).containsOnlyKeys("orthanc", "master");
+            realm = new ObjectMapper().readTree(byRealm.get("orthanc").toFile());
             // test-only: a confidential client whose service account creates users, as an
             // administrator does in the admin console (which needs a second factor here)
             com.fasterxml.jackson.databind.node.ObjectNode imported = realm.deepCopy();
@@ -104,19 +110,19 @@ class KeycloakRealmConformanceTest {
             ((com.fasterxml.jackson.databind.node.ArrayNode) imported.get("users")).add(new ObjectMapper().readTree(
                     "{\"username\": \"service-account-conformance-admin\", \"enabled\": true, \"serviceAccountClientId\": "
                     + "\"conformance-admin\", \"clientRoles\": {\"realm-management\": [\"manage-users\"]}}"));
-            Files.writeString(home.resolve("data/import/orthanc-realm.json"), imported.toString());
+            Files.writeString(byRealm.get("orthanc"), imported.toString());
             System.out.println("conformance adaptation: added client conformance-admin (manage-users) to the imported realm");
             // the master realm the bootstrap generated, as the compose file mounts it
             // test-only: a second administrator with a password and the same pending OTP enrolment,
             // for the browser's admin console test (the generated admin's lockout is tested too)
             com.fasterxml.jackson.databind.node.ObjectNode master = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    new ObjectMapper().readTree(env.configDir.resolve("keycloak-master-realm.json").toFile());
+                    new ObjectMapper().readTree(byRealm.get("master").toFile());
             master.putArray("users").add(new ObjectMapper().readTree("{\"username\": \"" + TEST_OPERATOR + "\", "
                     + "\"enabled\": true, \"email\": \"operator@example.org\", \"emailVerified\": true, \"firstName\": "
                     + "\"Conformance\", \"lastName\": \"Operator\", \"realmRoles\": [\"admin\"], \"requiredActions\": "
                     + "[\"CONFIGURE_TOTP\"], \"credentials\": [{\"type\": \"password\", \"value\": \""
                     + TEST_OPERATOR_PASSWORD + "\", \"temporary\": false}]}"));
-            Files.writeString(home.resolve("data/import/master-realm.json"), master.toString());
+            Files.writeString(byRealm.get("master"), master.toString());
             System.out.println("conformance adaptation: added user " + TEST_OPERATOR + " (admin, OTP to enrol) to the imported master realm");
 
             // behind the rendered nginx, as on the host: the public URL is https://localhost:<port>/keycloak

@@ -165,26 +165,51 @@ class LocalBundleConformanceTest {
         return Files.readString(file("secrets/" + name)).strip();
     }
 
+    /** A role's password: the last field of its password file (LocalTarget.DB_PASSWORD_ROUTE). */
+    static String dbPassword(String role) throws IOException {
+        String line = Files.readString(file(LocalBundle.DB_AUTH_DIR + "/" + role + "/pgpass")).strip();
+        return line.substring(line.lastIndexOf(':') + 1);
+    }
+
+    /**
+     * The service's {@code PGPASSFILE} as the compose file sets it, at the bundle's directory that
+     * the compose file mounts at the container's path.
+     */
+    static Map<String, String> pgpassEnv(String service) throws IOException {
+        JsonNode s = new YAMLMapper().readTree(file("docker-compose.yml").toFile()).at("/services/" + service);
+        String passfile = s.at("/environment/PGPASSFILE").asText();
+        for (JsonNode v : s.get("volumes")) {
+            String[] p = v.asText().split(":");
+            if (passfile.startsWith(p[1] + "/")) {
+                return Map.of("PGPASSFILE", bundle.resolve(p[0]).normalize() + passfile.substring(p[1].length()));
+            }
+        }
+        throw new AssertionError(service + ": no mount holds PGPASSFILE " + passfile);
+    }
+
     @Test
     @Order(1)
     void databaseRolesLogInOverVerifiedTlsOnly() throws Exception {
         for (String role : List.of(Layout.ORTHANC_DB, Layout.KEYCLOAK_DB)) {
-            String password = secret(role + "DbPassword");
+            String password = dbPassword(role);
             assertThat(psqlAs(role, password, "verify-full").expectSuccess(role + " over TLS").out().strip()).isEqualTo(role);
             // like RDS with rds.force_ssl: no TCP connection without TLS
             Tools.Result plain = psqlAs(role, password, "disable");
             assertThat(plain.exit()).as(plain.out()).isNotZero();
             assertThat(plain.out()).contains("no encryption");
         }
-        assertThat(psqlAs(Layout.ORTHANC_DB, "wrong" + secret("orthancDbPassword"), "verify-full").exit()).isNotZero();
+        assertThat(psqlAs(Layout.ORTHANC_DB, "wrong" + dbPassword(Layout.ORTHANC_DB), "verify-full").exit()).isNotZero();
     }
 
     @Test
     @Order(2)
     void dicomTlsStoreWithTheBundlesClientKitReachesOrthancOnPostgres() throws Exception {
         Path config = orthancConfig();
-        Process orthanc = start("orthanc", Map.of("ORTHWEB_HOST_ID", LocalTarget.HOST_ID, "ORTHWEB_SITE", LocalTarget.SITE,
-                "TCP_NODELAY", "1"), "Orthanc", config.toString());
+        Map<String, String> orthancEnv = new HashMap<>(Map.of("ORTHWEB_HOST_ID", LocalTarget.HOST_ID,
+                "ORTHWEB_SITE", LocalTarget.SITE, "TCP_NODELAY", "1"));
+        orthancEnv.putAll(pgpassEnv("orthanc"));
+        adaptation("Orthanc's PGPASSFILE at the bundle's " + orthancEnv.get("PGPASSFILE"));
+        Process orthanc = start("orthanc", orthancEnv, "Orthanc", config.toString());
         int httpPort = JSON.readTree(file("config/orthanc.json").toFile()).get("HttpPort").asInt();
         awaitCurl("http://127.0.0.1:" + httpPort + "/system", orthanc, "orthanc", Duration.ofSeconds(120));
 
@@ -314,6 +339,7 @@ class LocalBundleConformanceTest {
         keycloak.get("environment").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()
                 .replaceAll("\\$\\{SITE_NAME[^}]*}", LocalTarget.SITE)
                 .replace(LocalTarget.DB_CA_FILE, file("tls/ca.crt").toString())));
+        env.putAll(pgpassEnv("keycloak"));
         env.put("JAVA_HOME", java.toString());
         env.put("JAVA_OPTS_APPEND", env.get("JAVA_OPTS_APPEND")
                 + " --add-opens=java.base/java.lang=ALL-UNNAMED -Dnet.bytebuddy.experimental=true");

@@ -135,8 +135,7 @@ class TwoHostKeycloakTest {
         System.out.printf("database reachable from %s after %d ms%n", h.ns(), (System.nanoTime() - waited) / 1_000_000);
         Path home = site.dir.resolve("kc-" + h.ns());
         Tools.run("cp", "-a", distribution.toString(), home.toString()).expectSuccess("copy keycloak");
-        Files.createDirectories(home.resolve("data/import"));
-        Files.copy(h.env().secretsDir.resolve("keycloak-realm.json"), home.resolve("data/import/realm-export.json"));
+        h.env().copyKeycloakImports(home.resolve("data/import"));
         JsonNode environment = new YAMLMapper().readTree(h.env().files.get(Layout.CONFIG_DIR + "/docker-compose.yml"))
                 .at("/services/keycloak/environment");
         Map<String, String> dotEnv = Map.of("SITE_NAME", SiteFixture.dotEnv(h, "SITE_NAME"),

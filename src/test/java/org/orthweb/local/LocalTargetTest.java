@@ -10,6 +10,9 @@ import org.orthweb.cloudinit.AppSecrets;
 import org.orthweb.cloudinit.Layout;
 import org.orthweb.cloudinit.Render;
 import org.orthweb.cloudinit.UserDataInputs;
+import org.orthweb.config.ConfigParser;
+import org.orthweb.config.RawConfig;
+import org.orthweb.config.StackConfig;
 import org.orthweb.pki.DicomPeer;
 
 import java.io.ByteArrayInputStream;
@@ -79,7 +82,6 @@ class LocalTargetTest {
         // the AWS host's jq programs, run with the bundle's secret values, as its bootstrap runs them
         Map<String, String> modules = Map.of("realm-security.jq", aws.get(Layout.CONFIG_DIR + "/realm-security.jq"));
         JsonNode awsSecrets = JqPrograms.run(modules, aws.get(Layout.CONFIG_DIR + "/orthanc-secrets.jq"), Map.of(
-                "dbPassword", secret(AppSecrets.ORTHANC_DB_PASSWORD) + "\n",
                 "authPassword", secret(AppSecrets.AUTH_SERVICE_PASSWORD) + "\n", "caFile", Layout.RDS_CA_FILE));
         pairs.put("orthanc-secrets.json", new JsonNode[]{awsSecrets, JSON.readTree(content("secrets/orthanc-secrets.json"))});
         // the site name is a difference of its own (LocalTarget.SITE): the realm is compared at the same site
@@ -116,6 +118,84 @@ class LocalTargetTest {
         }
     }
 
+    /** A site with its own called AE title and a modality Orthanc calls ({@code orthweb:orthanc}). */
+    static final String SITE_ORTHANC = """
+            config:
+              aws:region: us-east-1
+              orthweb:environment: dev
+              orthweb:owner: imaging-it
+              orthweb:orthanc:
+                aeTitle: CLINIC_PACS
+                modalities:
+                  main-pacs: {aeTitle: MAINPACS, host: 10.20.0.5, port: 104}
+            """;
+
+    @Test
+    void siteOrthancSettingsReachTheBundleAsTheyReachAnAwsHost(@TempDir Path dir) throws Exception {
+        StackConfig.Orthanc orthanc = ConfigParser.parse("dev", RawConfig.fromStackYaml(SITE_ORTHANC, "Pulumi.dev.yaml")).orthanc();
+        DicomPeer client = DicomPeer.named("modality-1");
+        LocalBundle.Bundle site = LocalBundle.build("dev", "dev", "us-east-1", Map.of(), orthanc, List.of(client), 1000);
+        Map<String, String> host = Render.host(AWS.withOrthanc(orthanc)).files();
+
+        // orthanc.json: the AWS host's with the same settings, but for the named differences
+        JsonNode local = JSON.readTree(site.file("config/orthanc.json").content());
+        assertThat(local.get("DicomAet").asText()).isEqualTo("CLINIC_PACS");
+        assertThat(differences(JSON.readTree(host.get(Layout.CONFIG_DIR + "/orthanc.json")), local))
+                .containsExactlyInAnyOrderElementsOf(LocalTarget.DIFFERENCES.stream()
+                        .filter(d -> d.file().equals("orthanc.json")).map(LocalTarget.Difference::pointer).toList());
+
+        // orthanc-dicom.json: what jq makes of the AWS host's files with the bootstrap's own program
+        // (its text as the rendered bootstrap runs it), on a site TLS secret with the same client
+        String bootstrap = host.get("/usr/local/sbin/orthweb-bootstrap");
+        var call = Pattern.compile("--slurpfile declared \\S+ \\\\\\n\\s*'([^']+)' \"\\$json\"").matcher(bootstrap);
+        assertThat(call.find()).as("the bootstrap's DicomModalities merge").isTrue();
+        Path modalities = Files.writeString(dir.resolve(Layout.ORTHANC_MODALITIES_JSON),
+                host.get(Layout.CONFIG_DIR + "/" + Layout.ORTHANC_MODALITIES_JSON));
+        Path secret = Files.writeString(dir.resolve("tls.json"), JSON.writeValueAsString(org.orthweb.pki.DicomAccess.hostSecret(
+                "ca", "cert", "key", List.of(org.orthweb.pki.PeerGrant.of(client, "1234")))));
+        JsonNode local2 = JSON.readTree(site.file("config/" + Layout.ORTHANC_DICOM_JSON).content());
+        assertThat(local2.at("/DicomModalities/main-pacs/AET").asText()).isEqualTo("MAINPACS");
+        assertThat(local2.at("/DicomModalities/main-pacs/Host").asText()).isEqualTo("10.20.0.5");
+        assertThat(local2.at("/DicomModalities/modality-1/AET").asText()).isEqualTo("MODALITY-1");
+        if (!Files.isExecutable(Path.of("/usr/bin/jq"))) {
+            assertThat(System.getenv("CI")).as("jq (.ci/apt-packages.txt) is missing").isNotEqualToIgnoringCase("true");
+            org.junit.jupiter.api.Assumptions.abort("SKIPPED the jq comparison: /usr/bin/jq missing");
+        }
+        Process jq = new ProcessBuilder("/usr/bin/jq", "-ce", "--slurpfile", "declared", modalities.toString(),
+                call.group(1), secret.toString()).redirectErrorStream(true).start();
+        String byJq = new String(jq.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(jq.waitFor()).as(byJq).isZero();
+        assertThat(local2).isEqualTo(JSON.readTree(byJq));
+
+        // the client kits and the printed storescu line call the site's AE title
+        assertThat(site.storescu()).contains("-aec CLINIC_PACS ");
+        assertThat(site.file("clients/modality-1.txt").content()).contains("CLINIC_PACS").doesNotContain("-aec ORTHANC");
+    }
+
+    /** LocalTarget.DB_PASSWORD_ROUTE: the host's password files and mounts, a fixed password the database knows. */
+    @Test
+    void databaseRolesSignInWithTheBundlesPasswordFilesWhereTheHostReadsTokens() throws Exception {
+        JsonNode local = new YAMLMapper().readTree(content("docker-compose.yml")).get("services");
+        JsonNode host = new YAMLMapper().readTree(aws.get(Layout.CONFIG_DIR + "/docker-compose.yml")).get("services");
+        for (String[] role : List.of(new String[]{Layout.ORTHANC_DB, "orthanc"}, new String[]{Layout.KEYCLOAK_DB, "keycloak"})) {
+            String line = content(LocalBundle.DB_AUTH_DIR + "/" + role[0] + "/pgpass");
+            var m = Pattern.compile(Pattern.quote(LocalTarget.DB_SERVICE + ":" + LocalTarget.DB_PORT + ":*:" + role[0] + ":")
+                    + "([A-Za-z0-9]{32})\n").matcher(line);
+            assertThat(m.matches()).as(role[0] + " pgpass").isTrue();
+            // the init script sets this verifier: it must be the one of the file's password
+            String verifier = secret(role[0] + ".scram");
+            var v = Pattern.compile("SCRAM-SHA-256\\$(\\d+):([^$]+)\\$.*").matcher(verifier);
+            assertThat(v.matches()).isTrue();
+            assertThat(Scram.verifier(m.group(1), java.util.Base64.getDecoder().decode(v.group(2)), Integer.parseInt(v.group(1))))
+                    .isEqualTo(verifier);
+            // mounted and named as on the host
+            assertThat(local.get(role[1]).get("volumes")).extracting(JsonNode::asText)
+                    .contains("./" + LocalBundle.DB_AUTH_DIR + "/" + role[0] + ":" + Layout.DB_AUTH_CONTAINER_DIR + ":ro");
+            assertThat(local.get(role[1]).at("/environment/PGPASSFILE")).isEqualTo(host.get(role[1]).at("/environment/PGPASSFILE"));
+        }
+        assertThat(LocalBundle.DB_INIT).contains("db-setup.sql", Layout.ORTHANC_DB + ".scram", Layout.KEYCLOAK_DB + ".scram");
+    }
+
     @Test
     void everyAwsHostFileIsSharedDerivedOrNamedAwsOnly() {
         Set<String> accounted = new HashSet<>(LocalTarget.AWS_HOST_ONLY.keySet());
@@ -143,6 +223,10 @@ class LocalTargetTest {
                 continue; // a generated value (random letters and digits) names nothing
             }
             String text = f.content().replaceAll("(?s)-----BEGIN [A-Z ]+-----.*?-----END [A-Z ]+-----", "");
+            if (f.path().endsWith(".sql")) {
+                // db-setup.sql is the host's, byte for byte (SHARED_UNCHANGED): its comments describe RDS
+                text = text.replaceAll("(?m)--.*$", "");
+            }
             var m = AWS_WORDS.matcher(text);
             while (m.find()) {
                 found.add(f.path() + ": " + m.group());
