@@ -647,6 +647,9 @@ public final class Rules {
                 if (m.egressCidr().isPresent() && m.egressCidr().get().isAnywhere()) {
                     problems.add("." + name + ".egressCidr may not be 0.0.0.0/0: egress goes to the modality, not to the world");
                 }
+                if (m.tls()) {
+                    problems.add("." + name + ".tls: true is refused: " + org.orthweb.orthanc.OrthancSettings.SCU_TLS_REFUSAL);
+                }
                 String other = aets.putIfAbsent(m.aeTitle().toUpperCase(Locale.ROOT), name);
                 if (other != null) {
                     problems.add("." + name + ".aeTitle '" + m.aeTitle() + "' is also the AE title of modality '" + other
@@ -661,7 +664,7 @@ public final class Rules {
 
         @Override
         public String allowed() {
-            return "mapping of name to {aeTitle, host, port, egressCidr}; a DNS host needs egressCidr";
+            return "mapping of name to {aeTitle, host, port, egressCidr, tls}; a DNS host needs egressCidr; tls must be false";
         }
     }
 

@@ -296,9 +296,18 @@ public record StackConfig(
             int port,
             @Setting("the address block a DNS-named host resolves into (security groups match addresses, not names); "
                     + "required for a DNS name, default for an IPv4 host: host/32")
-            Optional<Cidr> egressCidr) {
+            Optional<Cidr> egressCidr,
+            @Setting("DICOM TLS from Orthanc to this modality (UseDicomTls); not supported yet: true is refused, "
+                    + "see README \"Orthanc settings\"")
+            @Default("false")
+            boolean tls) {
         public Modality {
             egressCidr = egressCidr == null ? Optional.empty() : egressCidr;
+        }
+
+        /** A modality reached over plain DICOM (the only kind this program renders today). */
+        public Modality(String aeTitle, String host, int port, Optional<Cidr> egressCidr) {
+            this(aeTitle, host, port, egressCidr, false);
         }
     }
 

@@ -123,6 +123,22 @@ public final class OrthancSettings {
         return java.util.Collections.unmodifiableMap(m);
     }
 
+    /**
+     * Why {@code orthweb:orthanc.modalities.<name>.tls: true} is refused. Orthanc's SCU (1.9.0+)
+     * reads {@code DicomTlsCertificate}, {@code DicomTlsPrivateKey} and
+     * {@code DicomTlsTrustedCertificates} at start whatever {@code DicomTlsEnabled} says (that
+     * option only turns TLS on for its own SCP; OrthancServer/Sources/main.cpp, "Configuration of
+     * DICOM TLS for Orthanc SCU"), and a modality with {@code UseDicomTls} needs all three. The
+     * site PKI issues no certificate for Orthanc as a client and the bootstrap delivers no such key
+     * to the hosts, so a modality with TLS cannot be rendered without an identity this program
+     * does not have yet.
+     */
+    public static final String SCU_TLS_REFUSAL = "DICOM TLS from Orthanc to a modality is not supported yet: Orthanc "
+            + "would need its own client certificate and private key (DicomTlsCertificate, DicomTlsPrivateKey) on every "
+            + "host and the modality's CA (DicomTlsTrustedCertificates), and the site PKI issues no client identity for "
+            + "Orthanc; reach the modality over plain DICOM on a private network or through the Client VPN (orthweb:vpn), "
+            + "or remove tls";
+
     private OrthancSettings() {
     }
 

@@ -245,6 +245,39 @@ class OrthancSettingsTest {
     }
 
     @Test
+    void dicomTlsToAModalityIsRefusedNamingTheSettingAndWhy() {
+        assertThat(problems("""
+                  orthweb:orthanc:
+                    modalities:
+                      pacs: {aeTitle: PACS, host: 10.0.0.9, port: 2762, tls: true}
+                      plain: {aeTitle: PLAIN, host: 10.0.0.10, port: 104, tls: false}
+                """)).containsExactly("orthweb:orthanc.modalities.pacs.tls: true is refused: DICOM TLS from Orthanc to "
+                + "a modality is not supported yet: Orthanc would need its own client certificate and private key "
+                + "(DicomTlsCertificate, DicomTlsPrivateKey) on every host and the modality's CA "
+                + "(DicomTlsTrustedCertificates), and the site PKI issues no client identity for Orthanc; reach the "
+                + "modality over plain DICOM on a private network or through the Client VPN (orthweb:vpn), or remove tls");
+    }
+
+    @Test
+    void aPlainModalityRendersNoDicomTlsOptionAnywhere() throws Exception {
+        StackConfig config = parse("""
+                  orthweb:orthanc:
+                    modalities:
+                      plain: {aeTitle: PLAIN, host: 10.0.0.10, port: 104, tls: false}
+                """);
+        assertThat(config.orthanc().modalities().get("plain").tls()).isFalse();
+        JsonNode entry = JSON.readTree(OrthancSettings.dicomModalitiesJson(config.orthanc())).get("plain");
+        assertThat(entry.has("UseDicomTls")).isFalse();
+        assertThat(entry.get("AET").asText()).isEqualTo("PLAIN");
+        // Orthanc's own SCP stays plain behind nginx, and no SCU identity is configured
+        JsonNode doc = orthancJson(config);
+        assertThat(doc.path("DicomTlsEnabled").asBoolean(false)).isFalse();
+        assertThat(doc.has("DicomTlsCertificate")).isFalse();
+        assertThat(doc.has("DicomTlsPrivateKey")).isFalse();
+        assertThat(doc.has("DicomTlsTrustedCertificates")).isFalse();
+    }
+
+    @Test
     void aModalityMayNotTakeADicomClientsName() {
         assertThat(problems("""
                   orthweb:dicom:
