@@ -291,16 +291,24 @@ class CredentialRotationConformanceTest {
         try (var s = Files.list(env.root.resolve("kc"))) {
             home = s.findFirst().orElseThrow();
         }
-        Files.createDirectories(home.resolve("data/import"));
+        // the realms under the names the rendered compose file gives Keycloak (they decide the order)
+        Path importDir = home.resolve("data/import");
         ObjectMapper json = new ObjectMapper();
-        ObjectNode realm = (ObjectNode) json.readTree(env.secretsDir.resolve("keycloak-realm.json").toFile());
+        Path realmFile = null;
+        for (String name : env.copyKeycloakImports(importDir)) {
+            if ("orthanc".equals(json.readTree(importDir.resolve(name).toFile()).path("realm").asText())) {
+                realmFile = importDir.resolve(name);
+            }
+        }
+        assertThat(realmFile).as("the orthanc realm among Keycloak's imports").isNotNull();
+        ObjectNode realm = (ObjectNode) json.readTree(realmFile.toFile());
         ((ArrayNode) realm.get("clients")).add(json.readTree("{\"clientId\": \"rotation-login\", \"publicClient\": true, "
                 + "\"directAccessGrantsEnabled\": true, \"standardFlowEnabled\": false}"));
         ((ArrayNode) realm.withArray("users")).add(json.readTree("{\"username\": \"" + USER + "\", \"enabled\": true, "
                 + "\"email\": \"rotation@example.org\", \"emailVerified\": true, \"firstName\": \"Rotation\", \"lastName\": "
                 + "\"Test\", \"requiredActions\": [], \"credentials\": [{\"type\": \"password\", \"value\": \""
                 + USER_PASSWORD + "\", \"temporary\": false}]}"));
-        Files.writeString(home.resolve("data/import/orthanc-realm.json"), realm.toString());
+        Files.writeString(realmFile, realm.toString());
         System.out.println("conformance adaptation: added public client rotation-login (password grant) and user " + USER
                 + " to the imported realm");
         Files.copy(env.secretsDir.resolve("keycloak.conf"), home.resolve("conf/keycloak.conf"), StandardCopyOption.REPLACE_EXISTING);
