@@ -516,12 +516,15 @@ class OrthancStackConformanceTest {
         Files.copy(env.configDir.resolve("stack.env"), original);
         try {
             Files.copy(changed, env.configDir.resolve("stack.env"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            env.bootstrapEnv.put("ORTHWEB_PKI_ATTEMPTS", "1");
+            // the bootstrap retries a version it cannot read yet (eventual consistency): briefly here
+            env.bootstrapEnv.putAll(Map.of("ORTHWEB_AWS_RETRY_SECONDS", "3", "ORTHWEB_AWS_RETRY_DELAY", "1",
+                    "ORTHWEB_AWS_RETRY_MAX_DELAY", "1"));
             Tools.Result r = env.bootstrap("secrets");
             assertThat(r.exit()).isNotZero();
             assertThat(r.out()).contains("no site TLS material in " + env.inputs.pkiSecretArn());
         } finally {
-            env.bootstrapEnv.remove("ORTHWEB_PKI_ATTEMPTS");
+            List.of("ORTHWEB_AWS_RETRY_SECONDS", "ORTHWEB_AWS_RETRY_DELAY", "ORTHWEB_AWS_RETRY_MAX_DELAY")
+                    .forEach(env.bootstrapEnv::remove);
             Files.copy(original, env.configDir.resolve("stack.env"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
     }
