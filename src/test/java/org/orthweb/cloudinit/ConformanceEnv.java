@@ -709,17 +709,7 @@ final class ConformanceEnv implements AutoCloseable {
         if (dbTokenTimer != null) {
             dbTokenTimer.shutdownNow();
         }
-        while (!processes.isEmpty()) {
-            Process p = processes.pop();
-            p.destroy();
-            try {
-                if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Tools.stopAll(processes, 20, 10);
         if (pgStarted) {
             Tools.run(root, Map.of(), 60, asPostgres(PG_BIN + "/pg_ctl", "-D", pgData.toString(), "-m", "fast", "-w", "stop"));
         }

@@ -173,17 +173,7 @@ final class SiteNetwork implements AutoCloseable {
             return;
         }
         closed = true;
-        while (!processes.isEmpty()) {
-            Process p = processes.pop();
-            p.destroy();
-            try {
-                if (!p.waitFor(15, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Tools.stopAll(processes, 15, 5);
         for (String ns : namespaces) {
             // anything still running in our namespace was started by this test
             Tools.Result pids = Tools.run("ip", "netns", "pids", ns);

@@ -94,6 +94,25 @@ final class Tools {
         return run(null, Map.of(), 120, command);
     }
 
+    /**
+     * Stops every process of {@code processes}, the last started first (a server before what it
+     * depends on): SIGTERM, up to {@code graceSeconds} to exit, then SIGKILL and up to
+     * {@code killWaitSeconds}. Empties the deque; an interrupt is kept for the caller.
+     */
+    static void stopAll(java.util.Deque<Process> processes, long graceSeconds, long killWaitSeconds) {
+        while (!processes.isEmpty()) {
+            Process p = processes.pop();
+            p.destroy();
+            try {
+                if (!p.waitFor(graceSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(killWaitSeconds, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private static final java.util.Random PORTS = new java.security.SecureRandom();
 
     /**
