@@ -15,6 +15,11 @@ public final class DicomOutputs {
     public static final String ENDPOINTS = "dicomEndpoints";
     /** Per peer, the {@code dicom-client} command that writes its client certificate, key and the site CA. */
     public static final String CLIENT_KIT_COMMANDS = "dicomClientKitCommands";
+    /**
+     * Orthanc's own client certificate (PEM, public) when a declared modality is called over DICOM
+     * TLS: for the modality's administrator, who trusts {@link #CA_CERTIFICATE} or pins this one.
+     */
+    public static final String ORTHANC_CLIENT_CERTIFICATE = "dicomOrthancClientCertificate";
 
     private DicomOutputs() {
     }

@@ -146,8 +146,10 @@ public final class OrthwebProgram {
         // Elastic IPs' public DNS names, or in HA mode the balancer's DNS name, join this list;
         // they exist before any host, so no cycle).
         Output<List<String>> serverNames = address.stableNames;
+        // Orthanc's own client certificate only when a declared modality is called over DICOM TLS
+        boolean orthancClient = org.orthweb.orthanc.OrthancSettings.scuTls(cfg.orthanc());
         var pki = new SitePki("pki", new SitePkiArgs(naming, cfg.stack(), key.keyArn, serverNames, dicomPeers,
-                profile.secretRecoveryWindowDays(), profile.protect()), components);
+                orthancClient, profile.secretRecoveryWindowDays(), profile.protect()), components);
 
         var host = new OrthancHost("host", new OrthancHostArgs(naming, aws, OrthancHostArgs.Settings.of(cfg),
                 new OrthancHostArgs.HostNetwork(vpc.publicSubnetIds, firewall.securityGroupId), key.keyArn,
@@ -245,6 +247,7 @@ public final class OrthwebProgram {
         ctx.export(DicomOutputs.CLIENT_KIT_COMMANDS, Output.of(cfg.dicom().peers().stream()
                 .map(p -> dicomClientCommand(cfg.stack(), p.name())).toList()));
         ctx.export("tlsSecretArn", pki.serverSecretArn);
+        pki.orthancScuCertPem.ifPresent(cert -> ctx.export(DicomOutputs.ORTHANC_CLIENT_CERTIFICATE, cert));
     }
 
     /** The AWS CLI command that lists the group's hosts (instance id, zone, health, lifecycle state). */

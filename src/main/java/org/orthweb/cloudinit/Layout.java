@@ -92,6 +92,20 @@ public record Layout(
     public static final String KEYCLOAK_MASTER_REALM_FILE = "master-realm.json";
     /** Host directory of the site's CA certificate, server certificate and key (fetched at boot, root only). */
     public static final String TLS_DIR = CONFIG_DIR + "/tls";
+    /**
+     * Orthanc's own client certificate and key for DICOM TLS to declared modalities (SCU), in
+     * {@link #TLS_DIR}: issued by the site PKI, written by the bootstrap from the site TLS secret
+     * only when a modality declares {@code tls: true}.
+     */
+    public static final String ORTHANC_SCU_CERT = "orthanc-scu.crt";
+    public static final String ORTHANC_SCU_KEY = "orthanc-scu.key";
+    /**
+     * The modalities' CA certificates Orthanc trusts ({@code DicomTlsTrustedCertificates}), in
+     * {@link #CONFIG_DIR}: public, delivered in the host bundle.
+     */
+    public static final String ORTHANC_MODALITY_CA = "orthanc-modality-ca.pem";
+    /** Where the Orthanc container sees those three files (outside /etc/orthanc, whose *.json it merges). */
+    public static final String ORTHANC_DICOM_TLS_DIR = "/orthweb/dicom-tls";
     /** Where nginx finds the DICOM peer check (njs) and the allow-list it reads at start. */
     public static final String NGINX_NJS_DIR = "/etc/nginx/orthweb";
     public static final String DICOM_PEERS_JS = "dicom-peers.js";

@@ -159,6 +159,13 @@ public final class Render {
             rendered.put(f.path(), content);
             bundleFiles.add(new HostBundle.File(f.path(), f.permissions(), content));
         }
+        String trusted = OrthancSettings.trustedCertificates(in.orthanc());
+        if (!trusted.isEmpty()) {
+            // the modalities' CAs for Orthanc's DICOM TLS calls: public, so in the bundle, not the secret
+            String path = Layout.CONFIG_DIR + "/" + Layout.ORTHANC_MODALITY_CA;
+            rendered.put(path, trusted);
+            bundleFiles.add(new HostBundle.File(path, "0644", trusted));
+        }
         HostBundle bundle = HostBundle.of(bundleFiles);
 
         Map<String, Object> loaderScope = new LinkedHashMap<>(scope);
@@ -260,6 +267,8 @@ public final class Render {
         scope.put("saveJobs", in.hostCount() == 1);
         // the declared modalities: Orthanc's entries, and the firewall's egress to each
         scope.put("orthancModalities", OrthancSettings.dicomModalitiesJson(in.orthanc()));
+        // Orthanc's client identity for DICOM TLS to modalities: mounted, and required in the site TLS secret
+        scope.put("orthancScuTls", OrthancSettings.scuTls(in.orthanc()));
         // jq programs whose text the local bundle runs too (one place for each)
         scope.put("jq", Map.of("orthancDicom", org.orthweb.pki.DicomAccess.ORTHANC_DICOM_JQ));
         scope.put("orthancEgress", OrthancSettings.egress(in.orthanc()).stream().map(e -> Map.of(
@@ -285,6 +294,10 @@ public final class Render {
         l.put("dicomPeersJson", Layout.DICOM_PEERS_JSON);
         l.put("orthancDicomJson", Layout.ORTHANC_DICOM_JSON);
         l.put("orthancModalitiesJson", Layout.ORTHANC_MODALITIES_JSON);
+        l.put("orthancScuCert", Layout.ORTHANC_SCU_CERT);
+        l.put("orthancScuKey", Layout.ORTHANC_SCU_KEY);
+        l.put("orthancModalityCa", Layout.ORTHANC_MODALITY_CA);
+        l.put("orthancDicomTlsDir", Layout.ORTHANC_DICOM_TLS_DIR);
         l.put("orthancAet", Layout.ORTHANC_AET);
         l.put("httpsPort", Layout.HTTPS_PORT);
         l.put("healthPath", Layout.HEALTH_PATH);

@@ -25,12 +25,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The site's PKI, generated once per stack at deploy time by the tls provider and kept in state:
  * a site CA, the server certificate every host presents (on 443 and on the DICOM TLS port), and
- * one client certificate per DICOM peer. Every host of the stack, present and future, serves the
+ * one client certificate per DICOM peer, and, when a declared modality is called over DICOM TLS,
+ * a client certificate for Orthanc itself. Every host of the stack, present and future, serves the
  * same material, so a replaced host or a second host is the same site to every modality.
  *
  * <p>Where the material goes: the CA certificate, the server certificate and its key are one
@@ -50,6 +52,8 @@ public final class SitePki extends ComponentResource {
     static final List<String> SERVER_USES = List.of("digital_signature", "key_encipherment", "server_auth");
     static final List<String> PEER_USES = List.of("digital_signature", "key_encipherment", "client_auth");
     static final String ORGANIZATION = "Orthweb";
+    /** OU of Orthanc's own client certificate (DICOM TLS to modalities). */
+    public static final String ORTHANC_SCU_UNIT = "Orthanc DICOM client";
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
 
     /** The site CA certificate (public): peers trust the server with it. */
@@ -69,6 +73,11 @@ public final class SitePki extends ComponentResource {
     public final Output<String> peerSecretArn;
     /** What the hosts enforce per peer (name, AE title, certificate serial); public. */
     public final Output<List<PeerGrant>> grants;
+    /**
+     * Orthanc's own client certificate (PEM, public), present when {@link SitePkiArgs#orthancClient}:
+     * what it presents calling a modality over DICOM TLS.
+     */
+    public final Optional<Output<String>> orthancScuCertPem;
     /** Per peer name: aeTitle, certificate, privateKey, caCertificate. A Pulumi secret. */
     public final Output<Map<String, Map<String, String>>> peerMaterial;
 
@@ -131,10 +140,31 @@ public final class SitePki extends ComponentResource {
             return byName;
         }).asSecret();
 
+        // Orthanc as a DICOM TLS client of declared modalities: a client certificate of the site CA,
+        // so a modality that trusts the site CA admits the site's Orthanc and nothing else it issued
+        // to peers (the CN and OU tell it apart from the peers' certificates)
+        Output<Optional<DicomAccess.ClientIdentity>> orthancScu = Output.of(Optional.empty());
+        Optional<Output<String>> scuCertPem = Optional.empty();
+        if (args.orthancClient()) {
+            var scuKey = key(name + "-orthanc-scu-key", child);
+            var scuCsr = new CertRequest(name + "-orthanc-scu-csr", CertRequestArgs.builder()
+                    .privateKeyPem(scuKey.privateKeyPem())
+                    .subject(CertSubjectArgs.builder().organization(ORGANIZATION)
+                            .organizationalUnit(ORTHANC_SCU_UNIT)
+                            .commonName(orthancScuCommonName(args.stack())).build())
+                    .build(), CustomResourceOptions.builder().parent(scuKey).build());
+            var scuCert = signed(name + "-orthanc-scu-cert", scuCsr, ca, caKey, Validity.PEER, PEER_USES,
+                    CustomResourceOptions.builder().parent(scuKey).build());
+            orthancScu = Output.tuple(scuCert.certPem(), scuKey.privateKeyPem())
+                    .applyValue(t -> Optional.of(new DicomAccess.ClientIdentity(t.t1, t.t2)));
+            scuCertPem = Optional.of(scuCert.certPem());
+        }
+        this.orthancScuCertPem = scuCertPem;
         var serverSecret = secret(name + "-server-secret", args, "tls-server",
-                "The site's CA certificate, server certificate and key (PEM) and DICOM peer allow-list, read by the hosts",
-                Output.tuple(ca.certPem(), server.certPem(), serverKey.privateKeyPem(), this.grants).applyValue(t ->
-                        Policies.toJson(DicomAccess.hostSecret(t.t1, t.t2, t.t3, t.t4))));
+                "The site's CA certificate, server certificate and key (PEM), DICOM peer allow-list and, with DICOM "
+                        + "TLS modalities, Orthanc's client certificate and key; read by the hosts",
+                Output.tuple(ca.certPem(), server.certPem(), serverKey.privateKeyPem(), this.grants, orthancScu)
+                        .applyValue(t -> Policies.toJson(DicomAccess.hostSecret(t.t1, t.t2, t.t3, t.t4, t.t5))));
         this.serverSecretArn = serverSecret.t1;
         this.serverSecretVersionId = serverSecret.t2;
         this.peerSecretArn = secret(name + "-peers-secret", args, "dicom-peers",
@@ -142,6 +172,11 @@ public final class SitePki extends ComponentResource {
                 peerMaterial.applyValue(Policies::toJson)).t1;
         registerOutputs(Map.of("caCertPem", caCertPem, "serverSecretArn", serverSecretArn,
                 "serverSecretVersionId", serverSecretVersionId, "peerSecretArn", peerSecretArn));
+    }
+
+    /** CN of Orthanc's own client certificate: what a modality's administrator sees calling in. */
+    public static String orthancScuCommonName(String stack) {
+        return "Orthweb " + stack + " Orthanc";
     }
 
     private static PrivateKey key(String name, CustomResourceOptions options) {

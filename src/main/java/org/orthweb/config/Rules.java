@@ -271,6 +271,23 @@ public final class Rules {
         }
     }
 
+    /**
+     * Certificates to trust, as PEM ({@link org.orthweb.pki.TrustedCertificates#parse}): kept
+     * normalized (one newline per line end, one at the end).
+     */
+    public static final class PemCertificates implements Rule<String> {
+        @Override
+        public String check(String value) {
+            org.orthweb.pki.TrustedCertificates.parse(value, java.time.Instant.now());
+            return org.orthweb.pki.TrustedCertificates.normalize(value);
+        }
+
+        @Override
+        public String allowed() {
+            return "PEM CERTIFICATE block(s), valid now; no private key";
+        }
+    }
+
     /** An RDS instance class, db.&lt;family&gt;.&lt;size&gt;. */
     public static final class DbInstanceClass implements Rule<String> {
         private static final Pattern DB_CLASS = Pattern.compile("db\\.[a-z0-9-]+\\.[a-z0-9]+");
@@ -647,8 +664,14 @@ public final class Rules {
                 if (m.egressCidr().isPresent() && m.egressCidr().get().isAnywhere()) {
                     problems.add("." + name + ".egressCidr may not be 0.0.0.0/0: egress goes to the modality, not to the world");
                 }
-                if (m.tls()) {
-                    problems.add("." + name + ".tls: true is refused: " + org.orthweb.orthanc.OrthancSettings.SCU_TLS_REFUSAL);
+                if (m.tls() && m.caCertificate().isEmpty()) {
+                    problems.add("." + name + ".caCertificate is required with tls: true: the PEM certificate of the CA "
+                            + "that issued the modality's server certificate (or the modality's self-signed certificate); "
+                            + "Orthanc refuses a modality whose certificate it cannot check");
+                }
+                if (!m.tls() && m.caCertificate().isPresent()) {
+                    problems.add("." + name + ".caCertificate is set but tls is false: Orthanc would call the modality over "
+                            + "plain DICOM; set tls: true, or remove caCertificate");
                 }
                 String other = aets.putIfAbsent(m.aeTitle().toUpperCase(Locale.ROOT), name);
                 if (other != null) {
@@ -664,7 +687,8 @@ public final class Rules {
 
         @Override
         public String allowed() {
-            return "mapping of name to {aeTitle, host, port, egressCidr, tls}; a DNS host needs egressCidr; tls must be false";
+            return "mapping of name to {aeTitle, host, port, egressCidr, tls, caCertificate}; a DNS host needs egressCidr; "
+                    + "tls: true needs caCertificate";
         }
     }
 

@@ -297,17 +297,22 @@ public record StackConfig(
             @Setting("the address block a DNS-named host resolves into (security groups match addresses, not names); "
                     + "required for a DNS name, default for an IPv4 host: host/32")
             Optional<Cidr> egressCidr,
-            @Setting("DICOM TLS from Orthanc to this modality (UseDicomTls); not supported yet: true is refused, "
-                    + "see README \"Orthanc settings\"")
+            @Setting("DICOM TLS from Orthanc to this modality (UseDicomTls): Orthanc calls it with the site PKI's "
+                    + "client certificate for Orthanc and checks the modality's certificate against caCertificate")
             @Default("false")
-            boolean tls) {
+            boolean tls,
+            @Setting("with tls: the PEM certificate(s) Orthanc trusts for this modality's server certificate (its CA, "
+                    + "or its own self-signed certificate); public, delivered in the host bundle")
+            @Check(Rules.PemCertificates.class)
+            Optional<String> caCertificate) {
         public Modality {
             egressCidr = egressCidr == null ? Optional.empty() : egressCidr;
+            caCertificate = caCertificate == null ? Optional.empty() : caCertificate;
         }
 
-        /** A modality reached over plain DICOM (the only kind this program renders today). */
+        /** A modality reached over plain DICOM. */
         public Modality(String aeTitle, String host, int port, Optional<Cidr> egressCidr) {
-            this(aeTitle, host, port, egressCidr, false);
+            this(aeTitle, host, port, egressCidr, false, Optional.empty());
         }
     }
 

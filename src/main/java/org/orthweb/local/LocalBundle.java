@@ -11,6 +11,7 @@ import org.orthweb.cloudinit.Layout;
 import org.orthweb.cloudinit.Render;
 import org.orthweb.cloudinit.UserDataInputs;
 import org.orthweb.config.StackConfig;
+import org.orthweb.orthanc.OrthancSettings;
 import org.orthweb.pki.DicomAccess;
 import org.orthweb.pki.DicomPeer;
 import org.orthweb.pki.PeerGrant;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The local mode: a directory that {@code docker compose up} runs on a workstation, with the same
@@ -245,10 +247,19 @@ public final class LocalBundle {
         for (String shared : LocalTarget.SHARED_UNCHANGED) {
             files.add(new File(conf(shared), "0644", host.get(Layout.CONFIG_DIR + "/" + shared)));
         }
+        // rendered only when a modality is called over DICOM TLS (its CAs)
+        String modalityCa = host.get(Layout.CONFIG_DIR + "/" + Layout.ORTHANC_MODALITY_CA);
+        if (modalityCa != null) {
+            files.add(new File(conf(Layout.ORTHANC_MODALITY_CA), "0644", modalityCa));
+        }
         files.add(new File(conf(Layout.DICOM_PEERS_JSON), "0644", json(DicomAccess.njsTable(grants), false)));
         // as the bootstrap's install_tls: the site TLS secret's document and the rendered modalities
+        // Orthanc's client identity when a modality is called over DICOM TLS, where the bootstrap puts it
+        Optional<LocalPki.Issued> orthancScu = OrthancSettings.scuTls(orthanc)
+                ? Optional.of(pki.orthancClient(stack)) : Optional.empty();
         JsonNode hostSecret = JSON.valueToTree(DicomAccess.hostSecret(pki.caCertificatePem(), server.certificatePem(),
-                server.privateKeyPem(), grants));
+                server.privateKeyPem(), grants, orthancScu.map(c -> new DicomAccess.ClientIdentity(c.certificatePem(),
+                        c.privateKeyPem()))));
         JsonNode declared = JSON.createArrayNode().add(LocalTarget.parseJson(
                 host.get(Layout.CONFIG_DIR + "/" + Layout.ORTHANC_MODALITIES_JSON)));
         files.add(new File(conf(Layout.ORTHANC_DICOM_JSON), "0644", json(JqPrograms.run(Map.of(),
@@ -279,6 +290,10 @@ public final class LocalBundle {
         files.add(new File(TLS_DIR + "/server.key", "0600", server.privateKeyPem()));
         files.add(new File(TLS_DIR + "/postgres.crt", "0644", database.certificatePem()));
         files.add(new File(TLS_DIR + "/postgres.key", "0600", database.privateKeyPem()));
+        orthancScu.ifPresent(c -> {
+            files.add(new File(TLS_DIR + "/" + Layout.ORTHANC_SCU_CERT, "0644", c.certificatePem()));
+            files.add(new File(TLS_DIR + "/" + Layout.ORTHANC_SCU_KEY, "0600", c.privateKeyPem()));
+        });
 
         for (DicomClientKit kit : kits) {
             for (String name : kit.fileNames()) {

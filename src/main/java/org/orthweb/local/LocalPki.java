@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
 /**
  * The local bundle's PKI, made on the workstation (the AWS site PKI is made by the Pulumi tls
  * provider, which needs the engine): a CA, a server certificate for nginx, one for the PostgreSQL
- * container and one client certificate per declared DICOM peer. Same key algorithm and size
+ * container, one client certificate per declared DICOM peer and, when a modality is called over
+ * DICOM TLS, one for Orthanc. Same key algorithm and size
  * ({@link SitePki#KEY_ALGORITHM}, {@link SitePki#RSA_BITS}), key uses and lifetimes
  * ({@link Validity}) as the site PKI. The CA's private key is returned to the caller only, which
  * does not write it: nothing can be issued from the bundle later.
@@ -110,6 +111,15 @@ public final class LocalPki {
     public Issued peer(String stack, String peerName) {
         return leaf(name(peerName, "DICOM peers of " + stack), Validity.PEER, KeyPurposeId.id_kp_clientAuth,
                 KeyUsage.digitalSignature | KeyUsage.keyEncipherment, List.of());
+    }
+
+    /**
+     * Orthanc's own client certificate for DICOM TLS to declared modalities, named as the site PKI
+     * names it ({@link SitePki#orthancScuCommonName}, {@link SitePki#ORTHANC_SCU_UNIT}).
+     */
+    public Issued orthancClient(String stack) {
+        return leaf(name(SitePki.orthancScuCommonName(stack), SitePki.ORTHANC_SCU_UNIT), Validity.PEER,
+                KeyPurposeId.id_kp_clientAuth, KeyUsage.digitalSignature | KeyUsage.keyEncipherment, List.of());
     }
 
     private Issued leaf(X500Name subject, Validity validity, KeyPurposeId purpose, int usage, List<String> sans) {

@@ -3,7 +3,9 @@ package org.orthweb.orthanc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.orthweb.cloudinit.Layout;
 import org.orthweb.config.StackConfig;
+import org.orthweb.pki.TrustedCertificates;
 import org.orthweb.net.Cidr;
 
 import java.io.IOException;
@@ -123,22 +125,6 @@ public final class OrthancSettings {
         return java.util.Collections.unmodifiableMap(m);
     }
 
-    /**
-     * Why {@code orthweb:orthanc.modalities.<name>.tls: true} is refused. Orthanc's SCU (1.9.0+)
-     * reads {@code DicomTlsCertificate}, {@code DicomTlsPrivateKey} and
-     * {@code DicomTlsTrustedCertificates} at start whatever {@code DicomTlsEnabled} says (that
-     * option only turns TLS on for its own SCP; OrthancServer/Sources/main.cpp, "Configuration of
-     * DICOM TLS for Orthanc SCU"), and a modality with {@code UseDicomTls} needs all three. The
-     * site PKI issues no certificate for Orthanc as a client and the bootstrap delivers no such key
-     * to the hosts, so a modality with TLS cannot be rendered without an identity this program
-     * does not have yet.
-     */
-    public static final String SCU_TLS_REFUSAL = "DICOM TLS from Orthanc to a modality is not supported yet: Orthanc "
-            + "would need its own client certificate and private key (DicomTlsCertificate, DicomTlsPrivateKey) on every "
-            + "host and the modality's CA (DicomTlsTrustedCertificates), and the site PKI issues no client identity for "
-            + "Orthanc; reach the modality over plain DICOM on a private network or through the Client VPN (orthweb:vpn), "
-            + "or remove tls";
-
     private OrthancSettings() {
     }
 
@@ -165,7 +151,8 @@ public final class OrthancSettings {
             String key = e.getKey();
             String why = OWNED.get(key);
             if (why == null && key.startsWith("DicomTls")) {
-                why = "DICOM TLS ends at nginx with the site PKI";
+                why = "DICOM TLS into the site ends at nginx with the site PKI, and Orthanc's own TLS to modalities is "
+                        + "set by orthweb:orthanc.modalities.<name>.tls and caCertificate";
             }
             if (why != null) {
                 out.add("." + key + " is refused: " + why);
@@ -230,7 +217,36 @@ public final class OrthancSettings {
         doc.put("StorageCompression", orthanc.storageCompression());
         ObjectNode peers = doc.putObject("OrthancPeers");
         orthanc.peers().forEach((name, peer) -> peers.putObject(name).put("Url", peer.url()));
+        if (scuTls(orthanc)) {
+            // Orthanc's SCU reads these three whatever DicomTlsEnabled says (that option turns TLS on
+            // for its own DICOM server, which stays plain behind nginx): OrthancServer/Sources/main.cpp,
+            // "Configuration of DICOM TLS for Orthanc SCU" (1.9.0+); checked by OrthancScuTlsConformanceTest
+            doc.put("DicomTlsEnabled", false);
+            doc.put("DicomTlsCertificate", Layout.ORTHANC_DICOM_TLS_DIR + "/" + Layout.ORTHANC_SCU_CERT);
+            doc.put("DicomTlsPrivateKey", Layout.ORTHANC_DICOM_TLS_DIR + "/" + Layout.ORTHANC_SCU_KEY);
+            doc.put("DicomTlsTrustedCertificates", Layout.ORTHANC_DICOM_TLS_DIR + "/" + Layout.ORTHANC_MODALITY_CA);
+        }
         return pretty(doc);
+    }
+
+    /**
+     * Whether Orthanc calls any declared modality over DICOM TLS: then the site PKI issues Orthanc a
+     * client certificate, the host gets it with the site TLS secret, and orthanc.json names it.
+     */
+    public static boolean scuTls(StackConfig.Orthanc orthanc) {
+        return orthanc.modalities().values().stream().anyMatch(StackConfig.Modality::tls);
+    }
+
+    /**
+     * The file of {@code DicomTlsTrustedCertificates}: the {@code caCertificate} of every TLS
+     * modality, joined ({@link TrustedCertificates#bundle}). Orthanc has one such file for all
+     * modalities, so each TLS modality's CA is trusted for the others as well (README says so).
+     *
+     * @return PEM text; empty when no modality uses TLS
+     */
+    public static String trustedCertificates(StackConfig.Orthanc orthanc) {
+        return TrustedCertificates.bundle(orthanc.modalities().values().stream().filter(StackConfig.Modality::tls)
+                .map(m -> m.caCertificate().orElseThrow()).toList());
     }
 
     /** Deep merge: objects key by key, any other value (arrays included) replaced. */
@@ -264,6 +280,10 @@ public final class OrthancSettings {
             e.put("AllowGet", false);
             e.put("AllowMove", false);
             e.put("AllowStorageCommitment", false);
+            if (m.tls()) {
+                // per modality since Orthanc 1.9.0 (Configuration.json, "DicomModalities")
+                e.put("UseDicomTls", true);
+            }
             out.put(name, e);
         });
         return out;

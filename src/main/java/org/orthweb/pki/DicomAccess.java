@@ -78,12 +78,42 @@ public final class DicomAccess {
      * @return {@code {caCert, serverCert, serverKey, dicomPeers, dicomModalities}}
      */
     public static Map<String, Object> hostSecret(String caCert, String serverCert, String serverKey, List<PeerGrant> peers) {
+        return hostSecret(caCert, serverCert, serverKey, peers, java.util.Optional.empty());
+    }
+
+    /**
+     * Orthanc's own client identity for DICOM TLS to declared modalities (SCU): a certificate of
+     * the site CA for client authentication, and its key.
+     *
+     * @param certificatePem the certificate (PEM)
+     * @param privateKeyPem  its private key (PEM)
+     */
+    public record ClientIdentity(String certificatePem, String privateKeyPem) {
+        @Override
+        public String toString() {
+            return "ClientIdentity[private key hidden]";
+        }
+    }
+
+    /**
+     * The site TLS secret's document, with Orthanc's client identity when a modality declares
+     * {@code tls: true} (the bootstrap then requires it and writes it beside the server key).
+     *
+     * @return {@code {caCert, serverCert, serverKey, dicomPeers, dicomModalities}} and, with an
+     * identity, {@code orthancScuCert} and {@code orthancScuKey}
+     */
+    public static Map<String, Object> hostSecret(String caCert, String serverCert, String serverKey, List<PeerGrant> peers,
+                                                 java.util.Optional<ClientIdentity> orthancScu) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("caCert", caCert);
         doc.put("serverCert", serverCert);
         doc.put("serverKey", serverKey);
         doc.put("dicomPeers", njsTable(peers));
         doc.put("dicomModalities", orthancModalities(peers));
+        orthancScu.ifPresent(id -> {
+            doc.put("orthancScuCert", id.certificatePem());
+            doc.put("orthancScuKey", id.privateKeyPem());
+        });
         return doc;
     }
 }

@@ -78,7 +78,8 @@ class StackConfigValuesTest {
                 stableAgeSeconds: 120
                 storageCompression: true
                 modalities:
-                  pacs: {aeTitle: MAINPACS, host: pacs.example.org, port: 11112, egressCidr: 10.20.0.0/28}
+                  pacs: {aeTitle: MAINPACS, host: pacs.example.org, port: 11112, egressCidr: 10.20.0.0/28, tls: true,
+                         caCertificate: %s}
                 peers:
                   research: {url: "http://orthanc.research.example.org:8042/", egressCidr: 10.30.0.0/24}
                 extraConfig:
@@ -104,7 +105,7 @@ class StackConfigValuesTest {
                 monthlyLimitUsd: 400
                 actualAlertPercent: 70
                 forecastAlertPercent: 110
-            """;
+            """.formatted(org.orthweb.pki.TestCertificates.quoted(org.orthweb.pki.TestCertificates.modalityCa()));
 
     @Test
     void aConfigWithEveryKeySetSurvivesTheTrip() throws Exception {

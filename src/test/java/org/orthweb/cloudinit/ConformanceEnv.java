@@ -75,6 +75,11 @@ final class ConformanceEnv implements AutoCloseable {
     final TestPki.Issued retiredPeer;
     /** Another stack's CA and a client certificate from it with a declared peer's name and serial. */
     final TestPki.Issued foreignPeer;
+    /**
+     * Orthanc's client certificate of the site CA, as SitePki issues it when a declared modality
+     * is called over DICOM TLS (null otherwise); in the site TLS secret.
+     */
+    final TestPki.Issued orthancScu;
     /** What SitePki would grant the declared peers (the allow-list in the site TLS secret). */
     final List<PeerGrant> grants = new ArrayList<>();
     final Map<String, String> bootstrapEnv = new HashMap<>();
@@ -143,6 +148,8 @@ final class ConformanceEnv implements AutoCloseable {
             TestPki.Issued foreignCa = pki.ca("foreign-ca", "Orthweb other-stack site CA", new BigInteger("4A11CE", 16));
             foreignPeer = pki.peer("foreign-modality-1", foreignCa, peers.get("modality-1").serial());
             declared.forEach((name, peer) -> grants.add(PeerGrant.of(peer, peers.get(name).decimalSerial())));
+            orthancScu = org.orthweb.orthanc.OrthancSettings.scuTls(inputs.orthanc())
+                    ? pki.peer("orthanc-scu", siteCa, new BigInteger("5C0", 16)) : null;
             files = Render.files(inputs, layout);
             configDir = root.resolve("etc-orthweb");
             secretsDir = configDir.resolve("secrets");
@@ -241,8 +248,13 @@ final class ConformanceEnv implements AutoCloseable {
     }
 
     String pkiSecretJson(List<PeerGrant> peers) throws IOException {
+        java.util.Optional<DicomAccess.ClientIdentity> scu = java.util.Optional.empty();
+        if (orthancScu != null) {
+            scu = java.util.Optional.of(new DicomAccess.ClientIdentity(Files.readString(orthancScu.cert()),
+                    Files.readString(orthancScu.key())));
+        }
         return new ObjectMapper().writeValueAsString(DicomAccess.hostSecret(Files.readString(siteCa.cert()),
-                Files.readString(serverCert.cert()), Files.readString(serverCert.key()), peers));
+                Files.readString(serverCert.cert()), Files.readString(serverCert.key()), peers, scu));
     }
 
     void serveSecrets(String appJson, String masterJson) throws IOException {
@@ -539,6 +551,20 @@ final class ConformanceEnv implements AutoCloseable {
                             + " + Root " + root + " for Debian's plugin, which has no PublicRoot option");
                 }
             }
+            // files orthanc.json names by their path inside the container (DICOM TLS to modalities):
+            // the host files the compose file mounts there, where the bootstrap and the bundle put them
+            List<String> mounted = new ArrayList<>();
+            orthanc.fieldNames().forEachRemaining(option -> {
+                JsonNode value = orthanc.get(option);
+                if (value.isTextual() && value.asText().startsWith(Layout.ORTHANC_DICOM_TLS_DIR + "/")) {
+                    mounted.add(option);
+                }
+            });
+            for (String option : mounted) {
+                String hostFile = hostFileMountedAt("orthanc", orthanc.get(option).asText());
+                orthanc.put(option, hostFile);
+                adaptations.add(option + ": the host file the compose file mounts there, " + hostFile);
+            }
             Files.writeString(dir.resolve("orthanc.json"), orthanc.toPrettyString());
             Files.writeString(dir.resolve("orthanc-secrets.json"), secrets.toPrettyString());
             for (String section : DEBIAN_PLUGIN_FILES.keySet()) {
@@ -561,6 +587,31 @@ final class ConformanceEnv implements AutoCloseable {
         Files.writeString(dir.resolve("zz-test-only.json"), test.toPrettyString());
         adaptations.add(name + ": added zz-test-only.json " + test);
         return dir;
+    }
+
+    /**
+     * Where this environment keeps the host file the rendered compose file mounts at
+     * {@code containerPath} in {@code service}: under {@link Layout#TLS_DIR} the bootstrap's
+     * ORTHWEB_TLS_DIR, under {@link Layout#CONFIG_DIR} its ORTHWEB_CONFIG_DIR.
+     *
+     * @throws AssertionError when the compose file mounts nothing there
+     */
+    String hostFileMountedAt(String service, String containerPath) {
+        JsonNode volumes;
+        try {
+            volumes = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                    .readTree(files.get(Layout.CONFIG_DIR + "/docker-compose.yml")).at("/services/" + service + "/volumes");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (JsonNode v : volumes) {
+            String[] p = v.asText().split(":");
+            if (p[1].equals(containerPath)) {
+                return p[0].startsWith(Layout.TLS_DIR + "/") ? tlsDir.resolve(p[0].substring(Layout.TLS_DIR.length() + 1))
+                        .toString() : local(p[0]).toString();
+            }
+        }
+        throw new AssertionError("the compose file mounts nothing at " + containerPath + " in " + service);
     }
 
     List<String> adaptations() {

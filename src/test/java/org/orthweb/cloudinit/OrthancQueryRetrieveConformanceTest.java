@@ -42,6 +42,11 @@ class OrthancQueryRetrieveConformanceTest {
     static ConformanceEnv env;
     static int scpPort;
     static Path received;
+    /** A PACS reached over DICOM TLS (storescp +tls): its own CA, and the site CA for its callers. */
+    static int tlsScpPort;
+    static Path tlsReceived;
+    static Path modalityPki;
+    static TestPki.Issued modalityCa;
     static String studyUid;
     static String sopUid;
 
@@ -52,7 +57,11 @@ class OrthancQueryRetrieveConformanceTest {
                 ConformanceEnv.NGINX_STREAM_JS_MODULE, "storescu", "findscu", "getscu", "movescu", "storescp", "dcmdump",
                 "dcmodify", "curl", "jq", "openssl", CT.toString());
         scpPort = Tools.freePort();
-        // the stack file a site writes: its AE title, its PACS, one Orthanc option
+        tlsScpPort = Tools.freePort();
+        // the TLS PACS's own PKI (not the site's): the site trusts its CA by caCertificate
+        modalityPki = Files.createTempDirectory("orthweb-modality-pki");
+        modalityCa = new TestPki(modalityPki).ca("modality-ca", "Radiology PACS CA", java.math.BigInteger.valueOf(77));
+        // the stack file a site writes: its AE title, its PACS (one plain, one over DICOM TLS), one Orthanc option
         StackConfig config = ConfigParser.parse("conformance", RawConfig.fromStackYaml("""
                 config:
                   aws:region: us-east-1
@@ -63,9 +72,11 @@ class OrthancQueryRetrieveConformanceTest {
                     name: Conformance archive
                     modalities:
                       pacs: {aeTitle: PACS1, host: 127.0.0.1, port: %d}
+                      secure-pacs: {aeTitle: SECUREPACS, host: 127.0.0.1, port: %d, tls: true, caCertificate: %s}
                     extraConfig:
                       UserMetadata: {ReadingNote: 1024}
-                """.formatted(CALLED, scpPort), "Pulumi.conformance.yaml"));
+                """.formatted(CALLED, scpPort, tlsScpPort,
+                org.orthweb.pki.TestCertificates.quoted(Files.readString(modalityCa.cert()))), "Pulumi.conformance.yaml"));
         int pgPort = Tools.freePort();
         UserDataInputs inputs = new UserDataInputs("conformance", "tst", "us-east-1", ConformanceEnv.SITE,
                 "127.0.0.1", pgPort, "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
@@ -88,6 +99,16 @@ class OrthancQueryRetrieveConformanceTest {
             Process scp = env.start("storescp", Map.of(), "storescp", "-aet", "PACS1", "-od", received.toString(),
                     Integer.toString(scpPort));
             env.awaitPort(scpPort, scp, "storescp");
+            // the TLS PACS: its server certificate from its own CA; callers must present a
+            // certificate of the site CA (dcmtk's default --require-peer-cert)
+            TestPki.Issued pacsServer = new TestPki(modalityPki).server("secure-pacs", modalityCa, List.of("localhost"),
+                    List.of("127.0.0.1"), java.math.BigInteger.valueOf(78));
+            tlsReceived = env.root.resolve("secure-pacs-received");
+            Files.createDirectories(tlsReceived);
+            Process tlsScp = env.start("storescp-tls", Map.of(), "storescp", "+tls", pacsServer.key().toString(),
+                    pacsServer.cert().toString(), "+cf", env.tlsDir.resolve("ca.crt").toString(), "-aet", "SECUREPACS",
+                    "-od", tlsReceived.toString(), Integer.toString(tlsScpPort));
+            env.awaitPort(tlsScpPort, tlsScp, "storescp-tls");
             startGateway(env.peers.get("ct-scanner-1"));
         } catch (Throwable t) {
             env.close();
@@ -99,6 +120,9 @@ class OrthancQueryRetrieveConformanceTest {
     static void tearDown() {
         if (env != null) {
             env.close();
+        }
+        if (modalityPki != null) {
+            Tools.run("rm", "-rf", modalityPki.toString());
         }
     }
 
@@ -279,14 +303,21 @@ class OrthancQueryRetrieveConformanceTest {
         assertThat(modalities.at("/pacs/Port").asInt()).isEqualTo(scpPort);
         // the declared DICOM clients are there too, from the site TLS secret
         assertThat(modalities.has("ct-scanner-1")).isTrue();
-        // C-ECHO from Orthanc to storescp (REST, through nginx with a credential)
-        https("/orthanc/modalities/pacs/echo", "-H", OrthancStackConformanceTest.CREDENTIAL, "-X", "POST", "--data-binary", "{}");
-        // "send": C-STORE of the CT to the PACS
+        echoAndSendTheCt("pacs", received);
+    }
+
+    /**
+     * Orthanc's C-ECHO to a registered modality, then "send" (C-STORE) of the CT, both over REST
+     * through nginx with a credential; the modality received exactly that instance.
+     */
+    static void echoAndSendTheCt(String modality, Path receivedBy) throws Exception {
+        https("/orthanc/modalities/" + modality + "/echo", "-H", OrthancStackConformanceTest.CREDENTIAL, "-X", "POST",
+                "--data-binary", "{}");
         JsonNode ids = JSON.readTree(https("/orthanc/tools/lookup", "-H", OrthancStackConformanceTest.CREDENTIAL,
                 "-X", "POST", "--data-binary", sopUid));
-        https("/orthanc/modalities/pacs/store", "-H", OrthancStackConformanceTest.CREDENTIAL, "-X", "POST",
+        https("/orthanc/modalities/" + modality + "/store", "-H", OrthancStackConformanceTest.CREDENTIAL, "-X", "POST",
                 "--data-binary", ids.get(0).get("ID").asText());
-        List<Path> got = filesIn(received);
+        List<Path> got = filesIn(receivedBy);
         assertThat(got).hasSize(1);
         assertThat(tag(got.get(0), "0008,0018")).isEqualTo(sopUid);
     }
@@ -306,5 +337,22 @@ class OrthancQueryRetrieveConformanceTest {
         List<Path> got = filesIn(received);
         assertThat(got).hasSize(1);
         assertThat(tag(got.get(0), "0008,0018")).isEqualTo(sopUid);
+    }
+
+    @Test
+    @Order(8)
+    void orthancEchoesAndSendsToTheTlsModalityWithTheSitePkisIdentityAsTheBootstrapInstalledIt() throws Exception {
+        // what the bootstrap wrote from the site TLS secret: Orthanc's identity, root only
+        Path key = env.tlsDir.resolve(Layout.ORTHANC_SCU_KEY);
+        assertThat(Files.getPosixFilePermissions(key)).isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.readString(env.tlsDir.resolve(Layout.ORTHANC_SCU_CERT))).isEqualTo(Files.readString(env.orthancScu.cert()));
+        JsonNode modalities = JSON.readTree(https("/orthanc/modalities?expand"));
+        assertThat(modalities.at("/secure-pacs/UseDicomTls").asBoolean()).isTrue();
+        // C-ECHO and C-STORE over TLS: storescp admits only a certificate of the site CA, and Orthanc
+        // checks storescp's against the declared caCertificate
+        echoAndSendTheCt("secure-pacs", tlsReceived);
+        // its own DICOM server stays plain: nginx ends DICOM TLS in front of it
+        Tools.run("echoscu", "-aet", "CT1", "-aec", CALLED, "127.0.0.1", Integer.toString(env.layout.orthancDicomPort()))
+                .expectSuccess("plain C-ECHO to Orthanc's own DICOM port");
     }
 }

@@ -23,15 +23,15 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The facts behind refusing {@code orthweb:orthanc.modalities.<name>.tls: true}
- * (OrthancSettings.SCU_TLS_REFUSAL, README "Orthanc settings"), checked on Debian's Orthanc and
+ * What {@code orthweb:orthanc.modalities.<name>.tls} relies on, checked on Debian's Orthanc and
  * dcmtk's {@code storescp} with TLS (which requires the caller's certificate by default): Orthanc's
  * SCU speaks DICOM TLS to a modality with {@code UseDicomTls} using its own client certificate
  * and key ({@code DicomTlsCertificate}, {@code DicomTlsPrivateKey}) and the modality's CA
  * ({@code DicomTlsTrustedCertificates}) while {@code DicomTlsEnabled} stays false, so its own
  * DICOM server stays plain (as it must behind nginx); a modality whose CA is not trusted is
- * refused; without a client identity no TLS association is made. This is the acceptance test a
- * later implementation (a client certificate for Orthanc from the site PKI) must keep passing.
+ * refused; without a client identity no TLS association is made. The rendered configuration with
+ * the site PKI's identity is run by OrthancQueryRetrieveConformanceTest; this class pins Orthanc's
+ * behaviour on hand-written files, so a change of Orthanc's rules shows here first.
  */
 @Tag("conformance")
 class OrthancScuTlsConformanceTest {

@@ -113,6 +113,34 @@ class SitePkiTest {
         assertThat(split).containsEntry(false, List.of("pacs.example.org")).containsEntry(true, List.of("203.0.113.7"));
     }
 
+    @Test
+    void orthancGetsAClientCertificateOfTheSiteCaOnlyWhenAModalityIsCalledOverTls() {
+        // the shipped stacks declare no TLS modality: no identity, no output
+        assertThat(prod.resources()).noneMatch(r -> r.name().contains("orthanc-scu"));
+        assertThat(prod.outputs()).doesNotContainKey(DicomOutputs.ORTHANC_CLIENT_CERTIFICATE);
+
+        Plan tls = TestStacks.plan("scu", TestStacks.yaml("dev", """
+                  orthweb:orthanc:
+                    modalities:
+                      pacs: {aeTitle: PACS, host: 10.0.0.9, port: 2762, tls: true, caCertificate: %s}
+                """.formatted(org.orthweb.pki.TestCertificates.quoted(org.orthweb.pki.TestCertificates.modalityCa()))));
+        var key = tls.named("pki-orthanc-scu-key");
+        assertThat(key.inputs()).containsEntry("algorithm", "RSA").containsEntry("rsaBits", 3072L);
+        var cert = tls.named("pki-orthanc-scu-cert").inputs();
+        // a client of the site CA: the modality trusts the site CA (or pins this certificate)
+        assertThat(uses(cert)).contains("client_auth").doesNotContain("server_auth", "cert_signing");
+        assertThat(cert).containsEntry("caCertPem", tls.named("pki-ca").get("certPem"))
+                .containsEntry("caPrivateKeyPem", Plan.SECRET)
+                .containsEntry("validityPeriodHours", (long) Validity.PEER.periodHours());
+        assertThat(map(tls.named("pki-orthanc-scu-csr").inputs().get("subject")))
+                .containsEntry("commonName", "Orthweb scu Orthanc").containsEntry("organizationalUnit", SitePki.ORTHANC_SCU_UNIT);
+        // its key reaches the hosts only inside the site TLS secret (masked); the certificate is an output
+        assertThat(tls.named("pki-server-secret-value").inputs()).containsEntry("secretString", Plan.SECRET);
+        assertThat(String.valueOf(tls.outputs().get(DicomOutputs.ORTHANC_CLIENT_CERTIFICATE)))
+                .isEqualTo(String.valueOf(tls.named("pki-orthanc-scu-cert").get("certPem")));
+        assertThat(TestStacks.hostText(tls)).doesNotContainPattern("-----BEGIN [A-Z ]*PRIVATE KEY-----");
+    }
+
     @SuppressWarnings("unchecked")
     private static List<String> uses(Map<String, Object> inputs) {
         return (List<String>) inputs.get("allowedUses");

@@ -172,6 +172,39 @@ class LocalTargetTest {
         assertThat(site.file("clients/modality-1.txt").content()).contains("CLINIC_PACS").doesNotContain("-aec ORTHANC");
     }
 
+    @Test
+    void aTlsModalityGetsOrthancsClientIdentityAndTheModalitysCaWhereTheComposeFileMountsThem() throws Exception {
+        String ca = org.orthweb.pki.TestCertificates.modalityCa();
+        StackConfig.Orthanc orthanc = ConfigParser.parse("dev", RawConfig.fromStackYaml(SITE_ORTHANC
+                + "      secure-pacs: {aeTitle: SECURE, host: 10.20.0.6, port: 2762, tls: true, caCertificate: "
+                + org.orthweb.pki.TestCertificates.quoted(ca) + "}\n", "Pulumi.dev.yaml")).orthanc();
+        LocalBundle.Bundle site = LocalBundle.build("dev", "dev", "us-east-1", Map.of(), orthanc,
+                List.of(DicomPeer.named("modality-1")), 1000);
+        // orthanc.json names the same container paths as on the AWS host
+        JsonNode local = JSON.readTree(site.file("config/orthanc.json").content());
+        JsonNode host = JSON.readTree(Render.host(AWS.withOrthanc(orthanc)).files().get(Layout.CONFIG_DIR + "/orthanc.json"));
+        for (String option : List.of("DicomTlsCertificate", "DicomTlsPrivateKey", "DicomTlsTrustedCertificates")) {
+            assertThat(local.get(option)).as(option).isEqualTo(host.get(option));
+        }
+        // each is a bundle file mounted there
+        Map<String, String> mounts = new HashMap<>();
+        new YAMLMapper().readTree(site.file("docker-compose.yml").content()).at("/services/orthanc/volumes")
+                .forEach(v -> mounts.put(v.asText().split(":")[1], v.asText().split(":")[0].substring(2)));
+        String certificate = site.file(mounts.get(local.get("DicomTlsCertificate").asText())).content();
+        assertThat(site.file(mounts.get(local.get("DicomTlsTrustedCertificates").asText())).content()).isEqualTo(ca);
+        LocalBundle.File key = site.file(mounts.get(local.get("DicomTlsPrivateKey").asText()));
+        assertThat(key.mode()).isEqualTo("0600");
+        assertThat(key.content()).startsWith("-----BEGIN PRIVATE KEY-----");
+        // a client certificate of the bundle's CA, named as the site PKI names Orthanc's
+        CertificateFactory cf = CertificateFactory.getInstance("X.509");
+        X509Certificate scu = (X509Certificate) cf.generateCertificate(stream(certificate));
+        scu.verify(((X509Certificate) cf.generateCertificate(stream(site.file("tls/ca.crt").content()))).getPublicKey());
+        assertThat(scu.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
+        assertThat(scu.getSubjectX500Principal().getName()).contains("CN=" + org.orthweb.components.SitePki.orthancScuCommonName("dev"));
+        // and none of it without a TLS modality
+        assertThat(bundle.files()).noneMatch(f -> f.path().contains("orthanc-scu") || f.path().contains(Layout.ORTHANC_MODALITY_CA));
+    }
+
     /** LocalTarget.DB_PASSWORD_ROUTE: the host's password files and mounts, a fixed password the database knows. */
     @Test
     void databaseRolesSignInWithTheBundlesPasswordFilesWhereTheHostReadsTokens() throws Exception {

@@ -157,7 +157,8 @@ class OrthancSettingsTest {
     @ValueSource(strings = {"{DicomTlsEnabled: true}", "{DicomTlsRemoteCertificateRequired: false}"})
     void dicomTlsOptionsAreRefused(String extra) {
         assertThat(problems("  orthweb:orthanc:\n    extraConfig: " + extra + "\n")).singleElement().asString()
-                .contains("is refused: DICOM TLS ends at nginx");
+                .contains("is refused: DICOM TLS into the site ends at nginx with the site PKI, and Orthanc's own TLS to "
+                        + "modalities is set by orthweb:orthanc.modalities.<name>.tls and caCertificate");
     }
 
     @Test
@@ -244,18 +245,89 @@ class OrthancSettingsTest {
                 "orthweb:orthanc.modalities.off.egressCidr 10.1.0.0/24 does not hold its host 10.0.0.9");
     }
 
+    static final String CA = org.orthweb.pki.TestCertificates.modalityCa();
+
+    static String tlsModality(String name, String aet, String host, String pem) {
+        return "      " + name + ": {aeTitle: " + aet + ", host: " + host + ", port: 2762, tls: true, caCertificate: "
+                + org.orthweb.pki.TestCertificates.quoted(pem) + "}\n";
+    }
+
     @Test
-    void dicomTlsToAModalityIsRefusedNamingTheSettingAndWhy() {
+    void aTlsModalityGetsUseDicomTlsAndOrthancItsClientIdentityAsTheHostMountsIt() throws Exception {
+        StackConfig config = parse("  orthweb:orthanc:\n    modalities:\n" + tlsModality("pacs", "PACS", "10.0.0.9", CA)
+                + "      plain: {aeTitle: PLAIN, host: 10.0.0.10, port: 104}\n");
+        JsonNode entries = JSON.readTree(OrthancSettings.dicomModalitiesJson(config.orthanc()));
+        assertThat(entries.get("pacs").get("UseDicomTls").asBoolean()).isTrue();
+        assertThat(entries.get("plain").has("UseDicomTls")).isFalse();
+
+        Map<String, String> files = files(config);
+        JsonNode doc = JSON.readTree(files.get(Layout.CONFIG_DIR + "/orthanc.json"));
+        // Orthanc's own DICOM server stays plain behind nginx
+        assertThat(doc.get("DicomTlsEnabled").asBoolean()).isFalse();
+        // each path orthanc.json names is a file the compose file mounts into the Orthanc container,
+        // from where the bootstrap (identity) or the bundle (the modalities' CAs) puts it on the host
+        JsonNode volumes = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                .readTree(files.get(Layout.CONFIG_DIR + "/docker-compose.yml")).at("/services/orthanc/volumes");
+        Map<String, String> mounted = new java.util.HashMap<>();
+        volumes.forEach(v -> {
+            String[] p = v.asText().split(":");
+            mounted.put(p[1], p[0]);
+        });
+        assertThat(mounted.get(doc.get("DicomTlsCertificate").asText())).isEqualTo(Layout.TLS_DIR + "/orthanc-scu.crt");
+        assertThat(mounted.get(doc.get("DicomTlsPrivateKey").asText())).isEqualTo(Layout.TLS_DIR + "/orthanc-scu.key");
+        String trusted = mounted.get(doc.get("DicomTlsTrustedCertificates").asText());
+        assertThat(trusted).isEqualTo(Layout.CONFIG_DIR + "/orthanc-modality-ca.pem");
+        assertThat(files.get(trusted)).isEqualTo(CA);
+        // the bootstrap requires the identity in the site TLS secret and writes both files
+        String bootstrap = files.get("/usr/local/sbin/orthweb-bootstrap");
+        assertThat(bootstrap).contains("pem_field \"$json\" orthancScuCert CERTIFICATE")
+                .contains("\"$TLS_DIR/orthanc-scu.key\" 0600").doesNotContain("rm -f \"$TLS_DIR/orthanc-scu.crt\"");
+    }
+
+    @Test
+    void theTrustedFileHoldsEveryTlsModalitysCaOnce() {
+        String other = org.orthweb.pki.TestCertificates.selfSigned("Other modality CA", java.time.Instant.now().minusSeconds(60),
+                java.time.Instant.now().plusSeconds(86_400));
+        StackConfig config = parse("  orthweb:orthanc:\n    modalities:\n" + tlsModality("pacs", "PACS", "10.0.0.9", CA)
+                + tlsModality("ris", "RIS", "10.0.0.10", other + CA) + tlsModality("lab", "LAB", "10.0.0.11", CA));
+        assertThat(OrthancSettings.trustedCertificates(config.orthanc())).isEqualTo(CA + other);
+    }
+
+    @Test
+    void tlsNeedsTheModalitysCaAndACaNeedsTls() {
         assertThat(problems("""
                   orthweb:orthanc:
                     modalities:
                       pacs: {aeTitle: PACS, host: 10.0.0.9, port: 2762, tls: true}
-                      plain: {aeTitle: PLAIN, host: 10.0.0.10, port: 104, tls: false}
-                """)).containsExactly("orthweb:orthanc.modalities.pacs.tls: true is refused: DICOM TLS from Orthanc to "
-                + "a modality is not supported yet: Orthanc would need its own client certificate and private key "
-                + "(DicomTlsCertificate, DicomTlsPrivateKey) on every host and the modality's CA "
-                + "(DicomTlsTrustedCertificates), and the site PKI issues no client identity for Orthanc; reach the "
-                + "modality over plain DICOM on a private network or through the Client VPN (orthweb:vpn), or remove tls");
+                """ + "      plain: {aeTitle: PLAIN, host: 10.0.0.10, port: 104, caCertificate: "
+                + org.orthweb.pki.TestCertificates.quoted(CA) + "}\n")).containsExactly(
+                "orthweb:orthanc.modalities.pacs.caCertificate is required with tls: true: the PEM certificate of the CA "
+                        + "that issued the modality's server certificate (or the modality's self-signed certificate); "
+                        + "Orthanc refuses a modality whose certificate it cannot check",
+                "orthweb:orthanc.modalities.plain.caCertificate is set but tls is false: Orthanc would call the modality "
+                        + "over plain DICOM; set tls: true, or remove caCertificate");
+    }
+
+    static Stream<org.junit.jupiter.params.provider.Arguments> badCaCertificates() {
+        String expired = org.orthweb.pki.TestCertificates.selfSigned("Old CA", java.time.Instant.parse("2020-01-01T00:00:00Z"),
+                java.time.Instant.parse("2021-01-01T00:00:00Z"));
+        String body = CA.substring(CA.indexOf('\n') + 1, CA.indexOf("-----END"));
+        return Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("not PEM", "MIIB...", "is not PEM"),
+                org.junit.jupiter.params.provider.Arguments.of("a private key", "-----BEGIN PRIVATE KEY-----\n" + body
+                        + "-----END PRIVATE KEY-----\n", "holds a PRIVATE KEY: a private key is a secret"),
+                org.junit.jupiter.params.provider.Arguments.of("expired", expired, "expired on 2021-01-01T00:00:00Z"),
+                org.junit.jupiter.params.provider.Arguments.of("damaged", "-----BEGIN CERTIFICATE-----\nAAAA"
+                        + body.substring(4) + "-----END CERTIFICATE-----\n", "is not a readable X.509 certificate"),
+                org.junit.jupiter.params.provider.Arguments.of("text around it", "issued by our vendor\n" + CA,
+                        "has text outside its PEM blocks"));
+    }
+
+    @ParameterizedTest(name = "caCertificate: {0} is refused")
+    @MethodSource("badCaCertificates")
+    void aCaCertificateThatIsNotOneIsRefusedNamingTheSetting(String what, String pem, String why) {
+        assertThat(problems("  orthweb:orthanc:\n    modalities:\n" + tlsModality("pacs", "PACS", "10.0.0.9", pem)))
+                .singleElement().asString().startsWith("orthweb:orthanc.modalities.pacs.caCertificate").contains(why);
     }
 
     @Test
@@ -275,6 +347,12 @@ class OrthancSettingsTest {
         assertThat(doc.has("DicomTlsCertificate")).isFalse();
         assertThat(doc.has("DicomTlsPrivateKey")).isFalse();
         assertThat(doc.has("DicomTlsTrustedCertificates")).isFalse();
+        // nor a file or mount for one, and the bootstrap removes an identity a former TLS modality left
+        Map<String, String> files = files(config);
+        assertThat(files).doesNotContainKey(Layout.CONFIG_DIR + "/orthanc-modality-ca.pem");
+        assertThat(files.get(Layout.CONFIG_DIR + "/docker-compose.yml")).doesNotContain("orthanc-scu");
+        assertThat(files.get("/usr/local/sbin/orthweb-bootstrap")).doesNotContain("orthancScuCert")
+                .contains("rm -f \"$TLS_DIR/orthanc-scu.crt\" \"$TLS_DIR/orthanc-scu.key\"");
     }
 
     @Test

@@ -22,6 +22,17 @@ class DicomAccessTest {
     }
 
     @Test
+    void orthancsClientIdentityJoinsTheSecretOnlyWhenGiven() {
+        var identity = new DicomAccess.ClientIdentity("SCU-CERT", "SCU-KEY");
+        Map<String, Object> doc = DicomAccess.hostSecret("CA", "CERT", "KEY", peers, java.util.Optional.of(identity));
+        assertThat(doc).containsEntry("orthancScuCert", "SCU-CERT").containsEntry("orthancScuKey", "SCU-KEY");
+        assertThat(DicomAccess.hostSecret("CA", "CERT", "KEY", peers, java.util.Optional.empty()))
+                .doesNotContainKeys("orthancScuCert", "orthancScuKey");
+        // a log line or exception message with the identity shows no key
+        assertThat(identity.toString()).doesNotContain("SCU-KEY");
+    }
+
+    @Test
     void eachPeerMayEchoStoreQueryAndRetrieveButNotCommit() {
         Map<String, Object> ct = DicomAccess.orthancModalities(peers).get("ct-scanner-1");
         assertThat(ct).containsEntry("AET", "CT1").containsEntry("AllowStore", true).containsEntry("AllowEcho", true)

@@ -1,0 +1,135 @@
+package org.orthweb.pki;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Certificates a site gives the program to trust, as PEM text: the CA (or self-signed certificate)
+ * of a modality Orthanc calls over DICOM TLS ({@code orthweb:orthanc.modalities.<name>.caCertificate}).
+ * Pure functions; X.509 parsing is the JDK's ({@link CertificateFactory}).
+ *
+ * <p>What Orthanc does with them: every modality's certificates go into the one file of
+ * {@code DicomTlsTrustedCertificates} (Orthanc's SCU checks a modality's chain against that file,
+ * not the certificate's host name: DCMTK's {@code DcmTLSTransportLayer} verifies the peer's chain
+ * only), so {@link #bundle} joins them in a stable order.
+ */
+public final class TrustedCertificates {
+
+    /** Largest PEM text accepted for one modality: a CA chain is a few KB; this is not a trust store. */
+    public static final int MAX_PEM_BYTES = 32 * 1024;
+    private static final Pattern BLOCK = Pattern.compile(
+            "-----BEGIN ([A-Z0-9 ]+)-----\\r?\\n([A-Za-z0-9+/=\\r\\n]+?)-----END \\1-----");
+
+    private TrustedCertificates() {
+    }
+
+    /**
+     * Parses and checks PEM certificates.
+     *
+     * @param pem one or more {@code CERTIFICATE} blocks, nothing else but white space between them
+     * @param now the instant the certificates must be valid at (the plan's)
+     * @return the certificates, in the order given
+     * @throws IllegalArgumentException naming what is wrong: no block, another kind of block (a
+     *                                  private key is refused as a secret), text outside blocks,
+     *                                  a block that is not X.509, a certificate expired or not yet
+     *                                  valid at {@code now}, or more than {@link #MAX_PEM_BYTES}
+     */
+    public static List<X509Certificate> parse(String pem, Instant now) {
+        if (pem.getBytes(StandardCharsets.UTF_8).length > MAX_PEM_BYTES) {
+            throw new IllegalArgumentException("is longer than " + MAX_PEM_BYTES + " bytes: give the modality's CA "
+                    + "certificate(s), not a trust store");
+        }
+        Matcher m = BLOCK.matcher(pem);
+        List<X509Certificate> out = new ArrayList<>();
+        int end = 0;
+        CertificateFactory x509;
+        try {
+            x509 = CertificateFactory.getInstance("X.509");
+        } catch (CertificateException e) {
+            throw new IllegalStateException("X.509 is part of every Java platform", e);
+        }
+        while (m.find()) {
+            if (!pem.substring(end, m.start()).isBlank()) {
+                throw new IllegalArgumentException("has text outside its PEM blocks: give only -----BEGIN CERTIFICATE----- "
+                        + "blocks");
+            }
+            end = m.end();
+            String kind = m.group(1);
+            if (kind.contains("PRIVATE KEY")) {
+                throw new IllegalArgumentException("holds a " + kind + ": a private key is a secret and has no place here; "
+                        + "give only the modality's CA certificate");
+            }
+            if (!kind.equals("CERTIFICATE")) {
+                throw new IllegalArgumentException("holds a " + kind + " block; only CERTIFICATE blocks are allowed");
+            }
+            X509Certificate cert;
+            try {
+                cert = (X509Certificate) x509.generateCertificate(new ByteArrayInputStream(
+                        m.group().getBytes(StandardCharsets.US_ASCII)));
+            } catch (CertificateException | ClassCastException e) {
+                throw new IllegalArgumentException("certificate " + (out.size() + 1) + " is not a readable X.509 "
+                        + "certificate: " + e.getMessage());
+            }
+            String subject = cert.getSubjectX500Principal().getName();
+            if (cert.getNotAfter().toInstant().isBefore(now)) {
+                throw new IllegalArgumentException("certificate " + (out.size() + 1) + " (" + subject + ") expired on "
+                        + cert.getNotAfter().toInstant() + ": Orthanc would refuse the modality's certificate");
+            }
+            if (cert.getNotBefore().toInstant().isAfter(now)) {
+                throw new IllegalArgumentException("certificate " + (out.size() + 1) + " (" + subject + ") is not valid "
+                        + "before " + cert.getNotBefore().toInstant());
+            }
+            out.add(cert);
+        }
+        if (!pem.substring(end).isBlank()) {
+            throw new IllegalArgumentException(out.isEmpty() ? "is not PEM: give the modality's CA certificate as "
+                    + "-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----" : "has text after its last PEM block");
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("holds no certificate");
+        }
+        return out;
+    }
+
+    /**
+     * The PEM text as it is kept: each block on its own lines, one newline at the end.
+     *
+     * @param pem text {@link #parse} accepts
+     */
+    public static String normalize(String pem) {
+        Matcher m = BLOCK.matcher(pem);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            b.append(m.group().replace("\r\n", "\n")).append('\n');
+        }
+        return b.toString();
+    }
+
+    /**
+     * The one file Orthanc reads as {@code DicomTlsTrustedCertificates}: the given PEM texts
+     * (normalized) joined, duplicates dropped, in the order given.
+     *
+     * @param pems PEM texts {@link #parse} accepts
+     * @return PEM text ending with a newline; empty when {@code pems} is
+     */
+    public static String bundle(List<String> pems) {
+        List<String> blocks = new ArrayList<>();
+        for (String pem : pems) {
+            Matcher m = BLOCK.matcher(normalize(pem));
+            while (m.find()) {
+                if (!blocks.contains(m.group())) {
+                    blocks.add(m.group());
+                }
+            }
+        }
+        return blocks.isEmpty() ? "" : String.join("\n", blocks) + "\n";
+    }
+}
