@@ -3,6 +3,7 @@ package org.orthweb.cli;
 import org.orthweb.config.StackConfig;
 import org.orthweb.cost.CostEstimate;
 import org.orthweb.cost.PriceTable;
+import org.orthweb.plan.HostImage;
 import org.orthweb.plan.OfflinePlan;
 import org.orthweb.plan.Plan;
 import org.orthweb.plan.PlanPrinter;
@@ -27,7 +28,7 @@ final class PlanCommand implements Callable<Integer> {
     StackOptions stack;
 
     @Option(names = "--json", description = "Print exactly one JSON document: {stack, legend, resources (with their "
-            + "markers and monthly cost), outputs, monthlyCost}, every value in full.")
+            + "markers and monthly cost), outputs, hostImage, monthlyCost}, every value in full.")
     boolean json;
 
     @Option(names = "--wide", description = "Print every setting exactly as given (policy documents as JSON, user "
@@ -39,22 +40,10 @@ final class PlanCommand implements Callable<Integer> {
         StackConfig config = stack.load();
         Plan plan = OfflinePlan.run(config);
         CostEstimate estimate = CostEstimate.of(plan, PriceTable.shipped());
-        spec.commandLine().getOut().println(json ? PlanPrinter.json(plan, estimate)
-                : PlanPrinter.text(plan, PlanPrinter.Options.of(wide, estimate)) + hostImageNote(config));
+        HostImage hostImage = HostImage.of(config);
+        spec.commandLine().getOut().println(json ? PlanPrinter.json(plan, estimate, hostImage)
+                : PlanPrinter.text(plan, PlanPrinter.Options.of(wide, estimate)) + "\n" + hostImage.note());
         spec.commandLine().getOut().flush();
         return Cli.OK;
-    }
-
-    /**
-     * Says loudly where the hosts' image comes from: pinned, or looked up at the first deploy and
-     * kept (the plan's AMI id is then a placeholder of the mock engine).
-     */
-    static String hostImageNote(StackConfig config) {
-        return config.host().amiId()
-                .map(ami -> "\nHost image: " + ami + " (pinned by orthweb:host.amiId; changing it replaces every host)")
-                .orElse("\nHost image: NOT PINNED. The first deploy looks up the newest Amazon Linux 2023 AMI and keeps it "
-                        + "(later AMIs never replace a host); the id above is a placeholder. Pin it with orthweb:host.amiId "
-                        + "(`java -jar target/orthweb.jar ami --region " + config.region() + "` shows the newest); "
-                        + "changing it replaces every host.");
     }
 }

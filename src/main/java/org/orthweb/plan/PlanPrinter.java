@@ -77,15 +77,20 @@ public final class PlanPrinter {
      * usageCharges, unpriced}.
      */
     public static String json(Plan plan, CostEstimate estimate) {
-        return json(plan, ResourceCosts.of(estimate), estimate);
+        return json(plan, ResourceCosts.of(estimate), estimate, null);
+    }
+
+    /** The same, with where the hosts' image comes from as {@code hostImage} ({@link HostImage#json}). */
+    public static String json(Plan plan, CostEstimate estimate, HostImage hostImage) {
+        return json(plan, ResourceCosts.of(estimate), estimate, hostImage);
     }
 
     /** One JSON document: {stack, legend, resources (with markers and monthlyCost), outputs}. */
     public static String json(Plan plan, ResourceCosts costs) {
-        return json(plan, costs, null);
+        return json(plan, costs, null, null);
     }
 
-    private static String json(Plan plan, ResourceCosts costs, CostEstimate estimate) {
+    private static String json(Plan plan, ResourceCosts costs, CostEstimate estimate, HostImage hostImage) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("stack", plan.stack());
         Map<String, String> legend = new LinkedHashMap<>();
@@ -106,6 +111,9 @@ public final class PlanPrinter {
             return m;
         }).toList());
         doc.put("outputs", plan.outputs());
+        if (hostImage != null) {
+            doc.put("hostImage", hostImage.json());
+        }
         if (estimate != null) {
             Map<String, Object> cost = new LinkedHashMap<>();
             cost.put("priceRegion", estimate.priceRegion());

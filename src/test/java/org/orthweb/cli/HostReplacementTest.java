@@ -70,8 +70,28 @@ class HostReplacementTest {
         assertThat(unpinned[0]).isEqualTo("0");
         assertThat(unpinned[1]).contains("Host image: NOT PINNED").contains("ami --region us-east-1")
                 .contains("[replaces-host]");
-        assertThat(PlanCommand.hostImageNote(org.orthweb.support.TestStacks.config("dev", org.orthweb.support.TestStacks
-                .yaml("dev", "  orthweb:host:\n    amiId: ami-0123456789abcdef0\n"))))
-                .contains("Host image: ami-0123456789abcdef0 (pinned by orthweb:host.amiId");
+        var pinned = org.orthweb.plan.HostImage.of(org.orthweb.support.TestStacks.config("dev", org.orthweb.support.TestStacks
+                .yaml("dev", "  orthweb:host:\n    amiId: ami-0123456789abcdef0\n")));
+        assertThat(pinned.note()).contains("Host image: ami-0123456789abcdef0 (pinned by orthweb:host.amiId");
+        assertThat(pinned.json()).containsEntry("pinned", true).containsEntry("amiId", "ami-0123456789abcdef0");
+    }
+
+    @Test
+    void planJsonSaysWhetherTheHostImageIsPinnedAndWhichResourcesReplaceHosts() throws Exception {
+        String fixture = org.orthweb.support.TestStacks.stackFile("dev").toString();
+        String[] r = run("plan", "--stack", "dev", "--config-file", fixture, "--json");
+        assertThat(r[0]).isEqualTo("0");
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r[1]);
+        assertThat(doc.at("/hostImage/pinned").asBoolean()).isFalse();
+        assertThat(doc.at("/hostImage/amiId").isNull()).isTrue();
+        assertThat(doc.at("/hostImage/note").asText()).startsWith("Host image: NOT PINNED").contains("ami --region us-east-1");
+        // the launch template carries the replaces-host marker, as in the text
+        java.util.List<String> replacing = new java.util.ArrayList<>();
+        doc.get("resources").forEach(res -> {
+            if (res.get("markers").toString().contains("\"replaces-host\"")) {
+                replacing.add(res.get("type").asText());
+            }
+        });
+        assertThat(replacing).contains("aws:ec2/launchTemplate:LaunchTemplate");
     }
 }
