@@ -212,7 +212,8 @@ public final class OrthwebProgram {
         // high-availability mode: the group replaces failed hosts; the balancer says when one fails
         balancer.ifPresent(b -> alarms.addAll(Alarms.balancer(b.arnSuffix, b.targetGroupArnSuffixes,
                 cfg.ha().healthCheckGraceSeconds())));
-        alarms.addAll(Alarms.database(database.identifier, cfg.database().allocatedStorageGiB()));
+        alarms.addAll(Alarms.database(database.identifier, cfg.database().allocatedStorageGiB(),
+                cfg.database().instanceClass()));
         var alerting = new Alerting("alerts", new AlertingArgs(naming, key.keyArn, cfg.alerts().emails(), alarms),
                 components);
 

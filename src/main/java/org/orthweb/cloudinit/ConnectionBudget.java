@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>a role's limit covers every pool that logs in as that role, summed over the most hosts
  *       that can run at once ({@link #MAX_HOSTS_AT_ONCE});</li>
- *   <li>the role limits plus the connections PostgreSQL on RDS keeps for itself and for the
- *       bootstrap's master-user session ({@link #reservedConnections}) fit in {@code max_connections}
- *       of the database class.</li>
+ *   <li>the pools of the stack's own hosts at once ({@link #hostsAtOnce}) plus the connections
+ *       PostgreSQL on RDS keeps for itself and for the bootstrap's master-user session
+ *       ({@link #reservedConnections}) fit in {@code max_connections} of the database class (so a
+ *       one-host stack may run on a smaller class than a three-zone one).</li>
  * </ul>
  */
 public final class ConnectionBudget {
@@ -166,23 +167,39 @@ public final class ConnectionBudget {
                         + need + " (" + hosts + " hosts x " + describe(pools, role) + ")");
             }
         });
-        int sum = roleLimits.values().stream().mapToInt(Integer::intValue).sum() + reservedConnections(hosts);
+        int sum = needed.values().stream().mapToInt(Integer::intValue).sum() + reservedConnections(hosts);
         if (sum > maxConnections) {
             problems.add(classSetting + " allows about " + maxConnections + " connections (max_connections), but the "
-                    + "stack needs " + sum + " (role limits " + roleLimits + " for up to " + hosts
-                    + " hosts, plus " + reservedConnections(hosts) + " reserved): choose a larger class");
+                    + "stack needs " + sum + " (pools " + needed + " for up to " + hosts
+                    + " hosts at once, plus " + reservedConnections(hosts) + " reserved): choose a larger class");
         }
         return problems;
     }
 
     /**
-     * The plan-time check of a configured database class against this stack's pools and limits.
+     * The most hosts of one stack whose pools can be open at once: its hosts, doubled because a
+     * replacement runs beside the host it replaces (Pulumi creates the new instance before it
+     * deletes the old one; an instance refresh of the group launches before it terminates).
+     *
+     * @param hosts the stack's hosts: {@code host.instanceCount}, or {@code ha.maxHosts} in HA mode
+     */
+    public static int hostsAtOnce(int hosts) {
+        return 2 * hosts;
+    }
+
+    /**
+     * The plan-time check of a configured database class against this stack's pools: every pool
+     * of the stack's hosts at once ({@link #hostsAtOnce}) plus the reserved connections must fit
+     * the class's {@code max_connections}. The role limits stay those of the largest stack
+     * ({@link #roleLimits()}), so adding hosts later never needs a role changed (the roles are set
+     * once, when the database is provisioned); the class is checked again at every plan.
      *
      * @param instanceClass value of the setting, e.g. db.t4g.small
      * @param settingName   full name of the setting, for the message
+     * @param hostsAtOnce   the stack's {@link #hostsAtOnce} (at most {@link #MAX_HOSTS_AT_ONCE})
      * @return problems, empty when the class fits
      */
-    public static List<String> checkDatabaseClass(String instanceClass, String settingName) {
+    public static List<String> checkDatabaseClass(String instanceClass, String settingName, int hostsAtOnce) {
         int max;
         try {
             max = estimatedMaxConnections(instanceClass);
@@ -190,7 +207,7 @@ public final class ConnectionBudget {
             return List.of(settingName + ": " + e.getMessage() + " (sizes known: micro, small, medium, large, "
                     + "xlarge, Nxlarge, metal)");
         }
-        return problems(POOLS, roleLimits(), MAX_HOSTS_AT_ONCE, max, settingName + " " + instanceClass);
+        return problems(POOLS, roleLimits(), Math.min(hostsAtOnce, MAX_HOSTS_AT_ONCE), max, settingName + " " + instanceClass);
     }
 
     private static String describe(List<Pool> pools, String role) {

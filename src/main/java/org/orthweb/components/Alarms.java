@@ -25,6 +25,18 @@ public final class Alarms {
     public static int appRoleConnectionLimits() {
         return ConnectionBudget.roleLimits().values().stream().mapToInt(Integer::intValue).sum();
     }
+    /**
+     * What the application's roles can open on this database: their CONNECTION LIMITs, or, on a class
+     * whose estimated {@code max_connections} less RDS's reserved ones is smaller (a small class for a
+     * one-host stack, ConnectionBudget#checkDatabaseClass), that.
+     *
+     * @param instanceClass the RDS class, such as db.t4g.micro
+     */
+    public static int connectionCapacity(String instanceClass) {
+        return Math.min(appRoleConnectionLimits(),
+                ConnectionBudget.estimatedMaxConnections(instanceClass) - ConnectionBudget.RDS_RESERVED);
+    }
+
     /** The connections alarm fires at this share of the role limits: pools are near exhaustion. */
     static final double CONNECTIONS_ALARM_SHARE = 0.8;
     static final double CPU_PERCENT = 80;
@@ -100,10 +112,11 @@ public final class Alarms {
      *
      * @param identifier        the DB instance identifier
      * @param allocatedGiB      allocated storage (the free-storage threshold is a share of it)
+     * @param instanceClass     the RDS class (the connections threshold, {@link #connectionCapacity})
      */
-    public static List<AlarmSpec> database(Output<String> identifier, int allocatedGiB) {
+    public static List<AlarmSpec> database(Output<String> identifier, int allocatedGiB, String instanceClass) {
         var dims = Map.of("DBInstanceIdentifier", identifier);
-        int limits = appRoleConnectionLimits();
+        int limits = connectionCapacity(instanceClass);
         double connections = Math.floor(limits * CONNECTIONS_ALARM_SHARE);
         List<AlarmSpec> alarms = new ArrayList<>();
         alarms.add(new AlarmSpec("db-cpu",
@@ -119,8 +132,10 @@ public final class Alarms {
                 "AWS/RDS", "FreeStorageSpace", dims, "Minimum", "LessThanThreshold",
                 Math.floor(allocatedGiB * FREE_STORAGE_SHARE * GIB), 300, 1, "missing", List.of()));
         alarms.add(new AlarmSpec("db-connections",
-                "The database holds more than " + (int) connections + " connections, near the "
-                        + limits + " its application roles may open (CONNECTION LIMIT of orthanc and keycloak). "
+                "The database holds more than " + (int) connections + " connections, near the " + limits
+                        + (limits < appRoleConnectionLimits()
+                        ? " that " + instanceClass + " leaves its application roles (max_connections less RDS's reserved). "
+                        : " its application roles may open (CONNECTION LIMIT of orthanc and keycloak). ")
                         + "New Orthanc or Keycloak connections will soon be refused. Look for hosts left over from "
                         + "a replacement or a client that does not close its connections (pg_stat_activity); "
                         + "restart the containers of the host that holds most.",

@@ -136,6 +136,7 @@ public final class ConfigParser {
         }
         operationsRules(env, values, problems);
         haRules(values, problems);
+        databaseRules(values, problems);
         orthancRules(values, problems);
         if (values.get(NS + "logging.retentionDays") instanceof Integer days && days < profile.minLogRetentionDays()) {
             problems.add(NS + "logging.retentionDays must be at least " + profile.minLogRetentionDays()
@@ -177,6 +178,24 @@ public final class ConfigParser {
         if (values.get(NS + "ha.minHosts") instanceof Integer min && values.get(NS + "ha.maxHosts") instanceof Integer max
                 && min > max) {
             problems.add(NS + "ha.minHosts (" + min + ") must not exceed " + NS + "ha.maxHosts (" + max + ")");
+        }
+    }
+
+    /**
+     * The database class holds the connection pools of the stack's hosts at once: host.instanceCount
+     * hosts, or ha.maxHosts in HA mode, doubled while hosts are replaced
+     * ({@link org.orthweb.cloudinit.ConnectionBudget#checkDatabaseClass}).
+     */
+    static void databaseRules(Map<String, Object> values, List<String> problems) {
+        Object hosts = Boolean.TRUE.equals(values.get(NS + "ha.enabled")) ? values.get(NS + "ha.maxHosts")
+                : values.get(NS + "host.instanceCount");
+        if (values.get(NS + "database.instanceClass") instanceof String cls && hosts instanceof Integer n) {
+            String source = Boolean.TRUE.equals(values.get(NS + "ha.enabled")) ? "ha.maxHosts " + n
+                    : "host.instanceCount " + n;
+            for (String p : org.orthweb.cloudinit.ConnectionBudget.checkDatabaseClass(cls, NS + "database.instanceClass:",
+                    org.orthweb.cloudinit.ConnectionBudget.hostsAtOnce(n))) {
+                problems.add(p + " (" + source + ")");
+            }
         }
     }
 

@@ -126,23 +126,27 @@ public final class Rules {
     }
 
     /**
-     * A database class whose {@code max_connections} holds every pool of every host the stack can
-     * run ({@link org.orthweb.cloudinit.ConnectionBudget}, docs/application.md "Database connections").
+     * A database class whose size this program knows the memory of (so its {@code max_connections}
+     * can be estimated). Whether it holds the pools of the stack's hosts is a cross-field rule
+     * ({@code ConfigParser.databaseRules}: it depends on host.instanceCount and ha), see
+     * {@link org.orthweb.cloudinit.ConnectionBudget} and docs/application.md "Database connections".
      */
-    public static final class DbClassHoldsConnections implements Rule<String> {
+    public static final class DbClassKnownSize implements Rule<String> {
         @Override
         public String check(String value) {
-            List<String> problems = org.orthweb.cloudinit.ConnectionBudget.checkDatabaseClass(value, "class");
-            if (!problems.isEmpty()) {
-                throw new IllegalArgumentException(": " + String.join("\n: ", problems));
+            try {
+                org.orthweb.cloudinit.ConnectionBudget.nominalMemoryGiB(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (sizes known: micro, small, medium, large, "
+                        + "xlarge, Nxlarge, metal)");
             }
             return value;
         }
 
         @Override
         public String allowed() {
-            return "with room for every host's connection pools (db.t4g.small or larger; see docs/application.md, "
-                    + "\"Database connections\")";
+            return "a known size, with room for the connection pools of the stack's hosts (db.t4g.micro holds one "
+                    + "host, db.t4g.small up to three; docs/application.md, \"Database connections\")";
         }
     }
 

@@ -156,7 +156,7 @@ public record StackConfig(
     public record Database(
             @Setting("RDS instance class")
             @Default(value = "db.t4g.small", hardened = "db.t4g.medium")
-            @Check({Rules.DbInstanceClass.class, Rules.DbClassHoldsConnections.class})
+            @Check({Rules.DbInstanceClass.class, Rules.DbClassKnownSize.class})
             String instanceClass,
             @Setting("PostgreSQL engine version: the major (minor versions follow RDS's automatic upgrades) or a "
                     + "pinned major.minor (after RDS upgrades the minor, the next refresh and up ask for a downgrade "

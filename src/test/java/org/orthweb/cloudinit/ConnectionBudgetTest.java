@@ -101,7 +101,7 @@ class ConnectionBudgetTest {
 
     static final String SMALLEST_ACCEPTED = "db.t4g.small";
 
-    static void parseWithClass(String cls) {
+    static void parseWithClass(String cls, String extra) {
         ConfigParser.parse("test", RawConfig.fromStackYaml("""
                 config:
                   aws:region: eu-west-1
@@ -109,16 +109,45 @@ class ConnectionBudgetTest {
                   orthweb:owner: radiology-it
                   orthweb:database:
                     instanceClass: %s
-                """.formatted(cls), "Pulumi.test.yaml"));
+                """.formatted(cls) + extra, "Pulumi.test.yaml"));
+    }
+
+    static void parseWithClass(String cls) {
+        parseWithClass(cls, "");
     }
 
     @Test
-    void planRefusesADatabaseClassTooSmallForThePoolsWithAClearError() {
-        parseWithClass(SMALLEST_ACCEPTED);
+    void theClassMustHoldThePoolsOfTheStacksOwnHostsAtOnce() {
+        // one host (two while it is replaced): 2 x (15 + 5) + 5 reserved + 2 bootstrap sessions = 47
+        assertThat(ConnectionBudget.hostsAtOnce(1)).isEqualTo(2);
+        assertThat(ConnectionBudget.checkDatabaseClass("db.t4g.micro", "c", 2)).isEmpty();
+        parseWithClass("db.t4g.micro");
+        // two hosts: 4 x 20 + 9 = 89, more than micro's estimated 78
+        assertThatThrownBy(() -> parseWithClass("db.t4g.micro", """
+                  orthweb:host:
+                    instanceCount: 2
+                """)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("orthweb:database.instanceClass: db.t4g.micro allows about 78 connections "
+                        + "(max_connections), but the stack needs 89 (pools {keycloak=60, orthanc=20} for up to 4 hosts at "
+                        + "once, plus 9 reserved): choose a larger class (host.instanceCount 2)");
+        parseWithClass(SMALLEST_ACCEPTED, """
+                  orthweb:host:
+                    instanceCount: 2
+                """);
+        // HA mode counts the group's maximum, whatever runs now
+        assertThatThrownBy(() -> parseWithClass("db.t4g.micro", """
+                  orthweb:ha:
+                    enabled: true
+                    minHosts: 1
+                    maxHosts: 2
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("(ha.maxHosts 2)");
+    }
+
+    @Test
+    void theLargestStackFitsTheSmallestClassThatHoldsTheRoleLimits() {
+        // db.t4g.small holds every pool of the largest stack: the role limits are sized for it
+        assertThat(ConnectionBudget.checkDatabaseClass(SMALLEST_ACCEPTED, "c", ConnectionBudget.MAX_HOSTS_AT_ONCE)).isEmpty();
         parseWithClass("db.m7g.large");
-        assertThatThrownBy(() -> parseWithClass("db.t4g.micro")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("orthweb:database.instanceClass: class db.t4g.micro allows about")
-                .hasMessageContaining("choose a larger class");
         assertThatThrownBy(() -> parseWithClass("db.t4g.gigantic")).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("orthweb:database.instanceClass").hasMessageContaining("gigantic");
     }

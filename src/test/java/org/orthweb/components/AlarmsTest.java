@@ -19,16 +19,30 @@ class AlarmsTest {
     void connectionsAlarmFiresAtFourFifthsOfTheRenderedRoleLimits() {
         int sum = org.orthweb.cloudinit.ConnectionBudget.roleLimits().values().stream().mapToInt(Integer::intValue).sum();
         assertThat(Alarms.appRoleConnectionLimits()).isEqualTo(sum).isPositive();
-        var connections = Alarms.database(Output.of("db"), 20).stream()
+        var connections = Alarms.database(Output.of("db"), 20, "db.t4g.medium").stream()
                 .filter(a -> a.metric().equals("DatabaseConnections")).findFirst().orElseThrow();
         assertThat(connections.threshold()).isEqualTo(Math.floor(sum * 0.8));
         assertThat(connections.description()).contains(String.valueOf(sum));
     }
 
+    /** On a class smaller than the role limits (a one-host stack on db.t4g.micro), the class bounds the alarm. */
+    @Test
+    void onASmallClassTheConnectionsAlarmFollowsWhatTheClassAllows() {
+        int micro = org.orthweb.cloudinit.ConnectionBudget.estimatedMaxConnections("db.t4g.micro")
+                - org.orthweb.cloudinit.ConnectionBudget.RDS_RESERVED;
+        assertThat(micro).isLessThan(Alarms.appRoleConnectionLimits());
+        assertThat(Alarms.connectionCapacity("db.t4g.micro")).isEqualTo(micro);
+        assertThat(Alarms.connectionCapacity("db.t4g.medium")).isEqualTo(Alarms.appRoleConnectionLimits());
+        var connections = Alarms.database(Output.of("db"), 20, "db.t4g.micro").stream()
+                .filter(a -> a.metric().equals("DatabaseConnections")).findFirst().orElseThrow();
+        assertThat(connections.threshold()).isEqualTo(Math.floor(micro * 0.8));
+        assertThat(connections.description()).contains("db.t4g.micro");
+    }
+
     @Test
     void databaseAlarmsWatchCpuStorageAndConnectionsWithThresholdsFromTheStack() {
         Map<String, AlarmSpec> byMetric = new java.util.HashMap<>();
-        Alarms.database(Output.of("calm-otter-orthancdb"), 30).forEach(a -> byMetric.put(a.metric(), a));
+        Alarms.database(Output.of("calm-otter-orthancdb"), 30, "db.t4g.medium").forEach(a -> byMetric.put(a.metric(), a));
         assertThat(byMetric).containsOnlyKeys("CPUUtilization", "FreeStorageSpace", "DatabaseConnections");
         assertThat(byMetric.get("CPUUtilization").threshold()).isEqualTo(80);
         assertThat(byMetric.get("CPUUtilization").comparison()).isEqualTo("GreaterThanThreshold");
@@ -77,7 +91,7 @@ class AlarmsTest {
     void anAlarmWithoutInstructionsOrWithADuplicateNameIsRefused() {
         assertThatThrownBy(() -> new AlarmSpec("x", " ", "AWS/EC2", "m", Map.of(), "Maximum", "GreaterThanThreshold",
                 1, 60, 1, "missing", List.of())).hasMessageContaining("description must say what to do");
-        var one = Alarms.database(Output.of("db"), 20);
+        var one = Alarms.database(Output.of("db"), 20, "db.t4g.medium");
         assertThatThrownBy(() -> new AlertingArgs(new org.orthweb.naming.Naming(Output.of("p"), Map.of()),
                 Output.of("k"), List.of(), List.of(one.get(0), one.get(0)))).hasMessage("two alarms have the same name");
     }

@@ -91,11 +91,11 @@ class RulesTest {
     void dbInstanceClass() {
         assertThat(new Rules.DbInstanceClass().check("db.r7g.large")).isEqualTo("db.r7g.large");
         refuses(new Rules.DbInstanceClass(), "t3.medium", "must be an RDS instance class such as db.t4g.medium (got 't3.medium')");
-        // every pool of every host must fit: 1 GiB of db.t4g.micro does not hold them
-        assertThat(new Rules.DbClassHoldsConnections().check("db.t4g.small")).isEqualTo("db.t4g.small");
-        refuses(new Rules.DbClassHoldsConnections(), "db.t4g.micro", ": class db.t4g.micro allows about 78 connections "
-                + "(max_connections), but the stack needs 131 (role limits {keycloak=90, orthanc=30} for up to 6 hosts, "
-                + "plus 11 reserved): choose a larger class");
+        // a size whose memory is known (whether it holds the stack's pools: ConnectionBudgetTest)
+        assertThat(new Rules.DbClassKnownSize().check("db.t4g.micro")).isEqualTo("db.t4g.micro");
+        assertThat(new Rules.DbClassKnownSize().check("db.r6g.12xlarge")).isEqualTo("db.r6g.12xlarge");
+        refuses(new Rules.DbClassKnownSize(), "db.t4g.huge", "unknown RDS instance size 'huge' in 'db.t4g.huge' (sizes "
+                + "known: micro, small, medium, large, xlarge, Nxlarge, metal)");
     }
 
     @Test

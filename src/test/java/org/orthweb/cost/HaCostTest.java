@@ -48,4 +48,18 @@ class HaCostTest {
         assertThat(withHa.lines()).anySatisfy(l -> assertThat(l.kind()).isEqualTo("network load balancer"));
         assertThat(withHa.usageCharges()).anyMatch(u -> u.contains("NLCU"));
     }
+
+    /**
+     * The day-two issue's target for the shipped dev file: at most a third of the reference
+     * footprint priced with the same table (CostEstimateTest: $174.44); the README states its figure.
+     */
+    @Test
+    void theShippedDevFileCostsAtMostAThirdOfTheReference() throws Exception {
+        CostEstimate dev = CostEstimate.of(TestStacks.shipped("dev"), PRICES);
+        assertThat(dev.unpriced()).isEmpty();
+        dev.lines().forEach(l -> System.out.println("  dev     " + l));
+        assertThat(dev.totalUsd()).isLessThanOrEqualTo(174.44 / 3);
+        assertThat(Files.readString(Path.of("README.md")))
+                .contains(String.format(Locale.ROOT, "| `dev` | $%.2f |", dev.totalUsd()));
+    }
 }
