@@ -110,7 +110,7 @@ public record StackConfig(
             @Range(min = SubnetPlan.MIN_PREFIX, max = SubnetPlan.MAX_PREFIX)
             int privateSubnetPrefixLength,
             @Setting("AWS services reached through interface endpoints in the private subnets")
-            @Default(value = "[]", hardened = "[kms, secretsmanager]")
+            @Default(value = "[]", hardened = "[secretsmanager]")
             @Check(Rules.InterfaceEndpoints.class)
             List<String> interfaceEndpoints,
             @Setting("who may reach HTTPS (443)")

@@ -84,7 +84,7 @@ class PlanPrinterTest {
         assertThat(markers(dev, "database-instance")).doesNotContain(Marker.PROTECT).contains(Marker.COST);
         assertThat(markers(dev, "storage-data")).doesNotContain(Marker.PROTECT);
         assertThat(markers(prod, "encryption-key")).contains(Marker.COST);
-        assertThat(markers(prod, "network-kms-endpoint")).contains(Marker.COST);
+        assertThat(markers(prod, "network-secretsmanager-endpoint")).contains(Marker.COST);
         assertThat(markers(prod, "network-s3-endpoint")).doesNotContain(Marker.COST); // gateway endpoints are free
         assertThat(markers(prod, "host-role")).doesNotContain(Marker.COST);
         assertThat(markers(prod, "network-public-1")).isEmpty();
