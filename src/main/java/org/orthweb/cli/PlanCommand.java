@@ -41,9 +41,25 @@ final class PlanCommand implements Callable<Integer> {
         Plan plan = OfflinePlan.run(config);
         CostEstimate estimate = CostEstimate.of(plan, PriceTable.shipped());
         HostImage hostImage = HostImage.of(config);
-        spec.commandLine().getOut().println(json ? PlanPrinter.json(plan, estimate, hostImage)
-                : PlanPrinter.text(plan, PlanPrinter.Options.of(wide, estimate)) + "\n" + hostImage.note());
+        var caExpiry = org.orthweb.orthanc.OrthancSettings.caCertificateExpiry(config.orthanc());
+        spec.commandLine().getOut().println(json ? PlanPrinter.json(plan, estimate, hostImage, caExpiry)
+                : PlanPrinter.text(plan, PlanPrinter.Options.of(wide, estimate)) + "\n" + hostImage.note()
+                + caExpiryNote(caExpiry, java.time.Instant.now()));
         spec.commandLine().getOut().flush();
         return Cli.OK;
+    }
+
+    /**
+     * One line per modality called over DICOM TLS: when its {@code caCertificate} expires. Past
+     * that the stack's configuration is refused until the certificate is replaced, so the plan says
+     * it ahead of time; empty without TLS modalities.
+     */
+    static String caExpiryNote(java.util.Map<String, java.time.Instant> expiry, java.time.Instant now) {
+        StringBuilder b = new StringBuilder();
+        expiry.forEach((name, at) -> b.append("\nDICOM TLS modality ").append(name).append(": its caCertificate expires ")
+                .append(at).append(" (in ").append(java.time.Duration.between(now, at).toDays())
+                .append(" days); then plan and up refuse the stack until orthweb:orthanc.modalities.").append(name)
+                .append(".caCertificate holds the modality's new CA."));
+        return b.toString();
     }
 }

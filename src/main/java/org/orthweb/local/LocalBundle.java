@@ -309,7 +309,9 @@ public final class LocalBundle {
         }
         DicomClientKit first = kits.get(0);
         String storescu = storescuLine(first);
-        files.add(new File("README.md", "0644", readme(stack, first, storescu)));
+        List<String> tlsModalities = orthanc.modalities().entrySet().stream().filter(e -> e.getValue().tls())
+                .map(Map.Entry::getKey).toList();
+        files.add(new File("README.md", "0644", readme(stack, first, storescu, tlsModalities)));
         return new Bundle(List.copyOf(files), LOCAL_USER, userPassword, storescu, host);
     }
 
@@ -363,7 +365,7 @@ public final class LocalBundle {
         return b.toString();
     }
 
-    private static String readme(String stack, DicomClientKit kit, String storescu) {
+    private static String readme(String stack, DicomClientKit kit, String storescu, List<String> tlsModalities) {
         return """
                 # Orthweb local bundle (stack %1$s)
 
@@ -373,7 +375,8 @@ public final class LocalBundle {
                 the application before deploying it.
 
                 **Local only.** The passwords, keys and certificates in `%2$s/` and `%3$s/` were generated
-                on this machine by `orthweb local` and are stored here in files (mode 0600). Do not put
+                on this machine by `orthweb local` and are stored here in files (passwords and keys mode
+                0600, certificates 0644, in directories only you may open). Do not put
                 patient data here and do not expose these ports: a deployment keeps its secrets in a
                 secret store and its certificates come from the stack's own PKI.
 
@@ -390,11 +393,17 @@ public final class LocalBundle {
                    (`%9$s/%8$s.txt` has the echoscu line and the peer's settings.)
                 4. Stop and wipe everything, database and stored images included: `docker compose down -v`.
 
-                `docker-compose.yml` is a deployed host's compose file (template
+                %12$s`docker-compose.yml` is a deployed host's compose file (template
                 `cloud-init/files/docker-compose.yml.mustache`) with the differences named in
                 `org.orthweb.local.LocalTarget`; files under `%11$s/` are rendered from the same templates.
                 """.formatted(stack, SECRETS_DIR, TLS_DIR, Layout.DICOM_TLS_PORT, Layout.KEYCLOAK_ADMIN_PORT,
-                LOCAL_USER, LOCAL_USER_PASSWORD_FILE, kit.name(), CLIENTS_DIR, storescu, CONFIG_DIR);
+                LOCAL_USER, LOCAL_USER_PASSWORD_FILE, kit.name(), CLIENTS_DIR, storescu, CONFIG_DIR,
+                tlsModalities.isEmpty() ? "" : """
+                        Orthanc calls %s over DICOM TLS with its own client certificate,
+                        `%s/%s`, issued by this bundle's CA: such a modality must trust `%s/ca.crt` to
+                        admit it (a deployed stack's Orthanc has a certificate of the site CA instead).
+
+                        """.formatted(String.join(", ", tlsModalities), TLS_DIR, Layout.ORTHANC_SCU_CERT, TLS_DIR));
     }
 
     /**

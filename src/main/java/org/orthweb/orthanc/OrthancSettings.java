@@ -64,9 +64,17 @@ public final class OrthancSettings {
     private static final String ACCESS = "access control is nginx's and the authorization plugin's";
 
     /**
+     * The {@code DicomTls*} options {@code extraConfig} may set: they tune the TLS of Orthanc's calls
+     * to modalities declared {@code tls: true} (minimum protocol version, accepted ciphers; Orthanc
+     * 1.12's Configuration.json) and change nothing of the stack's own endpoint, which is nginx's.
+     */
+    public static final java.util.Set<String> DICOM_TLS_TUNING = java.util.Set.of(
+            "DicomTlsMinimumProtocolVersion", "DicomTlsCiphersAccepted");
+
+    /**
      * The keys of Orthanc's configuration that {@code extraConfig} may not set, with why: top-level
      * names, or {@code Section.Key} for one key of a section the program fills. Names starting with
-     * {@code DicomTls} are refused as well ({@link #refusals}).
+     * {@code DicomTls} are refused as well, but for {@link #DICOM_TLS_TUNING} ({@link #refusals}).
      */
     public static final Map<String, String> OWNED = owned();
 
@@ -150,7 +158,7 @@ public final class OrthancSettings {
             var e = it.next();
             String key = e.getKey();
             String why = OWNED.get(key);
-            if (why == null && key.startsWith("DicomTls")) {
+            if (why == null && key.startsWith("DicomTls") && !DICOM_TLS_TUNING.contains(key)) {
                 why = "DICOM TLS into the site ends at nginx with the site PKI, and Orthanc's own TLS to modalities is "
                         + "set by orthweb:orthanc.modalities.<name>.tls and caCertificate";
             }
@@ -235,6 +243,21 @@ public final class OrthancSettings {
      */
     public static boolean scuTls(StackConfig.Orthanc orthanc) {
         return orthanc.modalities().values().stream().anyMatch(StackConfig.Modality::tls);
+    }
+
+    /**
+     * When each TLS modality's {@code caCertificate} stops being valid (the earliest end of its
+     * certificates): past it, the config check refuses the stack until the certificate is replaced,
+     * so {@code plan} says it ahead of time.
+     *
+     * @return modality name to the instant, in the order declared; empty without TLS modalities
+     */
+    public static Map<String, java.time.Instant> caCertificateExpiry(StackConfig.Orthanc orthanc) {
+        Map<String, java.time.Instant> out = new LinkedHashMap<>();
+        orthanc.modalities().forEach((name, m) -> m.caCertificate().filter(pem -> m.tls()).ifPresent(pem ->
+                out.put(name, TrustedCertificates.parse(pem, null).stream()
+                        .map(c -> c.getNotAfter().toInstant()).min(java.util.Comparator.naturalOrder()).orElseThrow())));
+        return out;
     }
 
     /**

@@ -26,7 +26,7 @@ public final class TrustedCertificates {
     /** Largest PEM text accepted for one modality: a CA chain is a few KB; this is not a trust store. */
     public static final int MAX_PEM_BYTES = 32 * 1024;
     private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----\\r?\\n([A-Za-z0-9+/=\\r\\n]+?)-----END \\1-----");
+            "-----BEGIN ([A-Z0-9 ]+)-----\\n([A-Za-z0-9+/=\\n]+?)-----END \\1-----");
 
     private TrustedCertificates() {
     }
@@ -34,19 +34,22 @@ public final class TrustedCertificates {
     /**
      * Parses and checks PEM certificates.
      *
-     * @param pem one or more {@code CERTIFICATE} blocks, nothing else but white space between them
-     * @param now the instant the certificates must be valid at (the plan's)
+     * @param given one or more {@code CERTIFICATE} blocks, nothing else but white space between them
+     *              (CRLF line ends and blanks at line ends, as copies often carry, are accepted)
+     * @param now the instant the certificates must be valid at (the plan's); null: no time check
      * @return the certificates, in the order given
      * @throws IllegalArgumentException naming what is wrong: no block, another kind of block (a
      *                                  private key is refused as a secret), text outside blocks,
      *                                  a block that is not X.509, a certificate expired or not yet
-     *                                  valid at {@code now}, or more than {@link #MAX_PEM_BYTES}
+     *                                  valid at {@code now} (when given), or more than {@link #MAX_PEM_BYTES}
      */
-    public static List<X509Certificate> parse(String pem, Instant now) {
-        if (pem.getBytes(StandardCharsets.UTF_8).length > MAX_PEM_BYTES) {
+    public static List<X509Certificate> parse(String given, Instant now) {
+        if (given.getBytes(StandardCharsets.UTF_8).length > MAX_PEM_BYTES) {
             throw new IllegalArgumentException("is longer than " + MAX_PEM_BYTES + " bytes: give the modality's CA "
                     + "certificate(s), not a trust store");
         }
+        // Windows line ends and trailing blanks (a copy from a mail or a console) are not content
+        String pem = lines(given);
         Matcher m = BLOCK.matcher(pem);
         List<X509Certificate> out = new ArrayList<>();
         int end = 0;
@@ -76,16 +79,20 @@ public final class TrustedCertificates {
                         m.group().getBytes(StandardCharsets.US_ASCII)));
             } catch (CertificateException | ClassCastException e) {
                 throw new IllegalArgumentException("certificate " + (out.size() + 1) + " is not a readable X.509 "
-                        + "certificate: " + e.getMessage());
+                        + "certificate (damaged or cut short in the copy; the JDK says: " + e.getMessage() + ")");
             }
-            String subject = cert.getSubjectX500Principal().getName();
-            if (cert.getNotAfter().toInstant().isBefore(now)) {
-                throw new IllegalArgumentException("certificate " + (out.size() + 1) + " (" + subject + ") expired on "
-                        + cert.getNotAfter().toInstant() + ": Orthanc would refuse the modality's certificate");
-            }
-            if (cert.getNotBefore().toInstant().isAfter(now)) {
-                throw new IllegalArgumentException("certificate " + (out.size() + 1) + " (" + subject + ") is not valid "
-                        + "before " + cert.getNotBefore().toInstant());
+            if (now != null) {
+                String subject = cert.getSubjectX500Principal().getName();
+                if (cert.getNotAfter().toInstant().isBefore(now)) {
+                    throw new IllegalArgumentException("certificate " + (out.size() + 1) + " (" + subject + ") expired on "
+                            + cert.getNotAfter().toInstant() + ": Orthanc would refuse the modality's certificate; declare "
+                            + "the modality's current CA");
+                }
+                if (cert.getNotBefore().toInstant().isAfter(now)) {
+                    throw new IllegalArgumentException("certificate " + (out.size() + 1) + " (" + subject + ") is not "
+                            + "valid before " + cert.getNotBefore().toInstant() + ": check this machine's clock, or declare "
+                            + "the modality's current CA");
+                }
             }
             out.add(cert);
         }
@@ -105,12 +112,17 @@ public final class TrustedCertificates {
      * @param pem text {@link #parse} accepts
      */
     public static String normalize(String pem) {
-        Matcher m = BLOCK.matcher(pem);
+        Matcher m = BLOCK.matcher(lines(pem));
         StringBuilder b = new StringBuilder();
         while (m.find()) {
-            b.append(m.group().replace("\r\n", "\n")).append('\n');
+            b.append(m.group()).append('\n');
         }
         return b.toString();
+    }
+
+    /** Line ends as LF, no blanks at the end of a line. */
+    private static String lines(String text) {
+        return text.replace("\r\n", "\n").replace('\r', '\n').replaceAll("[ \t]+\n", "\n").replaceAll("[ \t]+$", "");
     }
 
     /**

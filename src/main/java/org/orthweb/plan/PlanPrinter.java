@@ -77,20 +77,30 @@ public final class PlanPrinter {
      * usageCharges, unpriced}.
      */
     public static String json(Plan plan, CostEstimate estimate) {
-        return json(plan, ResourceCosts.of(estimate), estimate, null);
+        return json(plan, ResourceCosts.of(estimate), estimate, Map.of());
     }
 
-    /** The same, with where the hosts' image comes from as {@code hostImage} ({@link HostImage#json}). */
-    public static String json(Plan plan, CostEstimate estimate, HostImage hostImage) {
-        return json(plan, ResourceCosts.of(estimate), estimate, hostImage);
+    /**
+     * The same, with where the hosts' image comes from as {@code hostImage} ({@link HostImage#json})
+     * and, per modality called over DICOM TLS, when its {@code caCertificate} expires as
+     * {@code modalityCaExpiry} (name to ISO-8601 instant).
+     */
+    public static String json(Plan plan, CostEstimate estimate, HostImage hostImage,
+                              Map<String, java.time.Instant> modalityCaExpiry) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("hostImage", hostImage.json());
+        Map<String, String> expiry = new LinkedHashMap<>();
+        modalityCaExpiry.forEach((name, at) -> expiry.put(name, at.toString()));
+        extra.put("modalityCaExpiry", expiry);
+        return json(plan, ResourceCosts.of(estimate), estimate, extra);
     }
 
     /** One JSON document: {stack, legend, resources (with markers and monthlyCost), outputs}. */
     public static String json(Plan plan, ResourceCosts costs) {
-        return json(plan, costs, null, null);
+        return json(plan, costs, null, Map.of());
     }
 
-    private static String json(Plan plan, ResourceCosts costs, CostEstimate estimate, HostImage hostImage) {
+    private static String json(Plan plan, ResourceCosts costs, CostEstimate estimate, Map<String, Object> extra) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("stack", plan.stack());
         Map<String, String> legend = new LinkedHashMap<>();
@@ -111,9 +121,7 @@ public final class PlanPrinter {
             return m;
         }).toList());
         doc.put("outputs", plan.outputs());
-        if (hostImage != null) {
-            doc.put("hostImage", hostImage.json());
-        }
+        doc.putAll(extra);
         if (estimate != null) {
             Map<String, Object> cost = new LinkedHashMap<>();
             cost.put("priceRegion", estimate.priceRegion());

@@ -94,4 +94,25 @@ class HostReplacementTest {
         });
         assertThat(replacing).contains("aws:ec2/launchTemplate:LaunchTemplate");
     }
+
+    @Test
+    void planSaysWhenATlsModalitysCaCertificateExpires(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.time.Instant notAfter = java.time.Instant.now().plus(java.time.Duration.ofDays(40)).truncatedTo(
+                java.time.temporal.ChronoUnit.SECONDS);
+        String ca = org.orthweb.pki.TestCertificates.selfSigned("Expiring CA", java.time.Instant.now().minusSeconds(60), notAfter);
+        java.nio.file.Path file = dir.resolve("Pulumi.dev.yaml");
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(org.orthweb.support.TestStacks.stackFile("dev"))
+                .stripTrailing() + "\n  orthweb:orthanc:\n    modalities:\n      pacs: {aeTitle: PACS, host: 10.0.0.9, port: 2762, "
+                + "tls: true, caCertificate: " + org.orthweb.pki.TestCertificates.quoted(ca) + "}\n");
+        String[] text = run("plan", "--stack", "dev", "--config-file", file.toString());
+        assertThat(text[0]).as(text[2]).isEqualTo("0");
+        assertThat(text[1]).contains("DICOM TLS modality pacs: its caCertificate expires " + notAfter + " (in 39 days)");
+        String[] json = run("plan", "--stack", "dev", "--config-file", file.toString(), "--json");
+        var doc = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json[1]);
+        assertThat(doc.at("/modalityCaExpiry/pacs").asText()).isEqualTo(notAfter.toString());
+        // none without a TLS modality
+        String fixture = org.orthweb.support.TestStacks.stackFile("dev").toString();
+        assertThat(run("plan", "--stack", "dev", "--config-file", fixture)[1]).doesNotContain("DICOM TLS modality");
+    }
 }

@@ -201,6 +201,10 @@ class LocalTargetTest {
         scu.verify(((X509Certificate) cf.generateCertificate(stream(site.file("tls/ca.crt").content()))).getPublicKey());
         assertThat(scu.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.2");
         assertThat(scu.getSubjectX500Principal().getName()).contains("CN=" + org.orthweb.components.SitePki.orthancScuCommonName("dev"));
+        // the bundle's README says what the modality must trust
+        assertThat(site.file("README.md").content()).contains("Orthanc calls secure-pacs over DICOM TLS")
+                .contains("`tls/ca.crt`");
+        assertThat(content("README.md")).doesNotContain("over DICOM TLS with its own client certificate");
         // and none of it without a TLS modality
         assertThat(bundle.files()).noneMatch(f -> f.path().contains("orthanc-scu") || f.path().contains(Layout.ORTHANC_MODALITY_CA));
     }

@@ -162,6 +162,19 @@ class OrthancSettingsTest {
     }
 
     @Test
+    void theTlsOfOrthancsCallsMayBeTunedThroughExtraConfig() throws Exception {
+        StackConfig config = parse("  orthweb:orthanc:\n    extraConfig: {DicomTlsMinimumProtocolVersion: 4, "
+                + "DicomTlsCiphersAccepted: [ECDHE-RSA-AES256-GCM-SHA384]}\n    modalities:\n"
+                + tlsModality("pacs", "PACS", "10.0.0.9", CA));
+        JsonNode doc = orthancJson(config);
+        assertThat(doc.get("DicomTlsMinimumProtocolVersion").asInt()).isEqualTo(4);
+        assertThat(doc.get("DicomTlsCiphersAccepted").get(0).asText()).isEqualTo("ECDHE-RSA-AES256-GCM-SHA384");
+        // the identity and trust stay the program's
+        assertThat(problems("  orthweb:orthanc:\n    extraConfig: {DicomTlsTrustedCertificates: /tmp/x.pem}\n"))
+                .singleElement().asString().contains("DicomTlsTrustedCertificates is refused");
+    }
+
+    @Test
     void secretsAndEnvironmentReferencesAreRefusedAtAnyDepth() {
         assertThat(problems("""
                   orthweb:orthanc:
@@ -321,6 +334,17 @@ class OrthancSettingsTest {
                         + body.substring(4) + "-----END CERTIFICATE-----\n", "is not a readable X.509 certificate"),
                 org.junit.jupiter.params.provider.Arguments.of("text around it", "issued by our vendor\n" + CA,
                         "has text outside its PEM blocks"));
+    }
+
+    @Test
+    void aCopiedCaCertificateIsAcceptedAsTheSameText() {
+        String other = org.orthweb.pki.TestCertificates.selfSigned("Second CA", java.time.Instant.now().minusSeconds(60),
+                java.time.Instant.now().plusSeconds(86_400));
+        // Windows line ends, blanks at line ends (a copy from a mail or a console), two blocks with a blank line
+        String copied = (CA.replace("\n", "  \r\n") + "\r\n" + other.replace("\n", "\t\n"));
+        StackConfig config = parse("  orthweb:orthanc:\n    modalities:\n" + tlsModality("pacs", "PACS", "10.0.0.9", copied));
+        assertThat(config.orthanc().modalities().get("pacs").caCertificate()).contains(CA + other);
+        assertThat(OrthancSettings.trustedCertificates(config.orthanc())).isEqualTo(CA + other);
     }
 
     @ParameterizedTest(name = "caCertificate: {0} is refused")

@@ -39,6 +39,18 @@ class ReadmeOutputsTest {
         // both modes: dev is single-host, the shipped prod file runs in HA mode
         Set<String> exported = new TreeSet<>(TestStacks.shipped("dev").outputs().keySet());
         exported.addAll(TestStacks.shipped("prod").outputs().keySet());
+        // and the outputs of optional settings: the Client VPN, a modality called over DICOM TLS
+        Plan optional = TestStacks.plan("optional", TestStacks.yaml("dev", """
+                  orthweb:vpn:
+                    clientCidr: 10.250.0.0/22
+                    clients: [{name: alice}]
+                  orthweb:orthanc:
+                    modalities:
+                      pacs: {aeTitle: PACS, host: 10.0.0.9, port: 2762, tls: true, caCertificate: %s}
+                """.formatted(org.orthweb.pki.TestCertificates.quoted(org.orthweb.pki.TestCertificates.modalityCa()))));
+        assertThat(optional.outputs().keySet()).as("optional outputs exist").contains("vpnEndpointDnsName",
+                "dicomOrthancClientCertificate");
+        exported.addAll(optional.outputs().keySet());
         assertThat(documented).isEqualTo(exported);
     }
 
