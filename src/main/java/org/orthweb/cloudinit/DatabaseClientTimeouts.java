@@ -51,6 +51,23 @@ public final class DatabaseClientTimeouts {
      * up inside an RDS failover window.
      */
     public static final int JDBC_SOCKET_TIMEOUT_SECONDS = 60;
+    /**
+     * Keycloak's container: how many times the kernel retransmits unacknowledged data before it
+     * drops the connection ({@code net.ipv4.tcp_retries2}, per network namespace). pgjdbc has no
+     * {@code tcp_user_timeout} and its {@code socketTimeout} is left out (see {@link #jdbc}); this is
+     * the same bound at the kernel's level: only time with data sent and unacknowledged counts, so a
+     * long statement on a live database is never cut off. The kernel turns the count into a time
+     * as if each retransmission doubled from 200 ms (TCP_RTO_MIN): {@code 0.2 s x (2^(n+1) - 1)},
+     * 25.4 s for 6, like libpq's 30 s above (tcp(7), tcp_retries2: "The default value of 15
+     * yields a hypothetical timeout of 924.6 seconds"; Linux net/ipv4/tcp_timer.c, tcp_model_timeout).
+     */
+    public static final int KEYCLOAK_TCP_RETRIES2 = 6;
+
+    /** Seconds after which the kernel gives up sent data Keycloak's database never acknowledged: 25.4. */
+    public static double keycloakUnacknowledgedBoundSeconds() {
+        return 0.2 * ((2L << KEYCLOAK_TCP_RETRIES2) - 1);
+    }
+
     /** pgjdbc: seconds for the whole connection set-up (TCP, TLS, authentication). */
     public static final int JDBC_LOGIN_TIMEOUT_SECONDS = 20;
 
@@ -101,14 +118,18 @@ public final class DatabaseClientTimeouts {
     }
 
     /**
-     * pgjdbc's {@code tcpKeepAlive} only switches keepalives on; their timing is the kernel's
-     * (2 hours by default). These per-namespace sysctls give Keycloak's container libpq's timing.
+     * Keycloak's container's kernel settings (per network namespace, so they apply to it only).
+     * pgjdbc's {@code tcpKeepAlive} only switches keepalives on; their timing is the kernel's (2
+     * hours by default): these give it libpq's timing. And a request sent into a silent database
+     * is given up after {@link #keycloakUnacknowledgedBoundSeconds} ({@link #KEYCLOAK_TCP_RETRIES2})
+     * instead of the kernel's default of about 15 minutes.
      */
-    public static Map<String, String> keepaliveSysctls() {
+    public static Map<String, String> keycloakSysctls() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("net.ipv4.tcp_keepalive_time", Integer.toString(KEEPALIVE_IDLE_SECONDS));
         s.put("net.ipv4.tcp_keepalive_intvl", Integer.toString(KEEPALIVE_INTERVAL_SECONDS));
         s.put("net.ipv4.tcp_keepalive_probes", Integer.toString(KEEPALIVE_COUNT));
+        s.put("net.ipv4.tcp_retries2", Integer.toString(KEYCLOAK_TCP_RETRIES2));
         return s;
     }
 

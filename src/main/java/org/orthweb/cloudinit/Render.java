@@ -353,7 +353,7 @@ public final class Render {
         client.put("libpqUri", DatabaseClientTimeouts.libpqUriQuery());
         client.put("libpqConninfo", DatabaseClientTimeouts.libpqConninfo());
         client.put("jdbc", DatabaseClientTimeouts.jdbcQuery());
-        client.put("sysctls", DatabaseClientTimeouts.keepaliveSysctls().entrySet().stream()
+        client.put("sysctls", DatabaseClientTimeouts.keycloakSysctls().entrySet().stream()
                 .map(e -> Map.of("name", e.getKey(), "value", e.getValue())).toList());
         scope.put("dbClient", client);
 

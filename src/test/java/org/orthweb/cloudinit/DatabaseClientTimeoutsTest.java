@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** The database clients' timeouts: sized against an RDS failover, and rendered into every client. */
 class DatabaseClientTimeoutsTest {
@@ -30,8 +31,11 @@ class DatabaseClientTimeoutsTest {
                 + "&keepalives_interval=5&keepalives_count=3&tcp_user_timeout=30000");
         assertThat(DatabaseClientTimeouts.libpqConninfo()).isEqualTo(DatabaseClientTimeouts.libpqUriQuery().replace('&', ' '));
         assertThat(DatabaseClientTimeouts.jdbcQuery()).isEqualTo("connectTimeout=10&tcpKeepAlive=true");
-        assertThat(DatabaseClientTimeouts.keepaliveSysctls()).containsExactly(Map.entry("net.ipv4.tcp_keepalive_time", "10"),
-                Map.entry("net.ipv4.tcp_keepalive_intvl", "5"), Map.entry("net.ipv4.tcp_keepalive_probes", "3"));
+        assertThat(DatabaseClientTimeouts.keycloakSysctls()).containsExactly(Map.entry("net.ipv4.tcp_keepalive_time", "10"),
+                Map.entry("net.ipv4.tcp_keepalive_intvl", "5"), Map.entry("net.ipv4.tcp_keepalive_probes", "3"),
+                Map.entry("net.ipv4.tcp_retries2", "6"));
+        // the kernel's model of 6 retransmissions doubling from 200 ms (tcp(7): 15 gives 924.6 s)
+        assertThat(DatabaseClientTimeouts.keycloakUnacknowledgedBoundSeconds()).isCloseTo(25.4, within(0.001));
     }
 
     /** Orthanc's URI is checked after the bootstrap wrote it, against a real server, in DatabaseFailoverTest. */
@@ -42,7 +46,7 @@ class DatabaseClientTimeoutsTest {
                 .contains("sslrootcert=\" + $caFile\n      + \"&" + DatabaseClientTimeouts.libpqUriQuery() + "\"),");
         JsonNode keycloak = new YAMLMapper().readTree(files.get(Layout.CONFIG_DIR + "/docker-compose.yml")).at("/services/keycloak");
         assertThat(keycloak.at("/environment/KC_DB_URL").asText()).endsWith("&" + DatabaseClientTimeouts.jdbcQuery());
-        DatabaseClientTimeouts.keepaliveSysctls().forEach((k, v) ->
+        DatabaseClientTimeouts.keycloakSysctls().forEach((k, v) ->
                 assertThat(keycloak.at("/sysctls").get(k).asText()).as(k).isEqualTo(v));
         String bootstrap = files.get("/usr/local/sbin/orthweb-bootstrap");
         assertThat(bootstrap).contains("\nDB_CLIENT_OPTIONS=\"" + DatabaseClientTimeouts.libpqConninfo() + "\"\n")

@@ -50,6 +50,8 @@ class TwoHostKeycloakTest {
     static SiteFixture site;
     static SiteFixture.Host h1;
     static SiteFixture.Host h2;
+    /** Host 2's replacement (test 4). */
+    static SiteFixture.Host h3;
     static Path javaHome;
     static Path distribution;
     static final Map<String, Path> homes = new HashMap<>();
@@ -346,7 +348,7 @@ class TwoHostKeycloakTest {
         // host 2 dies; its replacement is freshly rendered with a new instance id and address
         site.net.killAll(h2.ns());
         Instant t = Instant.now();
-        SiteFixture.Host h3 = site.addHost("h3", 13, SiteFixture.HOST_IDS[2]);
+        h3 = site.addHost("h3", 13, SiteFixture.HOST_IDS[2]);
         startKeycloak(h3);
         Instant r = Instant.now();
         h3.env().bootstrap("realm").expectSuccess("bootstrap realm on the replacement");
@@ -370,5 +372,106 @@ class TwoHostKeycloakTest {
         Path jar = site.dir.resolve("cookies-cc-" + (++flows));
         return step(jar, via, "https://" + SiteFixture.SITE + "/keycloak/realms/orthanc/protocol/openid-connect/token",
                 "grant_type=client_credentials&client_id=admin-cli&client_secret=" + secret).status();
+    }
+
+    /** Far above what the rendered settings give (about 25-40 s), far below TCP's default (~15 minutes). */
+    static final Duration KEYCLOAK_FAIL_FAST_BOUND = Duration.ofSeconds(90);
+    /** How long the host with the kernel's defaults is watched (its figure is printed, for comparison). */
+    static final int DEFAULT_KERNEL_WATCH_SECONDS = 90;
+
+    /**
+     * A database that goes silent, as the old primary in an RDS Multi-AZ failover: h1's namespace
+     * gets the Keycloak container's sysctls from its rendered compose file (as Docker gives them to
+     * the container: keepalive timing, tcp_retries2), h3's keeps the kernel's defaults. The core
+     * namespace drops every packet of port 5432 while each host's Keycloak answers a user search
+     * (a database query, not cached) for the realm-sync client. h1 must end its request in bounded
+     * seconds and answer again within a minute of the packets flowing; h3's figure is printed.
+     */
+    @Test
+    @Order(5)
+    void aSilentDatabaseEndsKeycloaksRequestsInSecondsWithTheRenderedKernelSettings() throws Exception {
+        JsonNode sysctls = new YAMLMapper().readTree(h1.env().files.get(Layout.CONFIG_DIR + "/docker-compose.yml"))
+                .at("/services/keycloak/sysctls");
+        assertThat(sysctls.path("net.ipv4.tcp_retries2").asText()).isEqualTo(
+                Integer.toString(DatabaseClientTimeouts.KEYCLOAK_TCP_RETRIES2));
+        sysctls.fields().forEachRemaining(e -> site.net.exec(h1.ns(), 10, Map.of(), "sysctl", "-qw",
+                e.getKey() + "=" + e.getValue().asText()).expectSuccess("sysctl " + e.getKey()));
+        assertThat(site.net.exec(h3.ns(), 10, Map.of(), "sysctl", "-n", "net.ipv4.tcp_retries2").out().strip())
+                .as("h3 keeps the kernel's default").isEqualTo("15");
+        Map<SiteFixture.Host, String> tokens = new LinkedHashMap<>();
+        for (SiteFixture.Host h : List.of(h1, h3)) {
+            tokens.put(h, realmSyncToken(h));
+            assertThat(userSearch(h, tokens.get(h), 20).code()).as("search on " + h.ns() + " before").isEqualTo(200);
+        }
+
+        List<String> drop = List.of("-p", "tcp", "--dport", "5432", "-j", "DROP");
+        List<String> dropReplies = List.of("-p", "tcp", "--sport", "5432", "-j", "DROP");
+        DatabaseFailoverTest.firewall(site, "-I", "INPUT", drop);
+        DatabaseFailoverTest.firewall(site, "-I", "OUTPUT", dropReplies);
+        Instant silent = Instant.now();
+        var defaults = java.util.concurrent.CompletableFuture.supplyAsync(() -> timed(() ->
+                userSearch(h3, tokens.get(h3), DEFAULT_KERNEL_WATCH_SECONDS)));
+        Timed rendered = timed(() -> userSearch(h1, tokens.get(h1), 300));
+        Timed kernelDefaults = defaults.get(DEFAULT_KERNEL_WATCH_SECONDS + 60L, java.util.concurrent.TimeUnit.SECONDS);
+        DatabaseFailoverTest.firewall(site, "-D", "INPUT", drop);
+        DatabaseFailoverTest.firewall(site, "-D", "OUTPUT", dropReplies);
+        Instant back = Instant.now();
+        DatabaseFailoverTest.Reply after;
+        do {
+            after = userSearch(h1, tokens.get(h1), 15);
+            if (after.code() == 200) {
+                break;
+            }
+            ConformanceEnv.sleep(1000);
+        } while (Duration.between(back, Instant.now()).compareTo(Duration.ofSeconds(120)) < 0);
+        Duration answeredAfter = Duration.between(back, Instant.now());
+
+        System.out.printf("Keycloak failover: with the rendered sysctls the request during the silence ended after %.1f s "
+                + "with HTTP %d (bound %d s)%n", rendered.seconds(), rendered.reply().code(), KEYCLOAK_FAIL_FAST_BOUND.toSeconds());
+        System.out.printf("Keycloak failover: with the kernel's defaults: %s%n", kernelDefaults.reply().code() == 0
+                ? "no answer after " + DEFAULT_KERNEL_WATCH_SECONDS + " s (still waiting)"
+                : String.format(java.util.Locale.ROOT, "ended after %.1f s with HTTP %d", kernelDefaults.seconds(),
+                kernelDefaults.reply().code()));
+        System.out.printf("Keycloak failover: answered again %.1f s after the packets flowed again (HTTP %d)%n",
+                answeredAfter.toMillis() / 1000.0, after.code());
+        System.out.println("Keycloak failover: started " + silent);
+
+        assertThat(rendered.reply().code()).as("the request during the silence cannot succeed").isNotEqualTo(200);
+        assertThat(rendered.seconds()).as("Keycloak ends it in bounded time").isLessThan(KEYCLOAK_FAIL_FAST_BOUND.toSeconds());
+        assertThat(after.code()).as("Keycloak answers again once the database is back:\n"
+                + site.net.log("keycloak-" + h1.ns())).isEqualTo(200);
+        assertThat(answeredAfter).as("and within a minute").isLessThan(Duration.ofSeconds(60));
+    }
+
+    /** A reply and how long it took. */
+    record Timed(DatabaseFailoverTest.Reply reply, double seconds) {
+    }
+
+    static Timed timed(java.util.function.Supplier<DatabaseFailoverTest.Reply> request) {
+        long start = System.nanoTime();
+        DatabaseFailoverTest.Reply r = request.get();
+        return new Timed(r, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** A token of realm orthanc's orthweb-realm-sync client (realm management), from the host's Keycloak. */
+    static String realmSyncToken(SiteFixture.Host h) throws Exception {
+        String secret = Files.readString(h.env().secretsDir.resolve(AppSecrets.KEYCLOAK_REALM_SYNC_SECRET)).strip();
+        Tools.Result r = site.net.exec(h.ns(), 60, Map.of(), "curl", "-sS", "-f", "-m", "30",
+                "--data-urlencode", "grant_type=client_credentials", "--data-urlencode", "client_id=orthweb-realm-sync",
+                "--data-urlencode", "client_secret=" + secret,
+                "http://127.0.0.1:8080/realms/orthanc/protocol/openid-connect/token").expectSuccess("realm-sync token");
+        return JSON.readTree(r.out()).get("access_token").asText();
+    }
+
+    /** GET of a user search on the host's Keycloak (a query of the database); code 0 when curl got no answer. */
+    static DatabaseFailoverTest.Reply userSearch(SiteFixture.Host h, String token, int maxSeconds) {
+        Tools.Result r = site.net.exec(h.ns(), maxSeconds + 30L, Map.of(), "curl", "-sS", "-m", Integer.toString(maxSeconds),
+                "-H", "Authorization: Bearer " + token, "-w", "\n%{http_code}",
+                "http://127.0.0.1:8080/admin/realms/orthanc/users?search=failover-" + ConformanceEnv.randomAlnum(8));
+        String out = r.out().strip();
+        int nl = out.lastIndexOf('\n');
+        String code = nl < 0 ? out : out.substring(nl + 1);
+        return new DatabaseFailoverTest.Reply(code.matches("\\d{3}") ? Integer.parseInt(code) : 0,
+                nl < 0 ? "" : out.substring(0, nl));
     }
 }
