@@ -276,13 +276,14 @@ public final class Rules {
     }
 
     /**
-     * Certificates to trust, as PEM ({@link org.orthweb.pki.TrustedCertificates#parse}): kept
-     * normalized (one newline per line end, one at the end).
+     * Certificates to trust, as PEM ({@link org.orthweb.pki.TrustedCertificates#parse}), valid now
+     * (but when destroying, {@link CertificateClock}): kept normalized (one newline per line end,
+     * one at the end).
      */
     public static final class PemCertificates implements Rule<String> {
         @Override
         public String check(String value) {
-            org.orthweb.pki.TrustedCertificates.parse(value, java.time.Instant.now());
+            org.orthweb.pki.TrustedCertificates.parse(value, CertificateClock.now().orElse(null));
             return org.orthweb.pki.TrustedCertificates.normalize(value);
         }
 

@@ -288,6 +288,28 @@ class CliTest {
         verify(ops).destroy(any());
     }
 
+    /** A modality's CA that expired since the last up stops plan and up (they say so), never destroy. */
+    @Test
+    void anExpiredModalityCaStopsUpButNotDestroy() throws Exception {
+        String expired = org.orthweb.pki.TestCertificates.selfSigned("Old PACS CA",
+                java.time.Instant.parse("2020-01-01T00:00:00Z"), java.time.Instant.parse("2021-01-01T00:00:00Z"));
+        Path file = dir.resolve("expired-" + (++copies) + "-Pulumi.dev.yaml");
+        Files.writeString(file, Files.readString(Fixtures.stackFile("Pulumi.dev.yaml")).stripTrailing()
+                + "\n  orthweb:orthanc:\n    modalities:\n      pacs: {aeTitle: PACS, host: 10.0.0.9, port: 2762, tls: true, "
+                + "caCertificate: " + org.orthweb.pki.TestCertificates.quoted(expired) + "}\n");
+        when(ops.destroy(any())).thenReturn(new OperationResult(Operation.DESTROY, Map.of(OperationType.DELETE, 30),
+                Map.of()));
+
+        assertThat(run("up", "--stack", "dev", "--config-file", file.toString())).isEqualTo(Cli.INVALID);
+        assertThat(err).contains("orthweb:orthanc.modalities.pacs.caCertificate").contains("expired on 2021-01-01");
+        verify(ops, never()).up(any(), any());
+
+        assertThat(run("destroy", "--stack", "dev", "--config-file", file.toString())).isZero();
+        verify(ops).destroy(any());
+        // and the clock is back for the next command on this thread
+        assertThat(org.orthweb.config.CertificateClock.now()).isPresent();
+    }
+
     @Test
     void destroyOfAProductionStackStopsOnAnyOtherAnswer() throws Exception {
         typed("yes\n");
