@@ -28,7 +28,7 @@ final class PlanCommand implements Callable<Integer> {
     StackOptions stack;
 
     @Option(names = "--json", description = "Print exactly one JSON document: {stack, legend, resources (with their "
-            + "markers and monthly cost), outputs, hostImage, monthlyCost}, every value in full.")
+            + "markers and monthly cost), outputs, hostImage, modalityCaExpiry, monthlyCost}, every value in full.")
     boolean json;
 
     @Option(names = "--wide", description = "Print every setting exactly as given (policy documents as JSON, user "
@@ -58,8 +58,8 @@ final class PlanCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         expiry.forEach((name, at) -> b.append("\nDICOM TLS modality ").append(name).append(": its caCertificate expires ")
                 .append(at).append(" (in ").append(java.time.Duration.between(now, at).toDays())
-                .append(" days); then plan and up refuse the stack until orthweb:orthanc.modalities.").append(name)
-                .append(".caCertificate holds the modality's new CA."));
+                .append(" days); then plan, preview and up refuse the stack (destroy still runs) until "
+                        + "orthweb:orthanc.modalities.").append(name).append(".caCertificate holds the modality's new CA."));
         return b.toString();
     }
 }

@@ -167,13 +167,38 @@ public final class ConnectionBudget {
                         + need + " (" + hosts + " hosts x " + describe(pools, role) + ")");
             }
         });
-        int sum = needed.values().stream().mapToInt(Integer::intValue).sum() + reservedConnections(hosts);
+        int pooled = needed.values().stream().mapToInt(Integer::intValue).sum();
+        int sum = pooled + reservedConnections(hosts);
         if (sum > maxConnections) {
             problems.add(classSetting + " allows about " + maxConnections + " connections (max_connections), but the "
-                    + "stack needs " + sum + " (pools " + needed + " for up to " + hosts
-                    + " hosts at once, plus " + reservedConnections(hosts) + " reserved): choose a larger class");
+                    + "stack needs " + sum + ": " + hosts + " hosts at once (its hosts and as many replacements) x "
+                    + perHost(pools) + " = " + pooled + ", plus RDS's " + RDS_RESERVED + " reserved and " + hosts
+                    + " bootstrap sessions: choose a larger class");
         }
         return problems;
+    }
+
+    /** The pools of one host, as {@code Keycloak 15 + Orthanc 5 connections}. */
+    private static String perHost(List<Pool> pools) {
+        return pools.stream().map(p -> p.owner().replaceAll(" \\(.*", "") + " " + p.perHost())
+                .collect(java.util.stream.Collectors.joining(" + ")) + " connections";
+    }
+
+    /** Sizes by memory, smallest first ({@link #nominalMemoryGiB}), for naming the smallest class that fits. */
+    private static final List<String> SIZES = List.of("micro", "small", "medium", "large", "xlarge", "2xlarge",
+            "4xlarge", "8xlarge");
+
+    /**
+     * The smallest class of the same family as {@code instanceClass} whose estimated
+     * {@code max_connections} holds {@code needed}, such as db.t4g.small for db.t4g.micro.
+     */
+    static java.util.Optional<String> smallestThatHolds(String instanceClass, int needed) {
+        Matcher m = CLASS.matcher(instanceClass);
+        if (!m.matches()) {
+            return java.util.Optional.empty();
+        }
+        return SIZES.stream().map(size -> "db." + m.group(1) + "." + size)
+                .filter(c -> estimatedMaxConnections(c) >= needed).findFirst();
     }
 
     /**
@@ -207,7 +232,11 @@ public final class ConnectionBudget {
             return List.of(settingName + ": " + e.getMessage() + " (sizes known: micro, small, medium, large, "
                     + "xlarge, Nxlarge, metal)");
         }
-        return problems(POOLS, roleLimits(), Math.min(hostsAtOnce, MAX_HOSTS_AT_ONCE), max, settingName + " " + instanceClass);
+        int hosts = Math.min(hostsAtOnce, MAX_HOSTS_AT_ONCE);
+        List<String> problems = problems(POOLS, roleLimits(), hosts, max, settingName + " " + instanceClass);
+        int needed = roleLimits(POOLS, hosts).values().stream().mapToInt(Integer::intValue).sum() + reservedConnections(hosts);
+        return problems.stream().map(p -> p.endsWith("choose a larger class")
+                ? p + smallestThatHolds(instanceClass, needed).map(c -> " (" + c + " holds it)").orElse("") : p).toList();
     }
 
     private static String describe(List<Pool> pools, String role) {

@@ -190,11 +190,11 @@ public final class ConfigParser {
         Object hosts = Boolean.TRUE.equals(values.get(NS + "ha.enabled")) ? values.get(NS + "ha.maxHosts")
                 : values.get(NS + "host.instanceCount");
         if (values.get(NS + "database.instanceClass") instanceof String cls && hosts instanceof Integer n) {
-            String source = Boolean.TRUE.equals(values.get(NS + "ha.enabled")) ? "ha.maxHosts " + n
-                    : "host.instanceCount " + n;
+            String source = Boolean.TRUE.equals(values.get(NS + "ha.enabled")) ? NS + "ha.maxHosts " + n
+                    : NS + "host.instanceCount " + n;
             for (String p : org.orthweb.cloudinit.ConnectionBudget.checkDatabaseClass(cls, NS + "database.instanceClass:",
                     org.orthweb.cloudinit.ConnectionBudget.hostsAtOnce(n))) {
-                problems.add(p + " (" + source + ")");
+                problems.add(p + "; for " + source);
             }
         }
     }

@@ -31,7 +31,7 @@ public record HostImage(Optional<String> amiId, String region) {
     public String note() {
         return amiId.map(ami -> "Host image: " + ami + " (pinned by orthweb:host.amiId; changing it replaces every host)")
                 .orElse("Host image: NOT PINNED. The first deploy looks up the newest Amazon Linux 2023 AMI and keeps it "
-                        + "(later AMIs never replace a host); the id above is a placeholder. Pin it with orthweb:host.amiId "
+                        + "(later AMIs never replace a host); the plan's AMI id is a placeholder. Pin it with orthweb:host.amiId "
                         + "(`java -jar target/orthweb.jar ami --region " + region + "` shows the newest); "
                         + "changing it replaces every host.");
     }

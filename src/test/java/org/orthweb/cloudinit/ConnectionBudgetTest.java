@@ -128,8 +128,9 @@ class ConnectionBudgetTest {
                     instanceCount: 2
                 """)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("orthweb:database.instanceClass: db.t4g.micro allows about 78 connections "
-                        + "(max_connections), but the stack needs 89 (pools {keycloak=60, orthanc=20} for up to 4 hosts at "
-                        + "once, plus 9 reserved): choose a larger class (host.instanceCount 2)");
+                        + "(max_connections), but the stack needs 89: 4 hosts at once (its hosts and as many replacements) "
+                        + "x Keycloak 15 + Orthanc 5 connections = 80, plus RDS's 5 reserved and 4 bootstrap sessions: "
+                        + "choose a larger class (db.t4g.small holds it); for orthweb:host.instanceCount 2");
         parseWithClass(SMALLEST_ACCEPTED, """
                   orthweb:host:
                     instanceCount: 2
@@ -140,7 +141,7 @@ class ConnectionBudgetTest {
                     enabled: true
                     minHosts: 1
                     maxHosts: 2
-                """)).isInstanceOf(ConfigException.class).hasMessageContaining("(ha.maxHosts 2)");
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("; for orthweb:ha.maxHosts 2");
     }
 
     @Test
