@@ -158,6 +158,12 @@ public final class ConnectionBudget {
      */
     public static List<String> problems(List<Pool> pools, Map<String, Integer> roleLimits, int hosts,
                                         int maxConnections, String classSetting) {
+        return problems(pools, roleLimits, hosts, maxConnections, classSetting, "choose a larger class");
+    }
+
+    /** {@link #problems}, ending a class too small with {@code remedy}. */
+    private static List<String> problems(List<Pool> pools, Map<String, Integer> roleLimits, int hosts,
+                                         int maxConnections, String classSetting, String remedy) {
         List<String> problems = new ArrayList<>();
         Map<String, Integer> needed = roleLimits(pools, hosts);
         needed.forEach((role, need) -> {
@@ -167,15 +173,19 @@ public final class ConnectionBudget {
                         + need + " (" + hosts + " hosts x " + describe(pools, role) + ")");
             }
         });
-        int pooled = needed.values().stream().mapToInt(Integer::intValue).sum();
-        int sum = pooled + reservedConnections(hosts);
+        int sum = connectionsNeeded(pools, hosts);
         if (sum > maxConnections) {
             problems.add(classSetting + " allows about " + maxConnections + " connections (max_connections), but the "
                     + "stack needs " + sum + ": " + hosts + " hosts at once (its hosts and as many replacements) x "
-                    + perHost(pools) + " = " + pooled + ", plus RDS's " + RDS_RESERVED + " reserved and " + hosts
-                    + " bootstrap sessions: choose a larger class");
+                    + perHost(pools) + " = " + (sum - reservedConnections(hosts)) + ", plus RDS's " + RDS_RESERVED
+                    + " reserved and " + hosts + " bootstrap sessions: " + remedy);
         }
         return problems;
+    }
+
+    /** Connections {@code hosts} hosts at once need: every pool of each, plus {@link #reservedConnections}. */
+    static int connectionsNeeded(List<Pool> pools, int hosts) {
+        return roleLimits(pools, hosts).values().stream().mapToInt(Integer::intValue).sum() + reservedConnections(hosts);
     }
 
     /** The pools of one host, as {@code Keycloak 15 + Orthanc 5 connections}. */
@@ -233,10 +243,9 @@ public final class ConnectionBudget {
                     + "xlarge, Nxlarge, metal)");
         }
         int hosts = Math.min(hostsAtOnce, MAX_HOSTS_AT_ONCE);
-        List<String> problems = problems(POOLS, roleLimits(), hosts, max, settingName + " " + instanceClass);
-        int needed = roleLimits(POOLS, hosts).values().stream().mapToInt(Integer::intValue).sum() + reservedConnections(hosts);
-        return problems.stream().map(p -> p.endsWith("choose a larger class")
-                ? p + smallestThatHolds(instanceClass, needed).map(c -> " (" + c + " holds it)").orElse("") : p).toList();
+        String remedy = "choose a larger class" + smallestThatHolds(instanceClass, connectionsNeeded(POOLS, hosts))
+                .map(c -> " (" + c + " holds it)").orElse("");
+        return problems(POOLS, roleLimits(), hosts, max, settingName + " " + instanceClass, remedy);
     }
 
     private static String describe(List<Pool> pools, String role) {
