@@ -309,9 +309,8 @@ public final class LocalBundle {
         }
         DicomClientKit first = kits.get(0);
         String storescu = storescuLine(first);
-        List<String> tlsModalities = orthanc.modalities().entrySet().stream().filter(e -> e.getValue().tls())
-                .map(Map.Entry::getKey).toList();
-        files.add(new File("README.md", "0644", readme(stack, first, storescu, tlsModalities)));
+        files.add(new File("README.md", "0644", readme(stack, first, storescu,
+                List.copyOf(OrthancSettings.tlsModalities(orthanc).keySet()))));
         return new Bundle(List.copyOf(files), LOCAL_USER, userPassword, storescu, host);
     }
 

@@ -242,7 +242,21 @@ public final class OrthancSettings {
      * client certificate, the host gets it with the site TLS secret, and orthanc.json names it.
      */
     public static boolean scuTls(StackConfig.Orthanc orthanc) {
-        return orthanc.modalities().values().stream().anyMatch(StackConfig.Modality::tls);
+        return !tlsModalities(orthanc).isEmpty();
+    }
+
+    /**
+     * The modalities Orthanc calls over DICOM TLS ({@code tls: true}; validated, so each has its
+     * {@code caCertificate}), by name in the order declared.
+     */
+    public static Map<String, StackConfig.Modality> tlsModalities(StackConfig.Orthanc orthanc) {
+        Map<String, StackConfig.Modality> out = new LinkedHashMap<>();
+        orthanc.modalities().forEach((name, m) -> {
+            if (m.tls()) {
+                out.put(name, m);
+            }
+        });
+        return out;
     }
 
     /**
@@ -254,9 +268,8 @@ public final class OrthancSettings {
      */
     public static Map<String, java.time.Instant> caCertificateExpiry(StackConfig.Orthanc orthanc) {
         Map<String, java.time.Instant> out = new LinkedHashMap<>();
-        orthanc.modalities().forEach((name, m) -> m.caCertificate().filter(pem -> m.tls()).ifPresent(pem ->
-                out.put(name, TrustedCertificates.parse(pem, null).stream()
-                        .map(c -> c.getNotAfter().toInstant()).min(java.util.Comparator.naturalOrder()).orElseThrow())));
+        tlsModalities(orthanc).forEach((name, m) -> out.put(name, TrustedCertificates.parse(m.caCertificate().orElseThrow(),
+                null).stream().map(c -> c.getNotAfter().toInstant()).min(java.util.Comparator.naturalOrder()).orElseThrow()));
         return out;
     }
 
@@ -268,7 +281,7 @@ public final class OrthancSettings {
      * @return PEM text; empty when no modality uses TLS
      */
     public static String trustedCertificates(StackConfig.Orthanc orthanc) {
-        return TrustedCertificates.bundle(orthanc.modalities().values().stream().filter(StackConfig.Modality::tls)
+        return TrustedCertificates.bundle(tlsModalities(orthanc).values().stream()
                 .map(m -> m.caCertificate().orElseThrow()).toList());
     }
 
