@@ -331,22 +331,20 @@ final class ConformanceEnv implements AutoCloseable {
      * @return the file names placed, in the import directory {@code importDir}
      */
     List<String> copyKeycloakImports(Path importDir) throws IOException {
-        JsonNode volumes = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
-                .readTree(files.get(Layout.CONFIG_DIR + "/docker-compose.yml")).at("/services/keycloak/volumes");
         Files.createDirectories(importDir);
         List<String> placed = new ArrayList<>();
-        for (JsonNode v : volumes) {
-            String[] p = v.asText().split(":");
-            if (p[1].equals(KEYCLOAK_IMAGE_IMPORT)) {
-                try (var list = Files.list(local(p[0]))) {
+        for (Map.Entry<String, String> mount : composeMounts("keycloak").entrySet()) {
+            String target = mount.getKey();
+            if (target.equals(KEYCLOAK_IMAGE_IMPORT)) {
+                try (var list = Files.list(hostFile(mount.getValue()))) {
                     for (Path f : list.sorted().toList()) {
                         Files.copy(f, importDir.resolve(f.getFileName()));
                         placed.add(f.getFileName().toString());
                     }
                 }
-            } else if (p[1].startsWith(KEYCLOAK_IMAGE_IMPORT + "/")) {
-                String name = p[1].substring(KEYCLOAK_IMAGE_IMPORT.length() + 1);
-                Files.copy(local(p[0]), importDir.resolve(name));
+            } else if (target.startsWith(KEYCLOAK_IMAGE_IMPORT + "/")) {
+                String name = target.substring(KEYCLOAK_IMAGE_IMPORT.length() + 1);
+                Files.copy(hostFile(mount.getValue()), importDir.resolve(name));
                 placed.add(name);
             }
         }
@@ -597,6 +595,15 @@ final class ConformanceEnv implements AutoCloseable {
      * @throws AssertionError when the compose file mounts nothing there
      */
     String hostFileMountedAt(String service, String containerPath) {
+        String host = composeMounts(service).get(containerPath);
+        if (host == null) {
+            throw new AssertionError("the compose file mounts nothing at " + containerPath + " in " + service);
+        }
+        return hostFile(host).toString();
+    }
+
+    /** The rendered compose file's volumes of {@code service}: path in the container to host path, in order. */
+    Map<String, String> composeMounts(String service) {
         JsonNode volumes;
         try {
             volumes = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
@@ -604,14 +611,21 @@ final class ConformanceEnv implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Map<String, String> mounts = new LinkedHashMap<>();
         for (JsonNode v : volumes) {
             String[] p = v.asText().split(":");
-            if (p[1].equals(containerPath)) {
-                return p[0].startsWith(Layout.TLS_DIR + "/") ? tlsDir.resolve(p[0].substring(Layout.TLS_DIR.length() + 1))
-                        .toString() : local(p[0]).toString();
-            }
+            mounts.put(p[1], p[0]);
         }
-        throw new AssertionError("the compose file mounts nothing at " + containerPath + " in " + service);
+        return mounts;
+    }
+
+    /**
+     * Where this environment keeps a host path: under {@link Layout#TLS_DIR} the bootstrap's
+     * ORTHWEB_TLS_DIR, else under {@link Layout#CONFIG_DIR} its ORTHWEB_CONFIG_DIR ({@link #local}).
+     */
+    Path hostFile(String hostPath) {
+        return hostPath.startsWith(Layout.TLS_DIR + "/") ? tlsDir.resolve(hostPath.substring(Layout.TLS_DIR.length() + 1))
+                : local(hostPath);
     }
 
     List<String> adaptations() {

@@ -64,10 +64,7 @@ class DatabaseFailoverTest {
                     "http://127.0.0.1:8042/instances").expectSuccess("store a study");
             assertThat(get(site, h, "/statistics", 10).body()).contains("\"CountInstances\" : 1");
 
-            List<String> drop = List.of("-p", "tcp", "--dport", "5432", "-j", "DROP");
-            List<String> dropReplies = List.of("-p", "tcp", "--sport", "5432", "-j", "DROP");
-            firewall(site, "-I", "INPUT", drop);
-            firewall(site, "-I", "OUTPUT", dropReplies);
+            silence(site, true);
             Instant silent = Instant.now();
             // a request that needs the index, sent into the silence (bounded by curl far above the bound)
             Reply during = get(site, h, "/statistics", 300);
@@ -79,20 +76,10 @@ class DatabaseFailoverTest {
                     "-U", "postgres", "-d", "dbname=postgres " + bootstrapOptions(h), "-c", "select 1");
             Duration psqlFailedAfter = Duration.between(psqlStart, Instant.now());
 
-            firewall(site, "-D", "INPUT", drop);
-            firewall(site, "-D", "OUTPUT", dropReplies);
-            Instant back = Instant.now();
-            int attempts = 0;
-            Reply after;
-            do {
-                attempts++;
-                after = get(site, h, "/statistics", 15);
-                if (after.code() == 200) {
-                    break;
-                }
-                ConformanceEnv.sleep(1000);
-            } while (Duration.between(back, Instant.now()).compareTo(Duration.ofSeconds(120)) < 0);
-            Duration answeredAfter = Duration.between(back, Instant.now());
+            silence(site, false);
+            Recovery recovery = awaitAnswer(() -> get(site, h, "/statistics", 15));
+            Reply after = recovery.last();
+            Duration answeredAfter = recovery.after();
 
             System.out.printf("database failover: Orthanc's request during the silence ended after %.1f s with HTTP %d "
                             + "(bound %d s; issue 14 measured 938 s without keepalives)%n",
@@ -101,7 +88,7 @@ class DatabaseFailoverTest {
                     psqlFailedAfter.toMillis() / 1000.0, psql.exit());
             System.out.printf("database failover: Orthanc answered again %.1f s after the packets flowed again (HTTP %d, "
                             + "%d requests; bound %d s)%n",
-                    answeredAfter.toMillis() / 1000.0, after.code(), attempts, RECOVERY_BOUND.toSeconds());
+                    answeredAfter.toMillis() / 1000.0, after.code(), recovery.attempts(), RECOVERY_BOUND.toSeconds());
 
             assertThat(during.code()).as("the request during the silence fails (it cannot succeed)").isNotEqualTo(200);
             assertThat(failedAfter).as("Orthanc fails fast while the database is silent").isLessThan(FAIL_FAST_BOUND);
@@ -121,10 +108,40 @@ class DatabaseFailoverTest {
         return m.group(1);
     }
 
+    /**
+     * The database goes silent (true) or speaks again (false): the core namespace's firewall drops
+     * every packet to and from port 5432, as an RDS failover leaves the old primary's connections.
+     */
+    static void silence(SiteFixture site, boolean on) {
+        String action = on ? "-I" : "-D";
+        firewall(site, action, "INPUT", List.of("-p", "tcp", "--dport", "5432", "-j", "DROP"));
+        firewall(site, action, "OUTPUT", List.of("-p", "tcp", "--sport", "5432", "-j", "DROP"));
+    }
+
     static void firewall(SiteFixture site, String action, String chain, List<String> rule) {
         List<String> cmd = new ArrayList<>(List.of("iptables", "-w", action, chain));
         cmd.addAll(rule);
         site.net.exec(site.net.core, 30, Map.of(), cmd.toArray(String[]::new)).expectSuccess(String.join(" ", cmd));
+    }
+
+    /** The last reply of {@link #awaitAnswer}, how many requests it took, and how long since the call. */
+    record Recovery(Reply last, int attempts, Duration after) {
+    }
+
+    /** Repeats {@code request} a second apart until it answers 200, for at most 120 s. */
+    static Recovery awaitAnswer(java.util.function.Supplier<Reply> request) {
+        Instant start = Instant.now();
+        int attempts = 0;
+        Reply last;
+        do {
+            attempts++;
+            last = request.get();
+            if (last.code() == 200) {
+                break;
+            }
+            ConformanceEnv.sleep(1000);
+        } while (Duration.between(start, Instant.now()).compareTo(Duration.ofSeconds(120)) < 0);
+        return new Recovery(last, attempts, Duration.between(start, Instant.now()));
     }
 
     record Reply(int code, String body) {
@@ -132,8 +149,14 @@ class DatabaseFailoverTest {
 
     /** GET on Orthanc's HTTP port in the host's namespace; code 0 when curl got no answer. */
     static Reply get(SiteFixture site, SiteFixture.Host h, String path, int maxSeconds) {
-        Tools.Result r = site.net.exec(h.ns(), maxSeconds + 30L, Map.of(), "curl", "-sS", "-m", Integer.toString(maxSeconds),
-                "-w", "\n%{http_code}", "http://127.0.0.1:8042" + path);
+        return curl(site, h, maxSeconds, "http://127.0.0.1:8042" + path);
+    }
+
+    /** curl in the host's namespace with {@code args}, bounded by {@code maxSeconds}; code 0 when it got no answer. */
+    static Reply curl(SiteFixture site, SiteFixture.Host h, int maxSeconds, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-m", Integer.toString(maxSeconds), "-w", "\n%{http_code}"));
+        cmd.addAll(List.of(args));
+        Tools.Result r = site.net.exec(h.ns(), maxSeconds + 30L, Map.of(), cmd.toArray(String[]::new));
         String out = r.out().strip();
         int nl = out.lastIndexOf('\n');
         String code = nl < 0 ? out : out.substring(nl + 1);

@@ -404,27 +404,16 @@ class TwoHostKeycloakTest {
             assertThat(userSearch(h, tokens.get(h), 20).code()).as("search on " + h.ns() + " before").isEqualTo(200);
         }
 
-        List<String> drop = List.of("-p", "tcp", "--dport", "5432", "-j", "DROP");
-        List<String> dropReplies = List.of("-p", "tcp", "--sport", "5432", "-j", "DROP");
-        DatabaseFailoverTest.firewall(site, "-I", "INPUT", drop);
-        DatabaseFailoverTest.firewall(site, "-I", "OUTPUT", dropReplies);
+        DatabaseFailoverTest.silence(site, true);
         Instant silent = Instant.now();
         var defaults = java.util.concurrent.CompletableFuture.supplyAsync(() -> timed(() ->
                 userSearch(h3, tokens.get(h3), DEFAULT_KERNEL_WATCH_SECONDS)));
         Timed rendered = timed(() -> userSearch(h1, tokens.get(h1), 300));
         Timed kernelDefaults = defaults.get(DEFAULT_KERNEL_WATCH_SECONDS + 60L, java.util.concurrent.TimeUnit.SECONDS);
-        DatabaseFailoverTest.firewall(site, "-D", "INPUT", drop);
-        DatabaseFailoverTest.firewall(site, "-D", "OUTPUT", dropReplies);
-        Instant back = Instant.now();
-        DatabaseFailoverTest.Reply after;
-        do {
-            after = userSearch(h1, tokens.get(h1), 15);
-            if (after.code() == 200) {
-                break;
-            }
-            ConformanceEnv.sleep(1000);
-        } while (Duration.between(back, Instant.now()).compareTo(Duration.ofSeconds(120)) < 0);
-        Duration answeredAfter = Duration.between(back, Instant.now());
+        DatabaseFailoverTest.silence(site, false);
+        var recovery = DatabaseFailoverTest.awaitAnswer(() -> userSearch(h1, tokens.get(h1), 15));
+        DatabaseFailoverTest.Reply after = recovery.last();
+        Duration answeredAfter = recovery.after();
 
         System.out.printf("Keycloak failover: with the rendered sysctls the request during the silence ended after %.1f s "
                 + "with HTTP %d (bound %d s)%n", rendered.seconds(), rendered.reply().code(), KEYCLOAK_FAIL_FAST_BOUND.toSeconds());
@@ -465,13 +454,7 @@ class TwoHostKeycloakTest {
 
     /** GET of a user search on the host's Keycloak (a query of the database); code 0 when curl got no answer. */
     static DatabaseFailoverTest.Reply userSearch(SiteFixture.Host h, String token, int maxSeconds) {
-        Tools.Result r = site.net.exec(h.ns(), maxSeconds + 30L, Map.of(), "curl", "-sS", "-m", Integer.toString(maxSeconds),
-                "-H", "Authorization: Bearer " + token, "-w", "\n%{http_code}",
+        return DatabaseFailoverTest.curl(site, h, maxSeconds, "-H", "Authorization: Bearer " + token,
                 "http://127.0.0.1:8080/admin/realms/orthanc/users?search=failover-" + ConformanceEnv.randomAlnum(8));
-        String out = r.out().strip();
-        int nl = out.lastIndexOf('\n');
-        String code = nl < 0 ? out : out.substring(nl + 1);
-        return new DatabaseFailoverTest.Reply(code.matches("\\d{3}") ? Integer.parseInt(code) : 0,
-                nl < 0 ? "" : out.substring(0, nl));
     }
 }
