@@ -112,16 +112,10 @@ public final class SitePki extends ComponentResource {
         List<Output<PeerGrant>> grants = new ArrayList<>();
         List<Output<Map<String, String>>> material = new ArrayList<>();
         for (DicomPeer peer : args.peers()) {
-            String base = name + "-peer-" + peer.name();
-            var peerKey = key(base + "-key", child);
-            var csr = new CertRequest(base + "-csr", CertRequestArgs.builder()
-                    .privateKeyPem(peerKey.privateKeyPem())
-                    .subject(CertSubjectArgs.builder().organization(ORGANIZATION)
-                            .organizationalUnit("DICOM peers of " + args.stack())
-                            .commonName(peer.name()).build())
-                    .build(), CustomResourceOptions.builder().parent(peerKey).build());
-            var cert = signed(base + "-cert", csr, ca, caKey, Validity.PEER, PEER_USES,
-                    CustomResourceOptions.builder().parent(peerKey).build());
+            var client = client(name + "-peer-" + peer.name(), "DICOM peers of " + args.stack(), peer.name(),
+                    ca, caKey, child);
+            var peerKey = client.t1;
+            var cert = client.t2;
             grants.add(cert.serialNumber().applyValue(serial -> PeerGrant.of(peer, serial)));
             material.add(Output.tuple(cert.certPem(), peerKey.privateKeyPem(), ca.certPem()).applyValue(t -> {
                 Map<String, String> m = new LinkedHashMap<>();
@@ -146,15 +140,10 @@ public final class SitePki extends ComponentResource {
         Output<Optional<DicomAccess.ClientIdentity>> orthancScu = Output.of(Optional.empty());
         Optional<Output<String>> scuCertPem = Optional.empty();
         if (args.orthancClient()) {
-            var scuKey = key(name + "-orthanc-scu-key", child);
-            var scuCsr = new CertRequest(name + "-orthanc-scu-csr", CertRequestArgs.builder()
-                    .privateKeyPem(scuKey.privateKeyPem())
-                    .subject(CertSubjectArgs.builder().organization(ORGANIZATION)
-                            .organizationalUnit(ORTHANC_SCU_UNIT)
-                            .commonName(orthancScuCommonName(args.stack())).build())
-                    .build(), CustomResourceOptions.builder().parent(scuKey).build());
-            var scuCert = signed(name + "-orthanc-scu-cert", scuCsr, ca, caKey, Validity.PEER, PEER_USES,
-                    CustomResourceOptions.builder().parent(scuKey).build());
+            var client = client(name + "-orthanc-scu", ORTHANC_SCU_UNIT, orthancScuCommonName(args.stack()), ca, caKey,
+                    child);
+            var scuKey = client.t1;
+            var scuCert = client.t2;
             orthancScu = Output.tuple(scuCert.certPem(), scuKey.privateKeyPem())
                     .applyValue(t -> Optional.of(new DicomAccess.ClientIdentity(t.t1, t.t2)));
             scuCertPem = Optional.of(scuCert.certPem());
@@ -177,6 +166,24 @@ public final class SitePki extends ComponentResource {
     /** CN of Orthanc's own client certificate: what a modality's administrator sees calling in. */
     public static String orthancScuCommonName(String stack) {
         return "Orthweb " + stack + " Orthanc";
+    }
+
+    /**
+     * A client certificate of the site CA (client authentication, {@link Validity#PEER}): its key
+     * {@code <base>-key}, request {@code <base>-csr} and certificate {@code <base>-cert}, subject
+     * O={@link #ORGANIZATION}, OU={@code unit}, CN={@code commonName}.
+     */
+    private static com.pulumi.core.Tuples.Tuple2<PrivateKey, LocallySignedCert> client(String base, String unit,
+            String commonName, SelfSignedCert ca, PrivateKey caKey, CustomResourceOptions options) {
+        var key = key(base + "-key", options);
+        var csr = new CertRequest(base + "-csr", CertRequestArgs.builder()
+                .privateKeyPem(key.privateKeyPem())
+                .subject(CertSubjectArgs.builder().organization(ORGANIZATION).organizationalUnit(unit)
+                        .commonName(commonName).build())
+                .build(), CustomResourceOptions.builder().parent(key).build());
+        var cert = signed(base + "-cert", csr, ca, caKey, Validity.PEER, PEER_USES,
+                CustomResourceOptions.builder().parent(key).build());
+        return com.pulumi.core.Tuples.of(key, cert);
     }
 
     private static PrivateKey key(String name, CustomResourceOptions options) {

@@ -135,7 +135,7 @@ public final class TrustedCertificates {
     public static String bundle(List<String> pems) {
         List<String> blocks = new ArrayList<>();
         for (String pem : pems) {
-            Matcher m = BLOCK.matcher(normalize(pem));
+            Matcher m = BLOCK.matcher(lines(pem));
             while (m.find()) {
                 if (!blocks.contains(m.group())) {
                     blocks.add(m.group());
