@@ -48,6 +48,7 @@ class DatabaseFailoverTest {
             // the rendered settings reach Orthanc's libpq (the password is not printed)
             assertThat(uri).contains("&" + DatabaseClientTimeouts.libpqUriQuery());
             String name = "orthanc-failover";
+            System.out.printf("database reachable from %s after %d ms%n", h.ns(), site.awaitDatabase(h));
             Process orthanc = site.net.start(h.ns(), name, Map.of("ORTHWEB_SITE", SiteFixture.SITE,
                     "ORTHWEB_HOST_ID", SiteFixture.dotEnv(h, "HOST_ID"),
                     // the index role's IAM token file, as the compose file points Orthanc at it

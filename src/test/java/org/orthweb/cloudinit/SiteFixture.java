@@ -27,6 +27,8 @@ import java.util.Map;
 final class SiteFixture implements AutoCloseable {
 
     static final String SITE = "pacs.orthweb.test";
+    /** The database port of the site's user data (RDS's default). */
+    static final int DB_PORT = 5432;
     static final String[] HOST_IDS = {"i-0a11111111111111a", "i-0b22222222222222b", "i-0c33333333333333c"};
 
     final Path dir;
@@ -62,7 +64,7 @@ final class SiteFixture implements AutoCloseable {
     }
 
     static UserDataInputs inputs() {
-        return new UserDataInputs("site", "tst", "us-east-1", SITE, SiteNetwork.CORE_IP, 5432,
+        return new UserDataInputs("site", "tst", "us-east-1", SITE, SiteNetwork.CORE_IP, DB_PORT,
                 "arn:aws:secretsmanager:us-east-1:123456789012:secret:db",
                 "arn:aws:secretsmanager:us-east-1:123456789012:secret:app",
                 "site-bucket", null, Map.of(),
@@ -215,6 +217,68 @@ final class SiteFixture implements AutoCloseable {
             }
         }
         return sessions;
+    }
+
+    /**
+     * Waits until {@code host}'s namespace opens a TCP connection to PostgreSQL in the core
+     * namespace (at most 120 s; each probe bounded to 3 s by {@code timeout}, as a dropped SYN
+     * would otherwise block bash's connect for two minutes). After 10 s without one it flushes the
+     * neighbour tables of both ends once and goes on trying, so a stale ARP entry cannot be what
+     * fails a run. Fails with what it saw: the last probe's error, both ends' addresses,
+     * routes, neighbours and bridge ports, the listening sockets, whether the server still answers
+     * on its socket, and the end of its log. (A CI run once saw no connection for 60 s here,
+     * seconds after the same namespace's bootstrap had connected; this is what finds out why.)
+     *
+     * @return milliseconds until the first connection
+     */
+    long awaitDatabase(Host host) {
+        String ns = host.ns();
+        long start = System.nanoTime();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        Instant flushAt = Instant.now().plus(Duration.ofSeconds(10));
+        boolean flushed = false;
+        Tools.Result last;
+        do {
+            last = net.exec(ns, 10, Map.of(), "timeout", "3", "bash", "-c",
+                    "exec 3<>/dev/tcp/" + SiteNetwork.CORE_IP + "/" + DB_PORT);
+            if (last.exit() == 0) {
+                return (System.nanoTime() - start) / 1_000_000;
+            }
+            if (!flushed && Instant.now().isAfter(flushAt)) {
+                flushed = true;
+                System.out.println("database not reachable from " + ns + " for 10 s (" + last.out().strip()
+                        + "); flushing neighbour tables\n" + networkState(ns));
+                net.exec(ns, 10, Map.of(), "ip", "neigh", "flush", "all");
+                net.exec(net.core, 10, Map.of(), "ip", "neigh", "flush", "all");
+            }
+            ConformanceEnv.sleep(500);
+        } while (Instant.now().isBefore(deadline));
+        throw new AssertionError("PostgreSQL at " + SiteNetwork.CORE_IP + ":" + DB_PORT + " not reachable from " + ns
+                + " for 120 s; last probe (exit " + last.exit() + "): " + last.out().strip() + "\n" + networkState(ns)
+                + "\nserver answers on its socket: " + first.sql("postgres", "SELECT 1").out().strip()
+                + "\nend of its log:\n" + tail(first.pgLog(), 30));
+    }
+
+    /** Addresses, routes, neighbours of {@code ns} and the core namespace, bridge ports and listeners. */
+    private String networkState(String ns) {
+        StringBuilder b = new StringBuilder();
+        for (String[] c : List.of(new String[]{ns, "ip", "-br", "addr"}, new String[]{ns, "ip", "route"},
+                new String[]{ns, "ip", "neigh"}, new String[]{net.core, "ip", "-br", "addr"},
+                new String[]{net.core, "ip", "neigh"}, new String[]{net.core, "bridge", "link"},
+                new String[]{net.core, "ss", "-ltn"})) {
+            b.append("[").append(c[0]).append("] ").append(String.join(" ", List.of(c).subList(1, c.length))).append(":\n")
+                    .append(net.exec(c[0], 10, Map.of(), List.of(c).subList(1, c.length).toArray(String[]::new)).out());
+        }
+        return b.toString();
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     void awaitTcp(String ns, String ip, int port, Process p, String name) {

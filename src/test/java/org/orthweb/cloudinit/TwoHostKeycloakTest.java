@@ -125,16 +125,7 @@ class TwoHostKeycloakTest {
      */
     static void startKeycloak(SiteFixture.Host h) throws Exception {
         // the host's namespace must reach the database before Keycloak's pool tries (bounded)
-        Instant reachable = Instant.now().plus(Duration.ofSeconds(60));
-        long waited = System.nanoTime();
-        while (site.net.exec(h.ns(), 5, Map.of(), "bash", "-c",
-                "exec 3<>/dev/tcp/" + SiteNetwork.CORE_IP + "/5432").exit() != 0) {
-            if (Instant.now().isAfter(reachable)) {
-                throw new AssertionError("PostgreSQL at " + SiteNetwork.CORE_IP + ":5432 not reachable from " + h.ns());
-            }
-            ConformanceEnv.sleep(500);
-        }
-        System.out.printf("database reachable from %s after %d ms%n", h.ns(), (System.nanoTime() - waited) / 1_000_000);
+        System.out.printf("database reachable from %s after %d ms%n", h.ns(), site.awaitDatabase(h));
         Path home = site.dir.resolve("kc-" + h.ns());
         Tools.run("cp", "-a", distribution.toString(), home.toString()).expectSuccess("copy keycloak");
         h.env().copyKeycloakImports(home.resolve("data/import"));
