@@ -80,7 +80,7 @@ public final class OrthancHost extends ComponentResource {
     public static final List<String> HOST_REPLACING_SETTINGS = List.of("orthweb:host.amiId",
             "orthweb:host.instanceType", "orthweb:host.rootVolumeGiB", "orthweb:host.publicKey", "orthweb:images",
             "orthweb:site.name", "orthweb:dicom.clients", "orthweb:orthanc", "orthweb:logging.containerLogs", "orthweb:database (endpoint)",
-            "host.instanceCount (new hosts only)");
+            "orthweb:host.instanceCount (new hosts only)");
     public static final String ROOT_DEVICE = "/dev/xvda";
     /**
      * Instance refresh keeps every host in service and launches the replacement first (AWS allows

@@ -49,6 +49,18 @@ class HostReplacementTest {
     }
 
     @Test
+    void everyHostReplacingSettingIsADeclaredSettingOrSectionByItsFullName() {
+        // the list is printed to users (plan legend, ami, up's progress): each entry must be a key
+        // they can find in the settings table, a note in parentheses aside
+        var declared = org.orthweb.config.Declarations.rows().stream().map(org.orthweb.config.Declarations.Row::key).toList();
+        assertThat(OrthancHost.HOST_REPLACING_SETTINGS).allSatisfy(entry -> {
+            String key = entry.replaceFirst(" \\(.*\\)$", "");
+            // a setting, or a section of them (orthweb:images)
+            assertThat(declared).as("declared settings").anyMatch(d -> d.equals(key) || d.startsWith(key + "."));
+        });
+    }
+
+    @Test
     void amiPrintsTheLookupWithTheProgramsFilterAndHowToPin() {
         String[] r = run("ami", "--region", "eu-west-1");
         assertThat(r[0]).isEqualTo("0");
