@@ -42,6 +42,17 @@ public record CostEstimate(String priceRegion, String priceDate, String stackReg
      * @param monthlyUsd US dollars per month for the whole quantity, rounded to cents
      */
     public record Line(String kind, double quantity, String unit, double monthlyUsd) {
+
+        /**
+         * The quantity with its unit as a reader expects it: "1 instance", "5 alarms",
+         * "2 addresses", "20 GiB" (a unit symbol takes no plural), "1.5 GiB".
+         */
+        public String quantityText() {
+            boolean whole = quantity == Math.rint(quantity);
+            String number = whole ? String.valueOf((long) quantity) : String.valueOf(quantity);
+            boolean plural = quantity != 1 && !unit.equals("GiB");
+            return number + " " + (!plural ? unit : unit.endsWith("s") ? unit + "es" : unit + "s");
+        }
     }
 
     static final String EC2_INSTANCE = "aws:ec2/instance:Instance";

@@ -178,9 +178,7 @@ public final class PlanPrinter {
                 e.totalUsd(), e.priceRegion(), e.priceDate(), e.stackRegion().equals(e.priceRegion()) ? ""
                         : "; the stack deploys to " + e.stackRegion() + ", whose prices differ"));
         for (CostEstimate.Line l : e.lines()) {
-            out.append(String.format(Locale.ROOT, "  %9.2f  %s (%s %s)%n", l.monthlyUsd(), l.kind(),
-                    l.quantity() == Math.rint(l.quantity()) ? String.valueOf((long) l.quantity()) : String.valueOf(l.quantity()),
-                    l.unit()));
+            out.append(String.format(Locale.ROOT, "  %9.2f  %s (%s)%n", l.monthlyUsd(), l.kind(), l.quantityText()));
         }
         out.append("  Not included, charged by use: ").append(String.join("; ", e.usageCharges())).append('.');
         if (!e.unpriced().isEmpty()) {

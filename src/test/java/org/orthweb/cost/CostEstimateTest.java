@@ -47,6 +47,19 @@ class CostEstimateTest {
      * from the us-east-1 list prices: 2*0.0416*730 + 2*20*0.08 + 2*0.005*730 + 0.065*2*730 + 30*0.23
      * + 1 + 0.40 = 174.436, "about $174 a month".
      */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "1   | instance          | 1 instance",
+            "5   | alarm             | 5 alarms",
+            "2   | address           | 2 addresses",
+            "3   | Availability Zone | 3 Availability Zones",
+            "20  | GiB               | 20 GiB",
+            "1.5 | GiB               | 1.5 GiB",
+            "0   | load balancer     | 0 load balancers"})
+    void aLineSaysItsQuantityInEnglish(double quantity, String unit, String text) {
+        assertThat(new CostEstimate.Line("kind", quantity, unit, 1).quantityText()).isEqualTo(text);
+    }
+
     @Test
     void referenceFootprintCostsAbout174DollarsAMonth() {
         CostEstimate e = CostEstimate.of(plan(template("t3.medium", 20), publicSubnet("s1"), publicSubnet("s2"),
