@@ -225,9 +225,11 @@ final class SiteFixture implements AutoCloseable {
      * would otherwise block bash's connect for two minutes). After 10 s without one it flushes the
      * neighbour tables of both ends once and goes on trying, so a stale ARP entry cannot be what
      * fails a run. Fails with what it saw: the last probe's error, both ends' addresses,
-     * routes, neighbours and bridge ports, the listening sockets, whether the server still answers
-     * on its socket, and the end of its log. (A CI run once saw no connection for 60 s here,
-     * seconds after the same namespace's bootstrap had connected; this is what finds out why.)
+     * routes, neighbours, link-layer addresses and bridge ports, the listening sockets, whether the
+     * server still answers on its socket, and the end of its log. (CI runs saw no connection here
+     * for 10 s and once for 60 s, seconds after the same namespace's bootstrap had connected: host
+     * 1's ARP entry held a bridge address that adding hosts had changed; {@link SiteNetwork} now
+     * fixes the bridge's address, and this stays as the guard and the report.)
      *
      * @return milliseconds until the first connection
      */
@@ -259,11 +261,11 @@ final class SiteFixture implements AutoCloseable {
                 + "\nend of its log:\n" + tail(first.pgLog(), 30));
     }
 
-    /** Addresses, routes, neighbours of {@code ns} and the core namespace, bridge ports and listeners. */
+    /** Addresses, routes, neighbours of {@code ns} and the core namespace, its links, bridge ports and listeners. */
     private String networkState(String ns) {
         StringBuilder b = new StringBuilder();
         for (String[] c : List.of(new String[]{ns, "ip", "-br", "addr"}, new String[]{ns, "ip", "route"},
-                new String[]{ns, "ip", "neigh"}, new String[]{net.core, "ip", "-br", "addr"},
+                new String[]{ns, "ip", "neigh"}, new String[]{net.core, "ip", "-br", "addr"}, new String[]{net.core, "ip", "-br", "link"},
                 new String[]{net.core, "ip", "neigh"}, new String[]{net.core, "bridge", "link"},
                 new String[]{net.core, "ss", "-ltn"})) {
             b.append("[").append(c[0]).append("] ").append(String.join(" ", List.of(c).subList(1, c.length))).append(":\n")

@@ -68,7 +68,11 @@ final class SiteNetwork implements AutoCloseable {
         this.logs = logs;
         try {
             add(core);
-            run(core, "ip", "link", "add", "br0", "type", "bridge");
+            // a fixed (locally administered) address: a bridge without one takes the lowest address
+            // of its ports, so adding a host changed it and an earlier host's ARP entry then
+            // pointed at a port's address, whose frames the bridge no longer took as its own. A CI
+            // run saw host 1 cut off from the database that way until its entry expired (up to a minute).
+            run(core, "ip", "link", "add", "br0", "address", bridgeAddress(), "type", "bridge");
             run(core, "ip", "addr", "add", CORE_IP + "/24", "dev", "br0");
             run(core, "ip", "link", "set", "br0", "up");
             addresses.put(core, CORE_IP);
@@ -76,6 +80,11 @@ final class SiteNetwork implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** {@code 02:00:00:} and this site's suffix: unicast, locally administered (IEEE 802), unique per site. */
+    String bridgeAddress() {
+        return "02:00:00:" + suffix.substring(0, 2) + ":" + suffix.substring(2, 4) + ":" + suffix.substring(4, 6);
     }
 
     /** A namespace on the bridge with address {@code SUBNET.host}; returns its name. */
