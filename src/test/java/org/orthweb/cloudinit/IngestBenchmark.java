@@ -90,6 +90,7 @@ class IngestBenchmark {
     void ingest() throws Exception {
         Tools.require("Orthanc", ConformanceEnv.PG_BIN + "/initdb", "nginx", "storescu", "dcmodify", "jq", "python3", "curl");
         Netns.requireUsable();
+        machine = machine();
         try (Netns n = new Netns("owib", MTU); ConformanceEnv e = new ConformanceEnv(n.host, "0.0.0.0")) {
             net = n;
             env = e;
@@ -293,7 +294,9 @@ class IngestBenchmark {
     /**
      * One curl process: a STOW-RS POST (multipart/related, one instance) per file on one kept-alive
      * connection, printing each status. Through nginx: HTTPS to /orthanc/dicom-web/studies with the
-     * site CA; direct: plain HTTP to Orthanc's own port.
+     * site CA and a bearer credential (the edge gate's condition for writes; the authorization
+     * plugin's call to the auth service is not part of this figure); direct: plain HTTP to
+     * Orthanc's own port.
      */
     List<String> curl(Path conf, String path, String address, Server server, List<Path> files) throws IOException {
         StringBuilder c = new StringBuilder();
@@ -313,6 +316,9 @@ class IngestBenchmark {
                 c.append("resolve = \"").append(ConformanceEnv.SITE).append(':').append(server.nginxHttpsPort())
                         .append(':').append(address).append("\"\n");
                 c.append("cacert = \"").append(env.tlsDir.resolve("ca.crt")).append("\"\n");
+                // nginx's edge gate refuses anonymous writes (403); any bearer value passes it here,
+                // where no authorization plugin runs (on a host the plugin asks the auth service)
+                c.append("header = \"Authorization: ").append(EdgeSecurityConformanceTest.CREDENTIAL).append("\"\n");
             } else {
                 c.append("url = \"http://").append(address).append(':').append(server.orthancHttpPort())
                         .append("/dicom-web/studies\"\n");
@@ -374,6 +380,10 @@ class IngestBenchmark {
         return Math.round(x * 10) / 10.0;
     }
 
+    /** The machine as {@link #machine()} described it before the servers started. */
+    String machine;
+
+    /** Cores, CPU model, kernel and the 1-minute load average now (before the run: other work). */
     static String machine() throws IOException {
         String model = "unknown CPU";
         try (var in = Files.newInputStream(Path.of("/proc/cpuinfo"))) {
@@ -381,20 +391,22 @@ class IngestBenchmark {
                     .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
                     .findFirst().orElse(model);
         }
+        // measured, not assumed: whether other work shared the machine when the run began
+        String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
         return Runtime.getRuntime().availableProcessors() + " cores (" + model + "), Linux " + System.getProperty("os.version")
-                + ", shared with other builds";
+                + ", load average " + load + " at the start";
     }
 
     void report(Map<Scenario, List<Run>> results, Map<Scenario, Integer> sizes) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         root.put("date", OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
-        root.put("machine", machine());
+        root.put("machine", machine);
         ArrayNode list = root.putArray("scenarios");
         Map<String, Double> medians = new LinkedHashMap<>();
         StringBuilder out = new StringBuilder();
         out.append(String.format("DICOM ingest: %s, %s; median of %d runs (min-max), runs interleaved%n",
-                SAMPLE, machine(), REPETITIONS));
+                SAMPLE, machine, REPETITIONS));
         out.append(String.format("%-9s %-17s %-11s %-10s %-7s %5s %6s %8s %17s %9s %9s%n", "topology", "config", "client",
                 "protocol", "path", "assoc", "inst", "inst/s", "(min-max)", "B/inst", "cpu busy"));
         for (Map.Entry<Scenario, List<Run>> e : results.entrySet()) {
