@@ -107,6 +107,9 @@ public final class ConnectionBudget {
      *
      * @throws IllegalArgumentException for a size this table does not know
      */
+    /** What a refusal of an unknown class adds: the sizes {@link #nominalMemoryGiB} knows. */
+    public static final String KNOWN_SIZES = " (sizes known: micro, small, medium, large, xlarge, Nxlarge, metal)";
+
     public static double nominalMemoryGiB(String instanceClass) {
         Matcher m = CLASS.matcher(instanceClass);
         if (!m.matches()) {
@@ -239,8 +242,7 @@ public final class ConnectionBudget {
         try {
             max = estimatedMaxConnections(instanceClass);
         } catch (IllegalArgumentException e) {
-            return List.of(settingName + ": " + e.getMessage() + " (sizes known: micro, small, medium, large, "
-                    + "xlarge, Nxlarge, metal)");
+            return List.of(settingName + ": " + e.getMessage() + KNOWN_SIZES);
         }
         int hosts = Math.min(hostsAtOnce, MAX_HOSTS_AT_ONCE);
         String remedy = "choose a larger class" + smallestThatHolds(instanceClass, connectionsNeeded(POOLS, hosts))

@@ -187,14 +187,11 @@ public final class ConfigParser {
      * ({@link org.orthweb.cloudinit.ConnectionBudget#checkDatabaseClass}).
      */
     static void databaseRules(Map<String, Object> values, List<String> problems) {
-        Object hosts = Boolean.TRUE.equals(values.get(NS + "ha.enabled")) ? values.get(NS + "ha.maxHosts")
-                : values.get(NS + "host.instanceCount");
-        if (values.get(NS + "database.instanceClass") instanceof String cls && hosts instanceof Integer n) {
-            String source = Boolean.TRUE.equals(values.get(NS + "ha.enabled")) ? NS + "ha.maxHosts " + n
-                    : NS + "host.instanceCount " + n;
+        String hostsKey = NS + (Boolean.TRUE.equals(values.get(NS + "ha.enabled")) ? "ha.maxHosts" : "host.instanceCount");
+        if (values.get(NS + "database.instanceClass") instanceof String cls && values.get(hostsKey) instanceof Integer n) {
             for (String p : org.orthweb.cloudinit.ConnectionBudget.checkDatabaseClass(cls, NS + "database.instanceClass:",
                     org.orthweb.cloudinit.ConnectionBudget.hostsAtOnce(n))) {
-                problems.add(p + "; for " + source);
+                problems.add(p + "; for " + hostsKey + " " + n);
             }
         }
     }

@@ -137,8 +137,7 @@ public final class Rules {
             try {
                 org.orthweb.cloudinit.ConnectionBudget.nominalMemoryGiB(value);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(e.getMessage() + " (sizes known: micro, small, medium, large, "
-                        + "xlarge, Nxlarge, metal)");
+                throw new IllegalArgumentException(e.getMessage() + org.orthweb.cloudinit.ConnectionBudget.KNOWN_SIZES);
             }
             return value;
         }

@@ -112,12 +112,22 @@ public final class TrustedCertificates {
      * @param pem text {@link #parse} accepts
      */
     public static String normalize(String pem) {
+        return joined(blocks(pem));
+    }
+
+    /** The PEM blocks of {@code pem}, line ends as {@link #lines} leaves them, in order. */
+    private static List<String> blocks(String pem) {
         Matcher m = BLOCK.matcher(lines(pem));
-        StringBuilder b = new StringBuilder();
+        List<String> blocks = new ArrayList<>();
         while (m.find()) {
-            b.append(m.group()).append('\n');
+            blocks.add(m.group());
         }
-        return b.toString();
+        return blocks;
+    }
+
+    /** The blocks, each ended by a newline; empty for none. */
+    private static String joined(List<String> blocks) {
+        return blocks.isEmpty() ? "" : String.join("\n", blocks) + "\n";
     }
 
     /** Line ends as LF, no blanks at the end of a line. */
@@ -133,15 +143,6 @@ public final class TrustedCertificates {
      * @return PEM text ending with a newline; empty when {@code pems} is
      */
     public static String bundle(List<String> pems) {
-        List<String> blocks = new ArrayList<>();
-        for (String pem : pems) {
-            Matcher m = BLOCK.matcher(lines(pem));
-            while (m.find()) {
-                if (!blocks.contains(m.group())) {
-                    blocks.add(m.group());
-                }
-            }
-        }
-        return blocks.isEmpty() ? "" : String.join("\n", blocks) + "\n";
+        return joined(pems.stream().flatMap(pem -> blocks(pem).stream()).distinct().toList());
     }
 }
