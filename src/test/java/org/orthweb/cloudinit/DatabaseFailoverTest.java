@@ -48,7 +48,7 @@ class DatabaseFailoverTest {
             // the rendered settings reach Orthanc's libpq (the password is not printed)
             assertThat(uri).contains("&" + DatabaseClientTimeouts.libpqUriQuery());
             String name = "orthanc-failover";
-            System.out.printf("database reachable from %s after %d ms%n", h.ns(), site.awaitDatabase(h));
+            site.awaitDatabase(h);
             Process orthanc = site.net.start(h.ns(), name, Map.of("ORTHWEB_SITE", SiteFixture.SITE,
                     "ORTHWEB_HOST_ID", SiteFixture.dotEnv(h, "HOST_ID"),
                     // the index role's IAM token file, as the compose file points Orthanc at it
@@ -73,7 +73,7 @@ class DatabaseFailoverTest {
             // the bootstrap's psql with the rendered connection options, also into the silence
             Instant psqlStart = Instant.now();
             Tools.Result psql = site.net.exec(h.ns(), 300, Map.of("PGPASSWORD", "unused", "PGSSLMODE", "verify-full",
-                    "PGSSLROOTCERT", h.env().rdsCa.toString()), "psql", "-X", "-q", "-h", SiteNetwork.CORE_IP, "-p", "5432",
+                    "PGSSLROOTCERT", h.env().rdsCa.toString()), "psql", "-X", "-q", "-h", SiteNetwork.CORE_IP, "-p", Integer.toString(SiteFixture.DB_PORT),
                     "-U", "postgres", "-d", "dbname=postgres " + bootstrapOptions(h), "-c", "select 1");
             Duration psqlFailedAfter = Duration.between(psqlStart, Instant.now());
 
@@ -115,8 +115,9 @@ class DatabaseFailoverTest {
      */
     static void silence(SiteFixture site, boolean on) {
         String action = on ? "-I" : "-D";
-        firewall(site, action, "INPUT", List.of("-p", "tcp", "--dport", "5432", "-j", "DROP"));
-        firewall(site, action, "OUTPUT", List.of("-p", "tcp", "--sport", "5432", "-j", "DROP"));
+        String port = Integer.toString(SiteFixture.DB_PORT);
+        firewall(site, action, "INPUT", List.of("-p", "tcp", "--dport", port, "-j", "DROP"));
+        firewall(site, action, "OUTPUT", List.of("-p", "tcp", "--sport", port, "-j", "DROP"));
     }
 
     static void firewall(SiteFixture site, String action, String chain, List<String> rule) {

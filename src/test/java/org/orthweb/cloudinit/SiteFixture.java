@@ -221,8 +221,8 @@ final class SiteFixture implements AutoCloseable {
 
     /**
      * Waits until {@code host}'s namespace opens a TCP connection to PostgreSQL in the core
-     * namespace (at most 120 s; each probe bounded to 3 s by {@code timeout}, as a dropped SYN
-     * would otherwise block bash's connect for two minutes). After 10 s without one it flushes the
+     * namespace (at most 120 s, probes of {@link SiteNetwork#connect}) and prints how long that
+     * took. After 10 s without one it flushes the
      * neighbour tables of both ends once and goes on trying, so a stale ARP entry cannot be what
      * fails a run. Fails with what it saw: the last probe's error, both ends' addresses,
      * routes, neighbours, link-layer addresses and bridge ports, the listening sockets, whether the
@@ -230,25 +230,25 @@ final class SiteFixture implements AutoCloseable {
      * for 10 s and once for 60 s, seconds after the same namespace's bootstrap had connected: host
      * 1's ARP entry held a bridge address that adding hosts had changed; {@link SiteNetwork} now
      * fixes the bridge's address, and this stays as the guard and the report.)
-     *
-     * @return milliseconds until the first connection
      */
-    long awaitDatabase(Host host) {
+    void awaitDatabase(Host host) {
         String ns = host.ns();
         long start = System.nanoTime();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        Instant flushAt = Instant.now().plus(Duration.ofSeconds(10));
+        Duration limit = Duration.ofSeconds(120);
+        Duration flushAfter = Duration.ofSeconds(10);
+        Instant deadline = Instant.now().plus(limit);
+        Instant flushAt = Instant.now().plus(flushAfter);
         boolean flushed = false;
         Tools.Result last;
         do {
-            last = net.exec(ns, 10, Map.of(), "timeout", "3", "bash", "-c",
-                    "exec 3<>/dev/tcp/" + SiteNetwork.CORE_IP + "/" + DB_PORT);
+            last = net.connect(ns, SiteNetwork.CORE_IP, DB_PORT);
             if (last.exit() == 0) {
-                return (System.nanoTime() - start) / 1_000_000;
+                System.out.printf("database reachable from %s after %d ms%n", ns, (System.nanoTime() - start) / 1_000_000);
+                return;
             }
             if (!flushed && Instant.now().isAfter(flushAt)) {
                 flushed = true;
-                System.out.println("database not reachable from " + ns + " for 10 s (" + last.out().strip()
+                System.out.println("database not reachable from " + ns + " for " + flushAfter.toSeconds() + " s (" + last.out().strip()
                         + "); flushing neighbour tables\n" + networkState(ns));
                 net.exec(ns, 10, Map.of(), "ip", "neigh", "flush", "all");
                 net.exec(net.core, 10, Map.of(), "ip", "neigh", "flush", "all");
@@ -256,7 +256,7 @@ final class SiteFixture implements AutoCloseable {
             ConformanceEnv.sleep(500);
         } while (Instant.now().isBefore(deadline));
         throw new AssertionError("PostgreSQL at " + SiteNetwork.CORE_IP + ":" + DB_PORT + " not reachable from " + ns
-                + " for 120 s; last probe (exit " + last.exit() + "): " + last.out().strip() + "\n" + networkState(ns)
+                + " for " + limit.toSeconds() + " s; last probe (exit " + last.exit() + "): " + last.out().strip() + "\n" + networkState(ns)
                 + "\nserver answers on its socket: " + first.sql("postgres", "SELECT 1").out().strip()
                 + "\nend of its log:\n" + tail(first.pgLog(), 30));
     }
@@ -264,12 +264,14 @@ final class SiteFixture implements AutoCloseable {
     /** Addresses, routes, neighbours of {@code ns} and the core namespace, its links, bridge ports and listeners. */
     private String networkState(String ns) {
         StringBuilder b = new StringBuilder();
+        // namespace, then the command run in it
         for (String[] c : List.of(new String[]{ns, "ip", "-br", "addr"}, new String[]{ns, "ip", "route"},
                 new String[]{ns, "ip", "neigh"}, new String[]{net.core, "ip", "-br", "addr"}, new String[]{net.core, "ip", "-br", "link"},
                 new String[]{net.core, "ip", "neigh"}, new String[]{net.core, "bridge", "link"},
                 new String[]{net.core, "ss", "-ltn"})) {
-            b.append("[").append(c[0]).append("] ").append(String.join(" ", List.of(c).subList(1, c.length))).append(":\n")
-                    .append(net.exec(c[0], 10, Map.of(), List.of(c).subList(1, c.length).toArray(String[]::new)).out());
+            String[] command = java.util.Arrays.copyOfRange(c, 1, c.length);
+            b.append("[").append(c[0]).append("] ").append(String.join(" ", command)).append(":\n")
+                    .append(net.exec(c[0], 10, Map.of(), command).out());
         }
         return b.toString();
     }
@@ -289,7 +291,7 @@ final class SiteFixture implements AutoCloseable {
             if (!p.isAlive()) {
                 throw new AssertionError(name + " exited:\n" + net.log(name));
             }
-            if (net.exec(ns, 10, Map.of(), "bash", "-c", "exec 3<>/dev/tcp/" + ip + "/" + port).exit() == 0) {
+            if (net.connect(ns, ip, port).exit() == 0) {
                 return;
             }
             ConformanceEnv.sleep(300);

@@ -137,6 +137,15 @@ final class SiteNetwork implements AutoCloseable {
         return Tools.run(logs, env, timeoutSeconds, in(ns, command).toArray(String[]::new));
     }
 
+    /**
+     * One TCP connection attempt from {@code ns} to {@code ip:port}, bounded to 3 s by timeout(1):
+     * a dropped SYN would otherwise block bash's connect for about two minutes (and {@link Tools#run}
+     * reads the output to its end before it looks at its own timeout).
+     */
+    Tools.Result connect(String ns, String ip, int port) {
+        return exec(ns, 10, Map.of(), "timeout", "3", "bash", "-c", "exec 3<>/dev/tcp/" + ip + "/" + port);
+    }
+
     /** A long-running server in {@code ns}, its output in {@code logs/<name>.log}. */
     Process start(String ns, String name, Map<String, String> env, String... command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(in(ns, command)).redirectErrorStream(true)

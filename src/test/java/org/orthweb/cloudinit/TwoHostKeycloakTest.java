@@ -125,7 +125,7 @@ class TwoHostKeycloakTest {
      */
     static void startKeycloak(SiteFixture.Host h) throws Exception {
         // the host's namespace must reach the database before Keycloak's pool tries (bounded)
-        System.out.printf("database reachable from %s after %d ms%n", h.ns(), site.awaitDatabase(h));
+        site.awaitDatabase(h);
         Path home = site.dir.resolve("kc-" + h.ns());
         Tools.run("cp", "-a", distribution.toString(), home.toString()).expectSuccess("copy keycloak");
         h.env().copyKeycloakImports(home.resolve("data/import"));

@@ -81,7 +81,7 @@ class TwoHostSiteTest {
                 // the index role's IAM token file, as the compose file points Orthanc at it
                 "PGPASSFILE", h.env().pgpass(Layout.ORTHANC_DB).toString());
         String name = "orthanc-" + h.ns() + "-" + System.nanoTime();
-        System.out.printf("database reachable from %s after %d ms%n", h.ns(), site.awaitDatabase(h));
+        site.awaitDatabase(h);
         Process p = site.net.start(h.ns(), name, env, "Orthanc", config.toString());
         Instant deadline = Instant.now().plus(Duration.ofSeconds(180));
         while (site.net.exec(h.ns(), 10, Map.of(), "curl", "-sf", "-o", "/dev/null", "http://127.0.0.1:8042/system").exit() != 0) {
