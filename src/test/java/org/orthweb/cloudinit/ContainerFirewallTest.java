@@ -131,9 +131,10 @@ class ContainerFirewallTest {
         }
         ip("-n", world, "route", "add", subnet, "via", "192.0.2.1");
         ip("-n", host, "route", "add", "default", "via", "192.0.2.2");
-        // a bridge named like Compose's (br-<id>) carrying the container network
+        // a bridge named like Compose's (br-<id>) carrying the container network, with an address
+        // of its own as Docker gives its bridges (one taken from its ports would change as they join)
         String bridge = "br-ow" + sfx;
-        ip("-n", host, "link", "add", bridge, "type", "bridge");
+        ip("-n", host, "link", "add", bridge, "address", SiteNetwork.bridgeAddress(sfx), "type", "bridge");
         ip("-n", host, "addr", "add", gateway + "/24", "dev", bridge);
         ip("-n", host, "link", "set", bridge, "up");
         int i = 0;

@@ -84,7 +84,16 @@ final class SiteNetwork implements AutoCloseable {
 
     /** {@code 02:00:00:} and this site's suffix: unicast, locally administered (IEEE 802), unique per site. */
     String bridgeAddress() {
-        return "02:00:00:" + suffix.substring(0, 2) + ":" + suffix.substring(2, 4) + ":" + suffix.substring(4, 6);
+        return bridgeAddress(suffix);
+    }
+
+    /**
+     * A bridge address for a test network named by {@code hex6} (six hex digits): {@code 02:00:00:}
+     * and those digits. A bridge given an address keeps it; one without takes the lowest address of
+     * its ports, which changes as ports are added (see the constructor).
+     */
+    static String bridgeAddress(String hex6) {
+        return "02:00:00:" + hex6.substring(0, 2) + ":" + hex6.substring(2, 4) + ":" + hex6.substring(4, 6);
     }
 
     /** A namespace on the bridge with address {@code SUBNET.host}; returns its name. */
