@@ -27,6 +27,8 @@ public final class TrustedCertificates {
     public static final int MAX_PEM_BYTES = 32 * 1024;
     private static final Pattern BLOCK = Pattern.compile(
             "-----BEGIN ([A-Z0-9 ]+)-----\\n([A-Za-z0-9+/=\\n]+?)-----END \\1-----");
+    /** The header of any private key block (PKCS#8, RSA, EC, encrypted, OpenSSH...). */
+    private static final Pattern PRIVATE_KEY = Pattern.compile("-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----");
 
     private TrustedCertificates() {
     }
@@ -50,6 +52,14 @@ public final class TrustedCertificates {
         }
         // Windows line ends and trailing blanks (a copy from a mail or a console) are not content
         String pem = lines(given);
+        // a private key anywhere (after other blocks, or damaged) is named as what it is, first
+        Matcher key = PRIVATE_KEY.matcher(pem);
+        if (key.find()) {
+            String kind = key.group(1);
+            throw new IllegalArgumentException("holds a PRIVATE KEY" + (kind.equals("PRIVATE KEY") ? "" : " (" + kind
+                    + " block)") + ": a private key is a secret and has no place here; give only the modality's CA "
+                    + "certificate");
+        }
         Matcher m = BLOCK.matcher(pem);
         List<X509Certificate> out = new ArrayList<>();
         int end = 0;
@@ -66,12 +76,8 @@ public final class TrustedCertificates {
             }
             end = m.end();
             String kind = m.group(1);
-            if (kind.contains("PRIVATE KEY")) {
-                throw new IllegalArgumentException("holds a " + kind + ": a private key is a secret and has no place here; "
-                        + "give only the modality's CA certificate");
-            }
             if (!kind.equals("CERTIFICATE")) {
-                throw new IllegalArgumentException("holds a " + kind + " block; only CERTIFICATE blocks are allowed");
+                throw new IllegalArgumentException("holds a block of type " + kind + "; only CERTIFICATE blocks are allowed");
             }
             X509Certificate cert;
             try {

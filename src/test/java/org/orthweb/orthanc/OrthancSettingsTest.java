@@ -329,6 +329,13 @@ class OrthancSettingsTest {
                 org.junit.jupiter.params.provider.Arguments.of("not PEM", "MIIB...", "is not PEM"),
                 org.junit.jupiter.params.provider.Arguments.of("a private key", "-----BEGIN PRIVATE KEY-----\n" + body
                         + "-----END PRIVATE KEY-----\n", "holds a PRIVATE KEY: a private key is a secret"),
+                // what `openssl ecparam -genkey` writes: parameters first, the key after them
+                org.junit.jupiter.params.provider.Arguments.of("an EC key after its parameters",
+                        "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n"
+                                + "-----BEGIN EC PRIVATE KEY-----\n" + body + "-----END EC PRIVATE KEY-----\n",
+                        "holds a PRIVATE KEY (EC PRIVATE KEY block): a private key is a secret"),
+                org.junit.jupiter.params.provider.Arguments.of("another kind of block", "-----BEGIN X509 CRL-----\n" + body
+                        + "-----END X509 CRL-----\n", "holds a block of type X509 CRL; only CERTIFICATE blocks are allowed"),
                 org.junit.jupiter.params.provider.Arguments.of("expired", expired, "expired on 2021-01-01T00:00:00Z"),
                 org.junit.jupiter.params.provider.Arguments.of("damaged", "-----BEGIN CERTIFICATE-----\nAAAA"
                         + body.substring(4) + "-----END CERTIFICATE-----\n", "is not a readable X.509 certificate"),
