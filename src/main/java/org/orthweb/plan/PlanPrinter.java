@@ -171,11 +171,15 @@ public final class PlanPrinter {
         return out.toString();
     }
 
-    /** The estimate as text: one line per priced kind, the total, what it leaves out. */
-    static String costSummary(CostEstimate e) {
+    /**
+     * The estimate as text: the total ("at least" when a kind has no price), one line per priced
+     * kind, what is charged by use, and the kinds without a price.
+     */
+    public static String costSummary(CostEstimate e) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "Estimated fixed monthly cost: $%.2f (on-demand list prices of %s, %s%s)%n",
-                e.totalUsd(), e.priceRegion(), e.priceDate(), e.stackRegion().equals(e.priceRegion()) ? ""
+        // a kind without a price is left out of the total, so the total is then only a floor
+        out.append(String.format(Locale.ROOT, "Estimated fixed monthly cost: %s$%.2f (on-demand list prices of %s, %s%s)%n",
+                e.unpriced().isEmpty() ? "" : "at least ", e.totalUsd(), e.priceRegion(), e.priceDate(), e.stackRegion().equals(e.priceRegion()) ? ""
                         : "; the stack deploys to " + e.stackRegion() + ", whose prices differ"));
         for (CostEstimate.Line l : e.lines()) {
             out.append(String.format(Locale.ROOT, "  %9.2f  %s (%s)%n", l.monthlyUsd(), l.kind(), l.quantityText()));

@@ -125,6 +125,9 @@ class CostEstimateTest {
                 "aws:ec2/instance:Instance u-24tb1.metal", "aws:rds/instance:Instance postgres db.x2g.16xlarge",
                 "RDS storage type io2");
         assertThat(e.totalUsd()).isZero();
+        // the headline does not present the partial sum as the whole
+        assertThat(org.orthweb.plan.PlanPrinter.costSummary(e)).startsWith("Estimated fixed monthly cost: at least $0.00 ")
+                .contains("No price in the table for: ").contains("db.x2g.16xlarge");
     }
 
     @Test
