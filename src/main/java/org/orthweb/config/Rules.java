@@ -137,7 +137,9 @@ public final class Rules {
             try {
                 org.orthweb.cloudinit.ConnectionBudget.nominalMemoryGiB(value);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(e.getMessage() + org.orthweb.cloudinit.ConnectionBudget.KNOWN_SIZES);
+                // read after the setting's name: "orthweb:database.instanceClass must be ..."
+                throw new IllegalArgumentException("must be a class of a known size, such as db.t4g.medium: "
+                        + e.getMessage() + org.orthweb.cloudinit.ConnectionBudget.KNOWN_SIZES);
             }
             return value;
         }

@@ -94,7 +94,8 @@ class RulesTest {
         // a size whose memory is known (whether it holds the stack's pools: ConnectionBudgetTest)
         assertThat(new Rules.DbClassKnownSize().check("db.t4g.micro")).isEqualTo("db.t4g.micro");
         assertThat(new Rules.DbClassKnownSize().check("db.r6g.12xlarge")).isEqualTo("db.r6g.12xlarge");
-        refuses(new Rules.DbClassKnownSize(), "db.t4g.huge", "unknown RDS instance size 'huge' in 'db.t4g.huge' (sizes "
+        refuses(new Rules.DbClassKnownSize(), "db.t4g.huge", "must be a class of a known size, such as db.t4g.medium: "
+                + "unknown RDS instance size 'huge' in 'db.t4g.huge' (sizes "
                 + "known: micro, small, medium, large, xlarge, Nxlarge, metal)");
     }
 
